@@ -1,0 +1,67 @@
+// plexus-cli: the headless front end of Plexus. Exit codes: 0 ok, 2 bad input (the message says what), 1 other.
+#include "commands.h"
+
+#include "plexus/util/errors.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <map>
+
+namespace {
+
+constexpr const char* kUsage = R"(plexus-cli — simulate neural assemblies and manage Plexus runs without a display.
+
+Usage:
+  plexus-cli simulate (--preset NAME | --config FILE) --out RUN_DIR [--set section.key=value ...] [--force]
+  plexus-cli info RUN_DIR
+  plexus-cli export RUN_DIR --format npy|csv [--to DIR] [--neurons 0-9,42] [--frames FIRST:LAST]
+  plexus-cli import AUTHORS_DIR --out RUN_DIR [--signal-model PDE_N2] [--input-mode MODE]
+                    [--input-neurons M] [--delta-t DT] [--force]
+  plexus-cli presets [--show NAME]
+  plexus-cli bench [--preset NAME] [--frames N] [--repeat K]
+
+Run `plexus-cli COMMAND --help` for details. See README.md and docs/ for more.
+)";
+
+void onInterrupt(int)
+{
+    if (plexus::cli::g_stopRequested.exchange(true))
+        std::_Exit(130); // a second Ctrl-C: leave now
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace plexus::cli;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        std::fputs(kUsage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const std::map<std::string, int (*)(const Args&)> commands = {
+        {"simulate", runSimulate}, {"info", runInfo},       {"export", runExport},
+        {"import", runImport},     {"presets", runPresets}, {"bench", runBench},
+    };
+    auto command = commands.find(argv[1]);
+    if (command == commands.end()) {
+        std::fprintf(stderr, "plexus-cli: unknown command '%s'\n\n%s", argv[1], kUsage);
+        return 2;
+    }
+    Args args(argv + 2, argv + argc);
+    try {
+        return command->second(args);
+    } catch (const plexus::InputError& e) {
+        std::fprintf(stderr, "\nplexus-cli %s: error: %s\n", argv[1], e.what());
+        return 2;
+    } catch (const plexus::CancelledError&) {
+        std::fprintf(stderr, "\nplexus-cli %s: stopped; no partial file was written.\n", argv[1]);
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "\nplexus-cli %s: failed: %s\n", argv[1], e.what());
+        return 1;
+    }
+}

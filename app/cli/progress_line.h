@@ -1,0 +1,35 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace plexus::cli {
+
+/// One updating progress line on stderr: phase, percent, rate and ETA, redrawn at most 10 times a second
+/// (on a terminal) or printed every 10 % (in logs).
+class ProgressLine
+{
+public:
+    explicit ProgressLine(std::string unit = "steps");
+    void operator()(const std::string& phase, std::int64_t done, std::int64_t total);
+    /// Ends the line (call once the work is over or stopped).
+    void finish();
+
+private:
+    using Clock = std::chrono::steady_clock;
+    std::string m_unit;
+    std::string m_phase;
+    Clock::time_point m_phaseStart;
+    Clock::time_point m_lastDraw;
+    int m_lastDecile = -1;
+    bool m_terminal;
+    bool m_drawn = false;
+};
+
+/// "1:02:03" / "2:03".
+std::string formatDuration(double seconds);
+/// "1.2 GB", "350 MB".
+std::string formatBytes(double bytes);
+
+} // namespace plexus::cli

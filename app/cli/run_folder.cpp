@@ -1,0 +1,47 @@
+#include "run_folder.h"
+
+#include "commands.h"
+#include "plexus/config/presets.h"
+#include "plexus/util/errors.h"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace plexus::cli {
+
+namespace fs = std::filesystem;
+
+std::string datasetPathOf(const std::string& runDirOrFile)
+{
+    if (fs::is_regular_file(runDirOrFile))
+        return runDirOrFile;
+    if (!fs::exists(runDirOrFile))
+        throw InputError(runDirOrFile + ": no such run folder");
+    return (fs::path(runDirOrFile) / "dataset.h5").string();
+}
+
+ExperimentConfig loadExperiment(const CliArgs& args)
+{
+    if (args.has("preset") == args.has("config"))
+        throw InputError("give exactly one of --preset NAME or --config FILE (see `plexus-cli presets`)");
+    ConfigLoadResult loaded = args.has("preset") ? loadPreset(args.value("preset")) : loadConfigFile(args.value("config"));
+    for (const auto& warning : loaded.warnings)
+        std::fprintf(stderr, "warning: %s\n", warning.c_str());
+    std::string baseDir = args.has("config") ? fs::absolute(args.value("config")).parent_path().string()
+                                             : fs::current_path().string();
+    for (const auto& assignment : args.values("set"))
+        applyConfigOverride(loaded.config, assignment, baseDir);
+    return loaded.config;
+}
+
+bool printHelpIfAsked(const Args& args, const char* usage)
+{
+    for (const auto& a : args)
+        if (a == "--help" || a == "-h") {
+            std::fputs(usage, stdout);
+            return true;
+        }
+    return false;
+}
+
+} // namespace plexus::cli

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "cli_args.h"
+#include "commands.h"
+#include "plexus/config/config_loader.h"
+
+#include <string>
+
+namespace plexus::cli {
+
+/// The dataset file of a run folder (or the path itself when it names an .h5 file).
+std::string datasetPathOf(const std::string& runDirOrFile);
+
+/// The config from --preset or --config, with every --set applied; warnings printed to stderr.
+ExperimentConfig loadExperiment(const CliArgs& args);
+
+/// `--help` for a subcommand: prints `usage` and returns true.
+bool printHelpIfAsked(const Args& args, const char* usage);
+
+} // namespace plexus::cli

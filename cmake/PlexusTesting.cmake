@@ -1,0 +1,15 @@
+# plexus_add_test(NAME SOURCES... LABELS ... [TIMEOUT s]): one Qt Test executable registered with CTest.
+function(plexus_add_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LABELS;LIBS" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_LIBS})
+  target_compile_definitions(${name} PRIVATE QT_NO_KEYWORDS
+    PLEXUS_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
+    PLEXUS_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")
+  plexus_set_warnings(${name})
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+endfunction()

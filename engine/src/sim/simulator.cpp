@@ -1,0 +1,166 @@
+#include "plexus/sim/simulator.h"
+
+#include "plexus/config/config_loader.h"
+#include "plexus/sim/connectivity.h"
+#include "plexus/sim/dynamics.h"
+#include "plexus/sim/neuron_layout.h"
+#include "plexus/sim/stimulus.h"
+#include "plexus/util/errors.h"
+#include "plexus/util/memory.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace plexus {
+
+namespace {
+
+/// Independent random streams per purpose, so e.g. a longer recording keeps the same network.
+enum class Stream : std::uint64_t { Types = 1, Positions, Connectivity, Stimulus, InitialState, Noise };
+
+Rng streamRng(std::int64_t seed, Stream stream)
+{
+    return Rng(static_cast<std::uint64_t>(seed) * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(stream));
+}
+
+Eigen::MatrixXd parameterTable(const SimulationConfig& c)
+{
+    Eigen::MatrixXd table(static_cast<Eigen::Index>(c.params.size()),
+                          c.params.empty() ? 0 : static_cast<Eigen::Index>(c.params[0].size()));
+    for (Eigen::Index k = 0; k < table.rows(); ++k)
+        for (Eigen::Index p = 0; p < table.cols(); ++p)
+            table(k, p) = c.params[static_cast<std::size_t>(k)][static_cast<std::size_t>(p)];
+    return table;
+}
+
+std::string gigabytes(std::int64_t bytes)
+{
+    std::ostringstream out;
+    out.precision(2);
+    out << std::fixed << static_cast<double>(bytes) / 1e9 << " GB";
+    return out.str();
+}
+
+void checkMemory(const ExperimentConfig& config)
+{
+    const std::int64_t needed = estimateSimulationBytes(config);
+    const std::int64_t available = availableMemoryBytes();
+    if (available > 0 && needed > available * 9 / 10)
+        throw InputError(config.source + ": simulating needs about " + gigabytes(needed) +
+                         " of memory (activity and derivative: (n_frames + 1) × n_neurons × 8 bytes), but only " +
+                         gigabytes(available) + " is available; reduce simulation.n_frames or simulation.n_neurons");
+}
+
+class EulerRun
+{
+public:
+    EulerRun(const ExperimentConfig& config, Dataset& data, Dynamics& dynamics, const Stimulus* stimulus)
+        : m_sim(config.simulation), m_data(data), m_dynamics(dynamics), m_stimulus(stimulus)
+    {
+    }
+
+    void run(const Progress& progress)
+    {
+        const Eigen::Index n = m_sim.nNeurons;
+        Rng initial = streamRng(m_sim.seed, Stream::InitialState);
+        Rng noise = streamRng(m_sim.seed, Stream::Noise);
+        Eigen::VectorXf u(n), du(n), external = Eigen::VectorXf::Constant(n, m_data.neutralInput());
+        for (Eigen::Index i = 0; i < n; ++i)
+            u(i) = static_cast<float>(5.0 * initial.normal());
+        const auto dt = static_cast<float>(m_sim.deltaT);
+        const double sigma = m_sim.noiseModelLevel * (m_sim.noiseScaleSqrtDt ? std::sqrt(m_sim.deltaT) : 1.0);
+        const std::int64_t first = m_sim.startFrame, last = m_sim.nFrames, total = last - first + 1;
+        const std::int64_t reportEvery = std::max<std::int64_t>(1, total / 400);
+        for (std::int64_t it = first; it <= last; ++it) {
+            if (m_stimulus)
+                m_stimulus->valuesAt(it, external);
+            m_dynamics.derivative(u, external, du);
+            if (it >= 0)
+                save(it, u, du, external);
+            if ((it - first) % reportEvery == 0) {
+                checkFinite(it, u);
+                if (progress.shouldStop())
+                    throw CancelledError();
+                progress.update(it < 0 ? "warm-up" : "simulating", it - first, total);
+            }
+            if (it == last)
+                break;
+            u += dt * du;
+            if (sigma > 0)
+                for (Eigen::Index i = 0; i < n; ++i)
+                    u(i) += static_cast<float>(sigma * noise.normal());
+        }
+        checkFinite(last, u);
+        progress.update("simulating", total, total);
+    }
+
+private:
+    void save(std::int64_t frame, const Eigen::VectorXf& u, const Eigen::VectorXf& du, const Eigen::VectorXf& external)
+    {
+        m_data.activity.row(frame) = u.transpose();
+        m_data.derivative.row(frame) = du.transpose();
+        if (m_data.stimulus.cols() > 0)
+            m_data.stimulus.row(frame) = external.head(m_data.stimulus.cols()).transpose();
+    }
+
+    void checkFinite(std::int64_t it, const Eigen::VectorXf& u) const
+    {
+        if (!u.allFinite())
+            throw InputError("the simulation diverged at step " + std::to_string(it) +
+                             " (activity is no longer finite); reduce simulation.delta_t, the gains g or the noise");
+    }
+
+    const SimulationConfig& m_sim;
+    Dataset& m_data;
+    Dynamics& m_dynamics;
+    const Stimulus* m_stimulus;
+};
+
+} // namespace
+
+std::int64_t estimateSimulationBytes(const ExperimentConfig& config)
+{
+    const auto& s = config.simulation;
+    const std::int64_t frames = s.nFrames + 1;
+    std::int64_t receivers = s.externalInputType == "visual" ? s.nInputNeurons
+                             : s.externalInputType == "none" ? 0
+                                                             : s.nNeurons;
+    std::int64_t wCopies = config.graphModel.signalModelName == "PDE_N5" ? 3 : 2;
+    return frames * s.nNeurons * 8 + frames * receivers * 4 + wCopies * s.nNeurons * s.nNeurons * 4;
+}
+
+Dataset simulate(const ExperimentConfig& config, const Progress& progress)
+{
+    validateConfig(config);
+    checkMemory(config);
+    const auto& s = config.simulation;
+    Dataset data;
+    data.signalModel = config.graphModel.signalModelName;
+    data.inputType = s.externalInputType;
+    data.inputMode = s.externalInputMode;
+    data.deltaT = s.deltaT;
+    data.startFrame = s.startFrame;
+    data.configYaml = configToYaml(config);
+    data.typeParameters = parameterTable(s);
+
+    Rng typesRng = streamRng(s.seed, Stream::Types);
+    data.types = assignNeuronTypes(s.nNeurons, s.nNeuronTypes, s.shuffleNeuronTypes, typesRng);
+    Rng positionsRng = streamRng(s.seed, Stream::Positions);
+    data.positions = s.externalInputType == "visual" ? gridAndSunflowerPositions(s.nNeurons, s.nInputNeurons, positionsRng)
+                                                     : sunflowerPositions(s.nNeurons, positionsRng);
+    progress.update("connectivity", 0, 1);
+    Rng connectivityRng = streamRng(s.seed, Stream::Connectivity);
+    data.connectivity = generateConnectivity(s, connectivityRng);
+    Rng stimulusRng = streamRng(s.seed, Stream::Stimulus);
+    auto stimulus = Stimulus::create(s, stimulusRng);
+
+    data.activity.resize(s.nFrames + 1, s.nNeurons);
+    data.derivative.resize(s.nFrames + 1, s.nNeurons);
+    data.stimulus.resize(s.nFrames + 1, stimulus ? stimulus->receivers() : 0);
+    Dynamics dynamics(parseDynamicsModel(data.signalModel), parseInputMode(data.inputMode), data.connectivity,
+                      data.types, data.typeParameters);
+    EulerRun(config, data, dynamics, stimulus.get()).run(progress);
+    return data;
+}
+
+} // namespace plexus

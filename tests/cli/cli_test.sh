@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# End-to-end checks of plexus-cli as a user runs it: exit codes (0 ok, 2 bad input, 1 other), messages, files.
+# Usage: cli_test.sh PATH/TO/plexus-cli [AUTHORS_DATA_DIR]
+set -u
+cli=$1
+authors=${2:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+checks=0
+
+expect() { # expect CODE PATTERN -- command...
+  local code=$1 pattern=$2
+  shift 3
+  local out
+  out=$("$@" 2>&1)
+  local got=$?
+  checks=$((checks + 1))
+  if [ "$got" -ne "$code" ] || ! grep -qE -- "$pattern" <<<"$out"; then
+    failures=$((failures + 1))
+    echo "FAIL: $* -> exit $got (expected $code), output did not match /$pattern/:"
+    echo "$out" | tail -5
+  fi
+}
+
+expect 0 "demo .*Teaching demo" -- "$cli" presets
+expect 0 "n_neurons: 300" -- "$cli" presets --show demo
+expect 2 "unknown preset 'nope'.*demo" -- "$cli" simulate --preset nope --out "$work/x"
+expect 2 "missing --out" -- "$cli" simulate --preset demo_tiny
+expect 2 "exactly one of --preset" -- "$cli" simulate --out "$work/x"
+expect 2 "unknown option --outt" -- "$cli" simulate --preset demo_tiny --outt "$work/x"
+expect 2 "unknown command 'simulat'" -- "$cli" simulat
+expect 2 "simulation.n_neurons: expected a positive integer" -- \
+  "$cli" simulate --preset demo_tiny --out "$work/x" --set simulation.n_neurons=-3
+
+expect 0 "Simulated demo_tiny .*64 neurons" -- "$cli" simulate --preset demo_tiny --out "$work/run"
+[ -f "$work/run/dataset.h5" ] && [ -f "$work/run/config.yaml" ] || { failures=$((failures + 1)); echo "FAIL: run files missing"; }
+expect 2 "already exists; use --force" -- "$cli" simulate --preset demo_tiny --out "$work/run"
+expect 0 "Simulated" -- "$cli" simulate --config "$work/run/config.yaml" --out "$work/run" --force --set simulation.n_frames=300
+expect 0 "301 frames x 64 neurons" -- "$cli" info "$work/run"
+expect 0 "16 16 16 16 neurons" -- "$cli" info "$work/run/dataset.h5"
+expect 2 "no such run folder" -- "$cli" info "$work/none"
+
+expect 0 "x_list_0.npy" -- "$cli" export "$work/run" --format npy
+expect 0 "activity.csv" -- "$cli" export "$work/run" --format csv --neurons 0-3 --frames 0:9
+lines=$(wc -l <"$work/run/export/activity.csv")
+checks=$((checks + 1))
+[ "$lines" -eq 11 ] || { failures=$((failures + 1)); echo "FAIL: activity.csv has $lines lines, expected 11"; }
+expect 2 "--format: expected npy or csv" -- "$cli" export "$work/run" --format xls
+expect 0 "imported 301 frames x 64 neurons" -- "$cli" import "$work/run/export" --out "$work/imported"
+
+# A config with a wrong value names file, line and key; an unknown key warns with the nearest one.
+printf 'simulation:\n  n_neurons: 20\n  n_neuron_types: 1\n  params: [[10, 1, 1]]\n  delta_t: -1\n' >"$work/bad.yaml"
+expect 2 "bad.yaml:5: simulation.delta_t: expected a positive number" -- "$cli" simulate --config "$work/bad.yaml" --out "$work/b"
+printf 'simulation:\n  n_neurons: 20\n  n_neuron_types: 1\n  params: [[10, 1, 1]]\n  n_frame: 10\n' >"$work/typo.yaml"
+expect 0 "did you mean 'simulation.n_frames'" -- "$cli" simulate --config "$work/typo.yaml" --out "$work/t"
+
+# The authors' experiment files load as they are (simulated here at a reduced size).
+if [ -n "$authors" ] && [ -d "$authors" ]; then
+  for f in "$authors"/signal_fig_2.yaml "$authors"/signal_fig_3.yaml "$authors"/signal_fig_supp_14.yaml; do
+    expect 0 "Simulated" -- "$cli" simulate --config "$f" --out "$work/a_$(basename "$f" .yaml)" \
+      --set simulation.n_frames=100 --set simulation.start_frame=-10
+  done
+fi
+
+# Ctrl-C (SIGINT) during a simulation: exit 1 and no dataset file, no temporary.
+"$cli" simulate --preset fig_2 --out "$work/stopped" >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+code=$?
+checks=$((checks + 1))
+if [ "$code" -ne 1 ] || [ -n "$(ls -A "$work/stopped" 2>/dev/null)" ]; then
+  failures=$((failures + 1))
+  echo "FAIL: interrupted simulate exited $code and left: $(ls -A "$work/stopped")"
+fi
+
+echo "cli_test: $((checks - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]
