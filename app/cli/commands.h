@@ -17,5 +17,6 @@ int runExport(const Args& args);
 int runImport(const Args& args);
 int runPresets(const Args& args);
 int runBench(const Args& args);
+int runKeys(const Args& args);
 
 } // namespace plexus::cli

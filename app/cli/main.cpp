@@ -20,6 +20,7 @@ Usage:
   plexus-cli import AUTHORS_DIR --out RUN_DIR [--signal-model PDE_N2] [--input-mode MODE]
                     [--input-neurons M] [--delta-t DT] [--force]
   plexus-cli presets [--show NAME]
+  plexus-cli keys [--markdown]
   plexus-cli bench [--preset NAME] [--frames N] [--repeat K]
 
 Run `plexus-cli COMMAND --help` for details. See README.md and docs/ for more.
@@ -45,6 +46,7 @@ int main(int argc, char** argv)
     const std::map<std::string, int (*)(const Args&)> commands = {
         {"simulate", runSimulate}, {"info", runInfo},       {"export", runExport},
         {"import", runImport},     {"presets", runPresets}, {"bench", runBench},
+        {"keys", runKeys},
     };
     auto command = commands.find(argv[1]);
     if (command == commands.end()) {

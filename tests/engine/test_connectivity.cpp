@@ -69,7 +69,6 @@ private Q_SLOTS:
         SimulationConfig c;
         c.nNeurons = 400;
         c.connectivityType = "Gaussian";
-        c.connectivityInit = {0.0, 1.0};
         Rng rng(5);
         Eigen::MatrixXf gaussian = generateConnectivity(c, rng);
         const double std = std::sqrt(gaussian.array().square().sum() / (400.0 * 399.0));

@@ -236,7 +236,7 @@ private:
             counts += (counts.empty() ? "" : ", ") + section + ": " + std::to_string(count);
         m_result.warnings.push_back(m_source + ": " + std::to_string(m_notUsedYet.size()) +
                                     " key(s) are kept but not used yet by this version of Plexus (" + counts +
-                                    "); `plexus-cli presets` and docs/config.md say which keys act");
+                                    "); `plexus-cli keys` lists which keys act");
     }
 
     void resolveMoviePath()

@@ -133,10 +133,10 @@ std::vector<ConfigField> buildSchema()
         topField("dataset", &E::dataset, "Dataset name (the authors' folder name)"),
 
         sectionField(sim, s, "connectivity_type", &S::connectivityType, kUsed, kSim,
-                     "True W: Lorentz (Cauchy, paper), Gaussian, uniform, chaotic, low_rank",
+                     "True W: Lorentz (Cauchy/N^α, paper), Gaussian or chaotic (N(0,1)/√N), uniform (U(−½,½)), low_rank (U·V/√(rN))",
                      oneOf({"Lorentz", "Gaussian", "uniform", "chaotic", "low_rank"})),
-        sectionField(sim, s, "connectivity_init", &S::connectivityInit, kUsed, kSim,
-                     "[mean, std] of Gaussian W (ignored for Lorentz, as in the paper)"),
+        sectionField(sim, s, "connectivity_init", &S::connectivityInit, kLater, kSim,
+                     "Kept for the authors' files; no connectivity law uses it (as in their code)"),
         sectionField(sim, s, "connectivity_filling_factor", &S::connectivityFillingFactor, kUsed, kSim,
                      "Fraction of W entries kept (each zeroed with probability 1 − ff)", fraction(false)),
         sectionField(sim, s, "connectivity_rank", &S::connectivityRank, kUsed, kSim,

@@ -88,8 +88,6 @@ std::vector<std::pair<std::string, std::string>> crossFieldProblems(const Experi
     checkInputs(config, problems);
     if (sim.nNeuronTypes > sim.nNeurons)
         problems.emplace_back("simulation.n_neuron_types", "at most n_neurons (" + std::to_string(sim.nNeurons) + ")");
-    if (sim.connectivityType == "Gaussian" && sim.connectivityInit.size() != 2)
-        problems.emplace_back("simulation.connectivity_init", "[mean, std] for Gaussian connectivity");
     if (sim.connectivityType == "low_rank" && sim.connectivityRank > sim.nNeurons)
         problems.emplace_back("simulation.connectivity_rank", "at most n_neurons");
     if (sim.nNeurons > 100000)

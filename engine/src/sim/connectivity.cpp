@@ -41,12 +41,7 @@ Eigen::MatrixXf drawLaw(const SimulationConfig& c, Rng& rng)
             return std::fabs(s) > kCauchyTruncation ? 0.0 : s / scale;
         });
     }
-    if (c.connectivityType == "Gaussian") {
-        double mean = c.connectivityInit.size() > 0 ? c.connectivityInit[0] : 0.0;
-        double std = c.connectivityInit.size() > 1 ? c.connectivityInit[1] : 1.0;
-        return fill(n, [&] { return mean + std * rng.normal() / sqrtN; });
-    }
-    if (c.connectivityType == "chaotic")
+    if (c.connectivityType == "Gaussian" || c.connectivityType == "chaotic") // both N(0, 1)/√N, as the authors
         return fill(n, [&] { return rng.normal() / sqrtN; });
     if (c.connectivityType == "uniform")
         return fill(n, [&] { return rng.uniform(-0.5, 0.5); });

@@ -12,7 +12,7 @@ namespace plexus {
 struct SimulationConfig
 {
     std::string connectivityType = "Lorentz";          ///< connectivity_type
-    std::vector<double> connectivityInit = {0.0, 0.1}; ///< connectivity_init (ignored for Lorentz, as the authors)
+    std::vector<double> connectivityInit = {0.0, 0.1}; ///< connectivity_init (kept; unused, as in the authors' code)
     double connectivityFillingFactor = 1.0;            ///< connectivity_filling_factor, fraction of kept entries
     std::int64_t connectivityRank = 20;                ///< connectivity_rank, for connectivity_type low_rank
     bool daleLaw = false;                              ///< Dale_law
