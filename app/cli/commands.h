@@ -18,5 +18,6 @@ int runImport(const Args& args);
 int runPresets(const Args& args);
 int runBench(const Args& args);
 int runKeys(const Args& args);
+int runVerify(const Args& args);
 
 } // namespace plexus::cli

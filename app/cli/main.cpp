@@ -16,6 +16,7 @@ constexpr const char* kUsage = R"(plexus-cli — simulate neural assemblies and 
 Usage:
   plexus-cli simulate (--preset NAME | --config FILE) --out RUN_DIR [--set section.key=value ...] [--force]
   plexus-cli info RUN_DIR
+  plexus-cli verify RUN_DIR [--tolerance T]
   plexus-cli export RUN_DIR --format npy|csv [--to DIR] [--neurons 0-9,42] [--frames FIRST:LAST]
   plexus-cli import AUTHORS_DIR --out RUN_DIR [--signal-model PDE_N2] [--input-mode MODE]
                     [--input-neurons M] [--delta-t DT] [--force]
@@ -46,7 +47,7 @@ int main(int argc, char** argv)
     const std::map<std::string, int (*)(const Args&)> commands = {
         {"simulate", runSimulate}, {"info", runInfo},       {"export", runExport},
         {"import", runImport},     {"presets", runPresets}, {"bench", runBench},
-        {"keys", runKeys},
+        {"keys", runKeys},         {"verify", runVerify},
     };
     auto command = commands.find(argv[1]);
     if (command == commands.end()) {

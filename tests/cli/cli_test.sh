@@ -39,6 +39,7 @@ expect 2 "already exists; use --force" -- "$cli" simulate --preset demo_tiny --o
 expect 0 "Simulated" -- "$cli" simulate --config "$work/run/config.yaml" --out "$work/run" --force --set simulation.n_frames=300
 expect 0 "301 frames x 64 neurons" -- "$cli" info "$work/run"
 expect 0 "16 16 16 16 neurons" -- "$cli" info "$work/run/dataset.h5"
+expect 0 "matches the PDE_N2 equations at all 301 frames" -- "$cli" verify "$work/run"
 expect 2 "no such run folder" -- "$cli" info "$work/none"
 
 expect 0 "x_list_0.npy" -- "$cli" export "$work/run" --format npy
@@ -48,6 +49,7 @@ checks=$((checks + 1))
 [ "$lines" -eq 11 ] || { failures=$((failures + 1)); echo "FAIL: activity.csv has $lines lines, expected 11"; }
 expect 2 "--format: expected npy or csv" -- "$cli" export "$work/run" --format xls
 expect 0 "imported 301 frames x 64 neurons" -- "$cli" import "$work/run/export" --out "$work/imported"
+expect 2 "no true W or parameter table" -- "$cli" verify "$work/imported"
 
 # A config with a wrong value names file, line and key; an unknown key warns with the nearest one.
 printf 'simulation:\n  n_neurons: 20\n  n_neuron_types: 1\n  params: [[10, 1, 1]]\n  delta_t: -1\n' >"$work/bad.yaml"
@@ -58,8 +60,10 @@ expect 0 "did you mean 'simulation.n_frames'" -- "$cli" simulate --config "$work
 # The authors' experiment files load as they are (simulated here at a reduced size).
 if [ -n "$authors" ] && [ -d "$authors" ]; then
   for f in "$authors"/signal_fig_2.yaml "$authors"/signal_fig_3.yaml "$authors"/signal_fig_supp_14.yaml; do
-    expect 0 "Simulated" -- "$cli" simulate --config "$f" --out "$work/a_$(basename "$f" .yaml)" \
-      --set simulation.n_frames=100 --set simulation.start_frame=-10
+    out="$work/a_$(basename "$f" .yaml)"
+    expect 0 "Simulated" -- "$cli" simulate --config "$f" --out "$out" --set simulation.n_frames=100 \
+      --set simulation.start_frame=-10
+    expect 0 "matches the PDE_N[245] equations" -- "$cli" verify "$out"
   done
 fi
 

@@ -60,12 +60,15 @@ void writeRows(H5::H5File& file, const std::string& name, const H5::PredType& ty
     }
 }
 
-void writeSmall(H5::H5File& file, const std::string& name, const H5::PredType& type, const void* data, hsize_t rows,
-                hsize_t cols)
+/// A small array written at once; `rank` 1 ([rows]) or 2 ([rows, cols], possibly empty).
+void writeSmall(H5::H5File& file, const std::string& name, const H5::PredType& type, const void* data, int rank,
+                hsize_t rows, hsize_t cols = 0)
 {
     hsize_t dims[2] = {rows, cols};
-    H5::DataSpace space(cols > 0 ? 2 : 1, dims);
-    file.createDataSet(name, type, space).write(data, type);
+    H5::DataSpace space(rank, dims);
+    H5::DataSet dataset = file.createDataSet(name, type, space);
+    if (rows > 0 && (rank == 1 || cols > 0))
+        dataset.write(data, type);
 }
 
 // ---------- reading ----------
@@ -157,13 +160,13 @@ void writeAll(const Dataset& d, H5::H5File& file, const Progress& progress)
     writeRows(file, "activity", f32, d.activity.data(), 4, t, n, progress, done, total);
     writeRows(file, "derivative", f32, d.derivative.data(), 4, t, n, progress, done, total);
     writeRows(file, "stimulus", f32, d.stimulus.data(), 4, m > 0 ? t : 0, m, progress, done, total);
-    writeSmall(file, "types", H5::PredType::NATIVE_INT32, d.types.data(), n, 0);
+    writeSmall(file, "types", H5::PredType::NATIVE_INT32, d.types.data(), 1, n);
     FrameMatrix positions = d.positions;
-    writeSmall(file, "positions", f32, positions.data(), n, 2);
+    writeSmall(file, "positions", f32, positions.data(), 2, n, 2);
     FrameMatrix w = d.connectivity;
-    writeSmall(file, "connectivity", f32, w.data(), static_cast<hsize_t>(w.rows()), static_cast<hsize_t>(w.cols()));
+    writeSmall(file, "connectivity", f32, w.data(), 2, static_cast<hsize_t>(w.rows()), static_cast<hsize_t>(w.cols()));
     Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> params = d.typeParameters;
-    writeSmall(file, "type_parameters", H5::PredType::NATIVE_DOUBLE, params.data(),
+    writeSmall(file, "type_parameters", H5::PredType::NATIVE_DOUBLE, params.data(), 2,
                static_cast<hsize_t>(params.rows()), static_cast<hsize_t>(params.cols()));
 }
 

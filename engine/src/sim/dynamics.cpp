@@ -5,6 +5,8 @@
 #include <cmath>
 #include <map>
 
+#include <omp.h>
+
 namespace plexus {
 
 DynamicsModel parseDynamicsModel(const std::string& name)
@@ -71,7 +73,8 @@ Dynamics::Dynamics(DynamicsModel model, InputMode mode, Eigen::MatrixXf w, const
         for (Eigen::Index i = 0; i < n; ++i)
             byWidth[m_width(i)].push_back(i);
         for (auto& [width, rows] : byWidth) {
-            ReceiverGroup g{width, rows, Eigen::MatrixXf(static_cast<Eigen::Index>(rows.size()), n)};
+            const auto groupRows = static_cast<Eigen::Index>(rows.size());
+            ReceiverGroup g{width, rows, Eigen::MatrixXf(groupRows, n), Eigen::VectorXf(groupRows)};
             for (std::size_t r = 0; r < rows.size(); ++r)
                 g.w.row(static_cast<Eigen::Index>(r)) = m_w.row(rows[r]);
             m_groups.push_back(std::move(g));
@@ -81,24 +84,45 @@ Dynamics::Dynamics(DynamicsModel model, InputMode mode, Eigen::MatrixXf w, const
     m_message.resize(n);
 }
 
+namespace {
+
+/// out = w·x, rows split over the OpenMP threads when the matrix is large enough to pay for the hand-off
+/// (the mat-vec is memory bound from N ≈ 1000 on, and each core brings its own share of bandwidth).
+void parallelMatVec(const Eigen::MatrixXf& w, const Eigen::VectorXf& x, Eigen::VectorXf& out)
+{
+    const Eigen::Index rows = w.rows();
+    const int threads = rows * w.cols() >= (1 << 18) ? omp_get_max_threads() : 1;
+    if (threads <= 1) {
+        out.noalias() = w * x;
+        return;
+    }
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int b = 0; b < threads; ++b) {
+        const Eigen::Index first = rows * b / threads, last = rows * (b + 1) / threads;
+        out.segment(first, last - first).noalias() = w.middleRows(first, last - first) * x;
+    }
+}
+
+} // namespace
+
 void Dynamics::message(const Eigen::Ref<const Eigen::VectorXf>& u)
 {
     switch (m_model) {
     case DynamicsModel::PdeN2:
         m_transfer = u.array().tanh();
-        m_message.noalias() = m_w * m_transfer;
+        parallelMatVec(m_w, m_transfer, m_message);
         return;
     case DynamicsModel::PdeN4:
         m_transfer = ((u - m_threshold).array() / m_width.array()).tanh();
-        m_message.noalias() = m_w * m_transfer;
+        parallelMatVec(m_w, m_transfer, m_message);
         return;
     case DynamicsModel::PdeN5:
         for (auto& g : m_groups) {
             // Transfer seen by receivers of width w: tanh((u_j − h_j)/w) − u_j·θ_j.
             m_transfer = ((u - m_threshold).array() / g.width).tanh() - u.array() * m_leak.array();
-            m_groupMessage.noalias() = g.w * m_transfer;
+            parallelMatVec(g.w, m_transfer, g.message);
             for (std::size_t r = 0; r < g.rows.size(); ++r)
-                m_message(g.rows[r]) = m_groupMessage(static_cast<Eigen::Index>(r));
+                m_message(g.rows[r]) = g.message(static_cast<Eigen::Index>(r));
         }
         return;
     }

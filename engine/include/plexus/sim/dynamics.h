@@ -20,7 +20,8 @@ std::size_t parameterCount(DynamicsModel model);           ///< 3 for PDE_N2 [g,
 ///   PDE_N4: du_i/dt = −a_i u_i + b_i + s_i tanh(u_i) + g_i Σ_j W_ij tanh((u_j − h_j)/w_j)
 ///   PDE_N5: du_i/dt = −a_i u_i + b_i + s_i tanh(u_i) + g_i Σ_j W_ij [tanh((u_j − h_j)/w_i) − u_j ln(w_j)/50]
 /// with the external value e_i added (additive) or multiplying the message sum (multiplicative).
-/// Cost: one dense mat-vec per call (PDE_N5: one per distinct receiver width, over that group's rows).
+/// Cost: one dense mat-vec per call (PDE_N5: one per distinct receiver width, over that group's rows), its rows
+/// split over the OpenMP threads for large N.
 class Dynamics
 {
 public:
@@ -49,10 +50,11 @@ private:
         float width;
         std::vector<Eigen::Index> rows;
         Eigen::MatrixXf w;
+        Eigen::VectorXf message; ///< this group's messages (work buffer)
     };
     std::vector<ReceiverGroup> m_groups;
     // Work buffers (no allocation per step).
-    Eigen::VectorXf m_transfer, m_message, m_groupMessage;
+    Eigen::VectorXf m_transfer, m_message;
 };
 
 } // namespace plexus
