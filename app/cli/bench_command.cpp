@@ -3,6 +3,7 @@
 
 #include "plexus/config/presets.h"
 #include "plexus/sim/simulator.h"
+#include "plexus/train/trainer.h"
 #include "plexus/util/memory.h"
 
 #include <algorithm>
@@ -10,15 +11,61 @@
 #include <cstdio>
 #include <vector>
 
+#include "plexus/config/config_loader.h"
+#include "plexus/data/csv_export.h"
+#include "plexus/util/errors.h"
+
 namespace plexus::cli {
 
 namespace {
 
-constexpr const char* kUsage = R"(plexus-cli bench [--preset NAME] [--frames N] [--repeat K] [--set KEY=VALUE ...]
+constexpr const char* kUsage = R"(plexus-cli bench [simulate | train] [options]
 
-Times the simulator on a preset (default fig_2 at full size) and prints one JSON line per repeat and a
-summary line with the median: steps, seconds, steps/s and peak resident memory.
+  (no part)  both parts below with their defaults
+  simulate   times the simulator on a preset (default fig_2 at full size): one JSON line per repeat and a
+             summary line with the median: steps, seconds, steps/s and peak resident memory
+             [--preset NAME] [--frames N] [--repeat K] [--set KEY=VALUE ...]
+  train      times training iterations of the fig_2 model (B = 8) for N = 200, 1000, 4000 on random frames of a
+             short simulation: iterations/s, ms per iteration, peak memory
+             [--neurons 200,1000,4000] [--iterations K] [--threads T] [--device cpu|cuda]
 )";
+
+double secondsSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void benchTrain(const CliArgs& args)
+{
+    const int threads = static_cast<int>(args.intValue("threads", 2));
+    setComputeThreads(threads);
+    const long long iterations = std::max(10LL, args.intValue("iterations", 300));
+    std::vector<long long> sizes;
+    for (const auto& n : parseIndexList(args.value("neurons", "200,1000,4000"), 1000000))
+        sizes.push_back(n);
+    for (long long n : sizes) {
+        ExperimentConfig config = loadPreset("fig_2").config;
+        applyConfigOverride(config, "simulation.n_neurons=" + std::to_string(n), "");
+        applyConfigOverride(config, "simulation.n_frames=400", "");
+        applyConfigOverride(config, "simulation.start_frame=-100", "");
+        auto data = std::make_shared<const Dataset>(simulate(config));
+        TrainingOptions options;
+        options.device = args.value("device");
+        options.iterations = 1000000000;
+        Trainer trainer(config, data, options);
+        for (int i = 0; i < 20; ++i) // warm-up: allocator and thread pool
+            trainer.step();
+        const auto start = std::chrono::steady_clock::now();
+        for (long long i = 0; i < iterations; ++i)
+            trainer.step();
+        const double seconds = secondsSince(start);
+        std::printf("{\"bench\": \"train\", \"neurons\": %lld, \"batch\": 8, \"threads\": %d, \"device\": \"%s\", "
+                    "\"iterations\": %lld, \"it_per_s\": %.1f, \"ms_per_it\": %.2f, \"peak_rss_mb\": %.1f}\n",
+                    n, threads, trainer.deviceName().c_str(), iterations, iterations / seconds, 1000.0 * seconds / iterations,
+                    peakResidentBytes() / 1e6);
+        std::fflush(stdout);
+    }
+}
 
 } // namespace
 
@@ -26,7 +73,15 @@ int runBench(const Args& argv)
 {
     if (printHelpIfAsked(argv, kUsage))
         return 0;
-    CliArgs args(argv, {"preset", "frames", "repeat", "set"}, {});
+    std::string part = !argv.empty() && argv[0].rfind("--", 0) != 0 ? argv[0] : "all";
+    Args rest(argv.begin() + (part == "all" ? 0 : 1), argv.end());
+    if (part != "all" && part != "simulate" && part != "train")
+        throw InputError("bench: expected simulate or train, got '" + part + "'");
+    CliArgs args(rest, {"preset", "frames", "repeat", "set", "neurons", "iterations", "threads", "device"}, {});
+    if (part == "train" || part == "all")
+        benchTrain(args);
+    if (part == "train")
+        return 0;
     Args loadArgs = {"--preset", args.value("preset", "fig_2")};
     for (const auto& s : args.values("set"))
         loadArgs.insert(loadArgs.end(), {"--set", s});

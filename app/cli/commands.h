@@ -19,5 +19,7 @@ int runPresets(const Args& args);
 int runBench(const Args& args);
 int runKeys(const Args& args);
 int runVerify(const Args& args);
+int runTrain(const Args& args);
+int runEvaluate(const Args& args);
 
 } // namespace plexus::cli

@@ -20,6 +20,8 @@ Usage:
   plexus-cli export RUN_DIR --format npy|csv [--to DIR] [--neurons 0-9,42] [--frames FIRST:LAST]
   plexus-cli import AUTHORS_DIR --out RUN_DIR [--signal-model PDE_N2] [--input-mode MODE]
                     [--input-neurons M] [--delta-t DT] [--force]
+  plexus-cli train RUN_DIR [--preset NAME | --config FILE] [--iterations N] [--resume] [--device cpu|cuda]
+  plexus-cli evaluate RUN_DIR [--checkpoint FILE] [--rollout-frames N]
   plexus-cli presets [--show NAME]
   plexus-cli keys [--markdown]
   plexus-cli bench [--preset NAME] [--frames N] [--repeat K]
@@ -48,6 +50,7 @@ int main(int argc, char** argv)
         {"simulate", runSimulate}, {"info", runInfo},       {"export", runExport},
         {"import", runImport},     {"presets", runPresets}, {"bench", runBench},
         {"keys", runKeys},         {"verify", runVerify},
+        {"train", runTrain},         {"evaluate", runEvaluate},
     };
     auto command = commands.find(argv[1]);
     if (command == commands.end()) {

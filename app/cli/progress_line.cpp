@@ -55,10 +55,10 @@ void ProgressLine::operator()(const std::string& phase, std::int64_t done, std::
     const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
     const double eta = rate > 0 ? static_cast<double>(total - done) / rate : NAN;
     const bool bytes = phase.rfind("saving", 0) == 0; // the dataset writer reports bytes
-    char line[256];
-    std::snprintf(line, sizeof line, "%-12s %5.1f %%  %10.0f %s/s  elapsed %s  ETA %s", phase.c_str(),
+    char line[320];
+    std::snprintf(line, sizeof line, "%-12s %5.1f %%  %10.0f %s/s  elapsed %s  ETA %s  %s", phase.c_str(),
                   100.0 * fraction, bytes ? rate / 1e6 : rate, bytes ? "MB" : m_unit.c_str(),
-                  formatDuration(elapsed).c_str(), formatDuration(eta).c_str());
+                  formatDuration(elapsed).c_str(), formatDuration(eta).c_str(), m_extra.c_str());
     std::fprintf(stderr, m_terminal ? "\r%s\033[K" : "%s\n", line);
     std::fflush(stderr);
     m_drawn = true;

@@ -13,6 +13,8 @@ class ProgressLine
 public:
     explicit ProgressLine(std::string unit = "steps");
     void operator()(const std::string& phase, std::int64_t done, std::int64_t total);
+    /// Text shown after the rate and ETA (e.g. "loss 1.23  W R² 0.91").
+    void setExtra(std::string extra) { m_extra = std::move(extra); }
     /// Ends the line (call once the work is over or stopped).
     void finish();
 
@@ -20,6 +22,7 @@ private:
     using Clock = std::chrono::steady_clock;
     std::string m_unit;
     std::string m_phase;
+    std::string m_extra;
     Clock::time_point m_phaseStart;
     Clock::time_point m_lastDraw;
     int m_lastDecile = -1;

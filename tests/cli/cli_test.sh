@@ -33,12 +33,12 @@ expect 2 "unknown command 'simulat'" -- "$cli" simulat
 expect 2 "simulation.n_neurons: expected a positive integer" -- \
   "$cli" simulate --preset demo_tiny --out "$work/x" --set simulation.n_neurons=-3
 
-expect 0 "Simulated demo_tiny .*64 neurons" -- "$cli" simulate --preset demo_tiny --out "$work/run"
+expect 0 "Simulated demo_tiny .*100 neurons" -- "$cli" simulate --preset demo_tiny --out "$work/run"
 [ -f "$work/run/dataset.h5" ] && [ -f "$work/run/config.yaml" ] || { failures=$((failures + 1)); echo "FAIL: run files missing"; }
 expect 2 "already exists; use --force" -- "$cli" simulate --preset demo_tiny --out "$work/run"
 expect 0 "Simulated" -- "$cli" simulate --config "$work/run/config.yaml" --out "$work/run" --force --set simulation.n_frames=300
-expect 0 "301 frames x 64 neurons" -- "$cli" info "$work/run"
-expect 0 "16 16 16 16 neurons" -- "$cli" info "$work/run/dataset.h5"
+expect 0 "301 frames x 100 neurons" -- "$cli" info "$work/run"
+expect 0 "25 25 25 25 neurons" -- "$cli" info "$work/run/dataset.h5"
 expect 0 "matches the PDE_N2 equations at all 301 frames" -- "$cli" verify "$work/run"
 expect 2 "no such run folder" -- "$cli" info "$work/none"
 
@@ -48,7 +48,7 @@ lines=$(wc -l <"$work/run/export/activity.csv")
 checks=$((checks + 1))
 [ "$lines" -eq 11 ] || { failures=$((failures + 1)); echo "FAIL: activity.csv has $lines lines, expected 11"; }
 expect 2 "--format: expected npy or csv" -- "$cli" export "$work/run" --format xls
-expect 0 "imported 301 frames x 64 neurons" -- "$cli" import "$work/run/export" --out "$work/imported"
+expect 0 "imported 301 frames x 100 neurons" -- "$cli" import "$work/run/export" --out "$work/imported"
 expect 2 "no true W or parameter table" -- "$cli" verify "$work/imported"
 
 # A config with a wrong value names file, line and key; an unknown key warns with the nearest one.

@@ -24,6 +24,22 @@ public:
         m_hasSpare = false;
     }
 
+    /// The full generator state, for checkpoints.
+    struct State
+    {
+        std::uint64_t words[4];
+        double spare;
+        bool hasSpare;
+    };
+    State state() const { return {{m_state[0], m_state[1], m_state[2], m_state[3]}, m_spare, m_hasSpare}; }
+    void setState(const State& s)
+    {
+        for (int i = 0; i < 4; ++i)
+            m_state[i] = s.words[i];
+        m_spare = s.spare;
+        m_hasSpare = s.hasSpare;
+    }
+
     std::uint64_t next()
     {
         const std::uint64_t result = rotl(m_state[1] * 5, 7) * 9;

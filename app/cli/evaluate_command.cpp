@@ -1,0 +1,79 @@
+#include "commands.h"
+#include "progress_line.h"
+#include "run_folder.h"
+
+#include "plexus/analysis/evaluation.h"
+#include "plexus/config/config_loader.h"
+#include "plexus/data/dataset_file.h"
+#include "plexus/train/trainer.h"
+#include "plexus/util/atomic_file.h"
+#include "plexus/util/errors.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+namespace plexus::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kUsage = R"(plexus-cli evaluate RUN_DIR [--checkpoint FILE] [--rollout-frames N] [--threads T]
+
+Scores the newest checkpoint of RUN_DIR (or FILE) against the ground truth, prints a table and writes
+RUN_DIR/metrics.json: W R² and slope (raw and ψ*-corrected), neuron types (clusters, accuracy with the authors'
+median-label mapping and with optimal matching, adjusted Rand index), φ*/ψ* R² per type, and a roll-out of
+N frames (default 1000) against the noise-free simulation (R² and slope at frames 400 and 800).
+)";
+
+void printTable(const Evaluation& e)
+{
+    std::printf("connectivity  raw R² %.4f slope %.4f | corrected R² %.4f slope %.4f\n", e.connectivity.raw.r2,
+                e.connectivity.raw.slope, e.connectivity.corrected.r2, e.connectivity.corrected.slope);
+    std::printf("types         %d clusters, accuracy %.3f (median label) %.3f (matched), ARI %.3f\n", e.types.clusters,
+                e.types.accuracyMedianLabel, e.types.accuracyMatched, e.types.adjustedRand);
+    std::printf("functions     type:     ");
+    for (std::size_t k = 0; k < e.functions.updateR2PerType.size(); ++k)
+        std::printf(" %7zu", k);
+    std::printf("\n              φ* R²:    ");
+    for (double r2 : e.functions.updateR2PerType)
+        std::printf(" %7.3f", r2);
+    std::printf("\n              ψ* R²:    ");
+    for (double r2 : e.functions.transferR2PerType)
+        std::printf(" %7.3f", r2);
+    std::printf("\nroll-out      %lld frames%s: R² %.3f slope %.3f @400, R² %.3f slope %.3f @800, mean neuron r %.3f\n",
+                static_cast<long long>(e.rollout.frames), e.rollout.divergedAt >= 0 ? " (diverged)" : "",
+                e.rollout.at400.r2, e.rollout.at400.slope, e.rollout.at800.r2, e.rollout.at800.slope,
+                e.rollout.meanNeuronCorrelation);
+}
+
+} // namespace
+
+int runEvaluate(const Args& argv)
+{
+    if (printHelpIfAsked(argv, kUsage))
+        return 0;
+    CliArgs args(argv, {"checkpoint", "rollout-frames", "threads"}, {});
+    const fs::path runDir = args.requirePositional("RUN_DIR");
+    setComputeThreads(static_cast<int>(args.intValue("threads", std::max(1u, std::thread::hardware_concurrency()))));
+    const std::string checkpoint = args.value("checkpoint", Trainer::latestCheckpoint(runDir.string()));
+    if (checkpoint.empty())
+        throw InputError(runDir.string() + " has no checkpoint; train first: plexus-cli train " + runDir.string());
+    ConfigLoadResult loaded = loadConfigFile((runDir / "config.yaml").string());
+    auto data = std::make_shared<const Dataset>(loadDataset(datasetPathOf(runDir.string())));
+    Trainer trainer(loaded.config, data, TrainingOptions{});
+    trainer.loadWeights(checkpoint);
+    ProgressLine line("frames");
+    Progress progress{[&line](const std::string& p, std::int64_t d, std::int64_t t) { line(p, d, t); }, &g_stopRequested};
+    Evaluation e = evaluate(trainer.model(), *data, loaded.config, args.intValue("rollout-frames", 1000), progress);
+    line.finish();
+    std::printf("checkpoint    %s\n", checkpoint.c_str());
+    printTable(e);
+    const std::string json = (runDir / "metrics.json").string();
+    writeFileAtomic(json, evaluationToJson(e));
+    std::printf("wrote %s\n", json.c_str());
+    return 0;
+}
+
+} // namespace plexus::cli

@@ -1,0 +1,154 @@
+#include "commands.h"
+#include "progress_line.h"
+#include "run_folder.h"
+
+#include "plexus/config/config_loader.h"
+#include "plexus/data/dataset_file.h"
+#include "plexus/sim/simulator.h"
+#include "plexus/train/trainer.h"
+#include "plexus/util/errors.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+namespace plexus::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kUsage = R"(plexus-cli train RUN_DIR [--preset NAME | --config FILE] [options]
+
+Trains the GNN on RUN_DIR/dataset.h5 with the training settings of RUN_DIR/config.yaml (or of --preset/--config;
+when RUN_DIR has no dataset yet, that experiment is simulated first). Writes RUN_DIR/checkpoints/ and appends
+RUN_DIR/metrics.csv (iteration, wall time, each loss term, W R², slope, clusters).
+  --iterations N     stop after N iterations in total (default: n_epochs × iterations per epoch)
+  --resume           continue from the newest checkpoint in RUN_DIR
+  --restart          start over; earlier checkpoints and metrics are moved to RUN_DIR/previous-<time>/
+  --device D         cpu or cuda (default: training.device of the config, "auto")
+  --threads T        compute threads (default: all cores)
+  --metrics-every K  iterations between metrics rows and W R² updates (default 500)
+  --set KEY=VALUE    override a config value (repeatable)
+Ctrl-C stops after the current iteration and saves a checkpoint; --resume continues from it.
+)";
+
+ExperimentConfig trainingConfig(const CliArgs& args, const fs::path& runDir)
+{
+    if (args.has("preset") || args.has("config"))
+        return loadExperiment(args);
+    const fs::path path = runDir / "config.yaml";
+    if (!fs::exists(path))
+        throw InputError(runDir.string() + " has no config.yaml; give --preset NAME or --config FILE");
+    Args load = {"--config", path.string()};
+    for (const auto& s : args.values("set"))
+        load.insert(load.end(), {"--set", s});
+    return loadExperiment(CliArgs(load, {"config", "set"}, {}));
+}
+
+std::shared_ptr<const Dataset> datasetFor(const ExperimentConfig& config, const fs::path& runDir)
+{
+    const fs::path path = runDir / "dataset.h5";
+    if (fs::exists(path))
+        return std::make_shared<const Dataset>(loadDataset(path.string()));
+    fs::create_directories(runDir);
+    ProgressLine line;
+    Progress progress{[&line](const std::string& p, std::int64_t d, std::int64_t t) { line(p, d, t); }, &g_stopRequested};
+    auto data = std::make_shared<const Dataset>(simulate(config, progress));
+    saveDataset(*data, path.string(), progress);
+    saveConfigFile(config, (runDir / "config.yaml").string());
+    line.finish();
+    std::printf("simulated %s: %lld frames x %lld neurons\n", path.c_str(), static_cast<long long>(data->frames()),
+                static_cast<long long>(data->neurons()));
+    return data;
+}
+
+void setAsidePreviousTraining(const fs::path& runDir)
+{
+    char stamp[32];
+    std::snprintf(stamp, sizeof stamp, "previous-%lld",
+                  static_cast<long long>(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+    const fs::path aside = runDir / stamp;
+    fs::create_directories(aside);
+    for (const char* name : {"checkpoints", "metrics.csv", "metrics.json"})
+        if (fs::exists(runDir / name))
+            fs::rename(runDir / name, aside / name);
+    std::printf("earlier training moved to %s\n", aside.c_str());
+}
+
+std::string metricsText(const TrainingMetrics& m)
+{
+    char text[160];
+    std::snprintf(text, sizeof text, "loss %.4g  W R² %.3f  slope %.3f  clusters %d", m.loss.total, m.connectivityR2,
+                  m.connectivitySlope, m.clusters);
+    return text;
+}
+
+} // namespace
+
+int runTrain(const Args& argv)
+{
+    if (printHelpIfAsked(argv, kUsage))
+        return 0;
+    CliArgs args(argv, {"preset", "config", "iterations", "device", "threads", "metrics-every", "set"},
+                 {"resume", "restart"});
+    const fs::path runDir = args.requirePositional("RUN_DIR");
+    if (args.has("resume") && args.has("restart"))
+        throw InputError("--resume and --restart exclude each other");
+    const std::string device = args.value("device");
+    if (!device.empty() && device != "cpu" && device != "cuda")
+        throw InputError("--device: expected cpu or cuda, got '" + device + "'");
+    setComputeThreads(static_cast<int>(args.intValue("threads", std::max(1u, std::thread::hardware_concurrency()))));
+    ExperimentConfig config = trainingConfig(args, runDir);
+    const bool hasCheckpoints = !Trainer::latestCheckpoint(runDir.string()).empty();
+    if (hasCheckpoints && !args.has("resume") && !args.has("restart"))
+        throw InputError(runDir.string() + " holds checkpoints of an earlier training; add --resume to continue it "
+                                           "or --restart to start over (the old files are kept aside)");
+    auto data = datasetFor(config, runDir);
+    if (args.has("restart") && hasCheckpoints)
+        setAsidePreviousTraining(runDir);
+    TrainingOptions options;
+    options.device = device;
+    options.iterations = args.intValue("iterations", -1);
+    options.runDir = runDir.string();
+    Trainer trainer(config, data, options);
+    if (args.has("resume") && !trainer.resume())
+        std::printf("no checkpoint in %s; starting from the beginning\n", runDir.c_str());
+    const std::int64_t every = std::max(1LL, args.intValue("metrics-every", 500));
+    std::printf("training %s on %s: %lld neurons, %lld iterations (%lld per epoch), from iteration %lld\n",
+                config.dataset.c_str(), trainer.deviceName().c_str(), static_cast<long long>(data->neurons()),
+                static_cast<long long>(trainer.totalIterations()), static_cast<long long>(trainer.iterationsPerEpoch()),
+                static_cast<long long>(trainer.iteration()));
+    std::fflush(stdout);
+    ProgressLine line("it");
+    TrainingMetrics last;
+    try {
+        while (!trainer.finished()) {
+            if (g_stopRequested) {
+                trainer.saveCheckpoint();
+                line.finish();
+                std::printf("stopped at iteration %lld; checkpoint saved. Continue with: plexus-cli train %s --resume\n",
+                            static_cast<long long>(trainer.iteration()), runDir.c_str());
+                return 1;
+            }
+            trainer.step();
+            if (trainer.iteration() % every == 0 || trainer.finished()) {
+                last = trainer.measure();
+                line.setExtra(metricsText(last));
+            }
+            line("training", trainer.iteration(), trainer.totalIterations());
+        }
+    } catch (const DivergedError& e) {
+        line.finish();
+        throw std::runtime_error(e.what());
+    }
+    trainer.saveCheckpoint();
+    line.finish();
+    std::printf("trained %lld iterations in %.1f s: %s\n", static_cast<long long>(trainer.iteration()), last.wallSeconds,
+                metricsText(last).c_str());
+    std::printf("next: plexus-cli evaluate %s\n", runDir.c_str());
+    return 0;
+}
+
+} // namespace plexus::cli

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "plexus/analysis/linear_fit.h"
+#include "plexus/analysis/type_recovery.h"
+#include "plexus/config/experiment_config.h"
+#include "plexus/data/dataset.h"
+#include "plexus/model/learned_model.h"
+#include "plexus/util/progress.h"
+
+#include <string>
+#include <vector>
+
+namespace plexus {
+
+/// Connectivity recovery (SPEC D.1): raw (learned W vs true W) and ψ*-corrected (W*_ij·upper_j/10).
+struct ConnectivityScore
+{
+    LinearFit raw;
+    LinearFit corrected;
+};
+
+/// Function recovery per true type: median over the type's neurons of the R² of the learned curve against the
+/// true one on [−xnorm, xnorm] (φ* as it is; ψ* and the true ψ each divided by the same normalisation statistic).
+struct FunctionScore
+{
+    std::vector<double> updateR2PerType;
+    std::vector<double> transferR2PerType;
+};
+
+/// Roll-out (SPEC D.4): the learned model integrated from frame 0 against the noise-free true simulation.
+struct RolloutScore
+{
+    std::int64_t frames = 0;           ///< frames integrated (1000, or fewer for short datasets)
+    std::int64_t divergedAt = -1;      ///< first frame where the learned roll-out stopped being finite, or −1
+    LinearFit at400, at800;            ///< true vs learned u across neurons at those frames
+    double meanNeuronCorrelation = 0.0; ///< mean over neurons of the Pearson r of their traces over time
+    std::vector<double> r2Every10;     ///< R² at frames 0, 10, 20, …
+};
+
+struct Evaluation
+{
+    double xnorm = 0.0;
+    ConnectivityScore connectivity;
+    TypeRecovery types;
+    FunctionScore functions;
+    RolloutScore rollout;
+};
+
+/// Per-neuron ψ* normalisation statistic upper_n over [start, stop]·xnorm (SPEC D.1; `method` median, max, mean,
+/// plateau) from curves [N, R] sampled on `samples`.
+Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples, double low,
+                                      double high, const std::string& method);
+
+/// Scores everything a user can ask of a trained model. `rolloutFrames` 0 skips the roll-out.
+Evaluation evaluate(const LearnedModel& model, const Dataset& data, const ExperimentConfig& config,
+                    std::int64_t rolloutFrames = 1000, const Progress& progress = {});
+
+/// The evaluation as JSON (metrics.json).
+std::string evaluationToJson(const Evaluation& evaluation);
+
+} // namespace plexus

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <string>
+
+namespace plexus {
+
+/// Read access to a trained GNN without LibTorch types (for analysis, snapshots and the UI).
+/// Implementations evaluate the model under no-grad on its device and copy results to host memory.
+class LearnedModel
+{
+public:
+    virtual ~LearnedModel() = default;
+
+    virtual std::int64_t neurons() const = 0;
+    virtual std::string signalModel() const = 0;
+    /// Latent vectors a [N, d].
+    virtual Eigen::MatrixXf latents() const = 0;
+    /// Learned W [N, N] (zero diagonal), row = postsynaptic.
+    virtual Eigen::MatrixXf connectivity() const = 0;
+    /// φ*(r, a_n) for every neuron n and sample r: [N, R].
+    virtual Eigen::MatrixXf updateCurves(const Eigen::VectorXf& samples) const = 0;
+    /// ψ* of every neuron as sender (PDE_N5: with itself as receiver): [N, R].
+    virtual Eigen::MatrixXf transferCurves(const Eigen::VectorXf& samples) const = 0;
+    /// Predicted du/dt [N] for activity u [N] and external values [N].
+    virtual Eigen::VectorXf derivative(const Eigen::VectorXf& u, const Eigen::VectorXf& external) const = 0;
+};
+
+} // namespace plexus

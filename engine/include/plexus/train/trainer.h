@@ -1,0 +1,113 @@
+#pragma once
+
+#include "plexus/config/experiment_config.h"
+#include "plexus/data/dataset.h"
+#include "plexus/model/learned_model.h"
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace plexus {
+
+/// Training stopped because the loss became NaN or infinite; the last good checkpoint is kept.
+class DivergedError : public std::runtime_error
+{
+public:
+    explicit DivergedError(std::int64_t iteration)
+        : std::runtime_error("diverged at step " + std::to_string(iteration) +
+                             " (the loss is no longer finite); the last good checkpoint is kept"),
+          m_iteration(iteration)
+    {
+    }
+    std::int64_t iteration() const { return m_iteration; }
+
+private:
+    std::int64_t m_iteration;
+};
+
+/// Choices that are not part of the experiment config.
+struct TrainingOptions
+{
+    std::string device;                  ///< "cpu", "cuda", or "" for training.device ("auto": CUDA when present)
+    std::int64_t iterations = -1;        ///< total iterations; −1: n_epochs × iterations per epoch
+    std::int64_t checkpointInterval = -1; ///< iterations between checkpoints; −1: ⌊iterations per epoch / 20⌋
+    std::string runDir;                  ///< checkpoints/ and metrics.csv go here ("" → nothing written)
+};
+
+/// The loss of one iteration, term by term (SPEC C.3), each already multiplied by its coefficient.
+struct LossTerms
+{
+    double total = 0.0;
+    double prediction = 0.0; ///< ‖P − Y‖₂
+    double updateAtZero = 0.0; ///< B·λ_φ0·‖φ*(0, a)‖₂
+    double monotonicity = 0.0; ///< λ_ed·Σ_b ‖relu(ψ*(u) − ψ*(u + xnorm/150))‖₂
+    double sparsity = 0.0;   ///< λ_L1·Σ|W|
+};
+
+/// One row of metrics.csv.
+struct TrainingMetrics
+{
+    std::int64_t iteration = 0;
+    std::int64_t epoch = 0;
+    double wallSeconds = 0.0;
+    LossTerms loss;
+    double connectivityR2 = 0.0;    ///< live W R² (learned W/10 vs true W, no ψ* correction; SPEC D.1)
+    double connectivitySlope = 0.0;
+    int clusters = 0;               ///< clusters of the latents (evaluation clustering, SPEC D.2)
+};
+
+/// The training loop of SPEC C on one dataset: batches of random frames, the loss and its regularisers, Adam with
+/// per-tensor learning rates rebuilt every epoch, the epoch-end clustering step (without ground truth), checkpoints
+/// and resume. Not thread-safe: one thread drives it (the CLI or the runtime Session).
+/// Sets the threads LibTorch uses in this process (process-wide; call once from main).
+void setComputeThreads(int threads);
+
+class Trainer
+{
+public:
+    Trainer(const ExperimentConfig& config, std::shared_ptr<const Dataset> data, const TrainingOptions& options = {});
+    ~Trainer();
+    Trainer(const Trainer&) = delete;
+    Trainer& operator=(const Trainer&) = delete;
+
+    std::int64_t iteration() const;          ///< iterations done
+    std::int64_t totalIterations() const;
+    std::int64_t iterationsPerEpoch() const; ///< ⌊n_frames·DAL/B⌋·0.2 (SPEC C.2)
+    std::int64_t epoch() const;
+    bool finished() const;
+    std::string deviceName() const;
+    double activityScale() const;            ///< xnorm = round(1.5·std(u))
+
+    /// One iteration, then the epoch-end work when an epoch completes; returns the total loss.
+    /// Throws DivergedError on a non-finite loss.
+    double step();
+    /// The last iteration's loss, term by term.
+    LossTerms lastLoss() const;
+    /// The loss the model has now on the given frames, term by term (no learning step).
+    LossTerms lossOn(const std::vector<std::int64_t>& frames);
+    /// Learning rate of each optimiser group now: latent, updateFunction, connectivity, transferFunction
+    /// (latent is absent when the latents are fixed).
+    std::vector<std::pair<std::string, double>> learningRates() const;
+    /// Metrics now (computes the live W R²); appended to metrics.csv when a run folder is set.
+    TrainingMetrics measure();
+    /// Writes a checkpoint (model, optimiser, iteration, random state) atomically into runDir/checkpoints/.
+    void saveCheckpoint();
+    /// Continues from the newest checkpoint in runDir/checkpoints/; false when there is none.
+    bool resume();
+    /// Loads model weights from a checkpoint file (for evaluation).
+    void loadWeights(const std::string& checkpointPath);
+    /// The newest checkpoint in runDir, or "" when none.
+    static std::string latestCheckpoint(const std::string& runDir);
+
+    const LearnedModel& model() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace plexus

@@ -1,0 +1,243 @@
+#include "plexus/analysis/evaluation.h"
+
+#include "plexus/sim/dynamics.h"
+#include "plexus/sim/true_functions.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace plexus {
+
+namespace {
+
+double activityScale(const Dataset& d)
+{
+    const Eigen::ArrayXd u = Eigen::Map<const Eigen::ArrayXf>(d.activity.data(), d.activity.size()).cast<double>();
+    return std::max(1.0, std::round(1.5 * std::sqrt((u - u.mean()).square().mean())));
+}
+
+Eigen::VectorXf linspace(double low, double high, int count)
+{
+    return Eigen::VectorXf::LinSpaced(count, static_cast<float>(low), static_cast<float>(high));
+}
+
+double medianOf(std::vector<double> values)
+{
+    if (values.empty())
+        return NAN;
+    std::sort(values.begin(), values.end());
+    const std::size_t m = values.size() / 2;
+    return values.size() % 2 ? values[m] : 0.5 * (values[m - 1] + values[m]);
+}
+
+float statistic(const Eigen::ArrayXf& values, const Eigen::ArrayXf& samples, const std::string& method)
+{
+    if (method == "max")
+        return values.abs().maxCoeff();
+    if (method == "mean")
+        return values.mean();
+    if (method == "plateau") {
+        // Mean where |dψ/dr| is below 1 % of its largest value.
+        const Eigen::Index n = values.size();
+        Eigen::ArrayXf slope = Eigen::ArrayXf::Zero(n);
+        for (Eigen::Index i = 1; i + 1 < n; ++i)
+            slope(i) = std::fabs((values(i + 1) - values(i - 1)) / (samples(i + 1) - samples(i - 1)));
+        const float limit = 0.01f * slope.maxCoeff();
+        double sum = 0;
+        int count = 0;
+        for (Eigen::Index i = 1; i + 1 < n; ++i)
+            if (slope(i) <= limit) {
+                sum += values(i);
+                ++count;
+            }
+        return count ? static_cast<float>(sum / count) : values.mean();
+    }
+    std::vector<float> sorted(values.data(), values.data() + values.size());
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    return sorted[sorted.size() / 2];
+}
+
+/// The normalisation range in units of xnorm (SPEC D.1): [0.8, 1] unless plotting.norm_x_start/stop are set.
+std::pair<double, double> normalisationRange(const ExperimentConfig& c)
+{
+    const auto& p = c.plotting;
+    if (std::isfinite(p.normXStart) && std::isfinite(p.normXStop))
+        return {p.normXStart, p.normXStop};
+    return {0.8, 1.0};
+}
+
+ConnectivityScore scoreConnectivity(const LearnedModel& model, const Dataset& d, const ExperimentConfig& c,
+                                    double xnorm)
+{
+    ConnectivityScore score;
+    const Eigen::MatrixXf learned = model.connectivity();
+    score.raw = fitLine(d.connectivity.data(), learned.data(), learned.size());
+    auto [start, stop] = normalisationRange(c);
+    Eigen::VectorXf samples = linspace(start * xnorm, stop * xnorm, 1000);
+    Eigen::VectorXf upper = transferNormalisation(model.transferCurves(samples), samples, start * xnorm, stop * xnorm,
+                                                  c.plotting.normMethod);
+    Eigen::MatrixXf corrected = learned * (upper / 10.0f).asDiagonal(); // column j scaled by upper_j / g
+    score.corrected = fitLine(d.connectivity.data(), corrected.data(), corrected.size());
+    return score;
+}
+
+FunctionScore scoreFunctions(const LearnedModel& model, const Dataset& d, const ExperimentConfig& c, double xnorm)
+{
+    FunctionScore score;
+    const Eigen::VectorXf r = linspace(-xnorm, xnorm, 1500);
+    const Eigen::MatrixXf phi = model.updateCurves(r);
+    const Eigen::MatrixXf psi = model.transferCurves(r);
+    auto [start, stop] = normalisationRange(c);
+    const Eigen::VectorXf normSamples = linspace(start * xnorm, stop * xnorm, 1000);
+    const Eigen::VectorXf upper = transferNormalisation(model.transferCurves(normSamples), normSamples, start * xnorm,
+                                                        stop * xnorm, c.plotting.normMethod);
+    const Eigen::ArrayXd rd = r.cast<double>().array();
+    for (Eigen::Index k = 0; k < d.typeParameters.rows(); ++k) {
+        const Eigen::RowVectorXd p = d.typeParameters.row(k);
+        const Eigen::ArrayXd truePhi = trueUpdateFunction(d.signalModel, p, rd);
+        const Eigen::ArrayXf truePsiNorm = trueTransferFunction(d.signalModel, p, normSamples.cast<double>().array()).cast<float>();
+        const double trueUpper = statistic(truePsiNorm, normSamples.array(), c.plotting.normMethod);
+        const Eigen::ArrayXd truePsi = trueTransferFunction(d.signalModel, p, rd) / trueUpper;
+        std::vector<double> phiR2, psiR2;
+        for (std::int64_t n = 0; n < d.neurons(); ++n) {
+            if (d.types[static_cast<std::size_t>(n)] != k)
+                continue;
+            phiR2.push_back(predictionR2(truePhi, phi.row(n).transpose().cast<double>().array()));
+            const double scale = upper(n) != 0.0f ? upper(n) : 1.0;
+            psiR2.push_back(predictionR2(truePsi, psi.row(n).transpose().cast<double>().array() / scale));
+        }
+        score.updateR2PerType.push_back(medianOf(phiR2));
+        score.transferR2PerType.push_back(medianOf(psiR2));
+    }
+    return score;
+}
+
+/// LS fit on points within 3 std of the median of the true values; R² of that line on all points (SPEC D.4).
+LinearFit rolloutFit(const Eigen::VectorXf& truth, const Eigen::VectorXf& learned)
+{
+    std::vector<float> sorted(truth.data(), truth.data() + truth.size());
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    const float median = sorted[sorted.size() / 2];
+    const float spread = std::sqrt((truth.array() - truth.mean()).square().mean());
+    std::vector<float> x, y;
+    for (Eigen::Index i = 0; i < truth.size(); ++i)
+        if (std::fabs(truth(i) - median) <= 3.0f * spread) {
+            x.push_back(truth(i));
+            y.push_back(learned(i));
+        }
+    LinearFit fit = fitLine(x.data(), y.data(), static_cast<std::int64_t>(x.size()));
+    const Eigen::ArrayXd t = truth.cast<double>().array(), l = learned.cast<double>().array();
+    const double residual = (l - (fit.slope * t + fit.intercept)).square().sum();
+    const double total = (l - l.mean()).square().sum();
+    fit.r2 = total > 0 ? 1.0 - residual / total : 0.0;
+    return fit;
+}
+
+RolloutScore rollout(const LearnedModel& model, const Dataset& d, std::int64_t frames, const Progress& progress)
+{
+    RolloutScore score;
+    score.frames = std::min<std::int64_t>(frames, d.frames() - 1);
+    const Eigen::Index n = d.neurons();
+    Dynamics truth(parseDynamicsModel(d.signalModel), parseInputMode(d.inputMode), d.connectivity, d.types,
+                   d.typeParameters);
+    Eigen::VectorXf uTrue = d.activity.row(0).transpose(), uLearned = uTrue, du(n), external(n);
+    FrameMatrix trueTrace(score.frames + 1, n), learnedTrace(score.frames + 1, n);
+    const auto dt = static_cast<float>(d.deltaT);
+    for (std::int64_t f = 0; f <= score.frames; ++f) {
+        trueTrace.row(f) = uTrue.transpose();
+        learnedTrace.row(f) = uLearned.transpose();
+        if (!uLearned.allFinite()) {
+            score.divergedAt = f;
+            score.frames = f - 1;
+            break;
+        }
+        if (f % 10 == 0)
+            score.r2Every10.push_back(rolloutFit(uTrue, uLearned).r2);
+        if (f == 400)
+            score.at400 = rolloutFit(uTrue, uLearned);
+        if (f == 800)
+            score.at800 = rolloutFit(uTrue, uLearned);
+        d.externalColumn(f, external);
+        truth.derivative(uTrue, external, du);
+        uTrue += dt * du;
+        uLearned += dt * model.derivative(uLearned, external);
+        if (f % 50 == 0)
+            progress.update("roll-out", f, score.frames);
+    }
+    double correlation = 0.0;
+    for (Eigen::Index i = 0; i < n; ++i)
+        correlation += pearson(trueTrace.col(i).head(score.frames + 1).array(),
+                               learnedTrace.col(i).head(score.frames + 1).array());
+    score.meanNeuronCorrelation = correlation / static_cast<double>(n);
+    return score;
+}
+
+void writeFit(std::ostringstream& out, const char* name, const LinearFit& fit)
+{
+    out << "\"" << name << "\": {\"r2\": " << fit.r2 << ", \"slope\": " << fit.slope << ", \"intercept\": " << fit.intercept
+        << "}";
+}
+
+void writeList(std::ostringstream& out, const char* name, const std::vector<double>& values)
+{
+    out << "\"" << name << "\": [";
+    for (std::size_t i = 0; i < values.size(); ++i)
+        out << (i ? ", " : "") << (std::isfinite(values[i]) ? values[i] : 0.0);
+    out << "]";
+}
+
+} // namespace
+
+Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples, double, double,
+                                      const std::string& method)
+{
+    Eigen::VectorXf upper(curves.rows());
+    for (Eigen::Index n = 0; n < curves.rows(); ++n)
+        upper(n) = statistic(curves.row(n).transpose().array(), samples.array(), method);
+    return upper;
+}
+
+Evaluation evaluate(const LearnedModel& model, const Dataset& d, const ExperimentConfig& c, std::int64_t rolloutFrames,
+                    const Progress& progress)
+{
+    Evaluation e;
+    e.xnorm = activityScale(d);
+    progress.update("connectivity", 0, 4);
+    if (d.connectivity.rows() == d.neurons())
+        e.connectivity = scoreConnectivity(model, d, c, e.xnorm);
+    progress.update("types", 1, 4);
+    e.types = scoreTypes(d.types, clusterLatents(model.latents()));
+    progress.update("functions", 2, 4);
+    if (d.typeParameters.rows() > 0)
+        e.functions = scoreFunctions(model, d, c, e.xnorm);
+    if (rolloutFrames > 0 && d.typeParameters.rows() > 0 && d.connectivity.rows() == d.neurons())
+        e.rollout = rollout(model, d, rolloutFrames, progress);
+    return e;
+}
+
+std::string evaluationToJson(const Evaluation& e)
+{
+    std::ostringstream out;
+    out.precision(6);
+    out << "{\n  \"xnorm\": " << e.xnorm << ",\n  \"connectivity\": {";
+    writeFit(out, "raw", e.connectivity.raw);
+    out << ", ";
+    writeFit(out, "corrected", e.connectivity.corrected);
+    out << "},\n  \"types\": {\"clusters\": " << e.types.clusters << ", \"accuracy_median_label\": "
+        << e.types.accuracyMedianLabel << ", \"accuracy_matched\": " << e.types.accuracyMatched
+        << ", \"adjusted_rand\": " << e.types.adjustedRand << "},\n  \"functions\": {";
+    writeList(out, "update_r2_per_type", e.functions.updateR2PerType);
+    out << ", ";
+    writeList(out, "transfer_r2_per_type", e.functions.transferR2PerType);
+    out << "},\n  \"rollout\": {\"frames\": " << e.rollout.frames << ", \"diverged_at\": " << e.rollout.divergedAt << ", ";
+    writeFit(out, "frame_400", e.rollout.at400);
+    out << ", ";
+    writeFit(out, "frame_800", e.rollout.at800);
+    out << ", \"mean_neuron_correlation\": " << e.rollout.meanNeuronCorrelation << ", ";
+    writeList(out, "r2_every_10_frames", e.rollout.r2Every10);
+    out << "}\n}\n";
+    return out.str();
+}
+
+} // namespace plexus

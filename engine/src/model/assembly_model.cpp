@@ -1,0 +1,152 @@
+#include "assembly_model.h"
+
+#include "plexus/util/errors.h"
+
+namespace plexus {
+
+namespace {
+
+TransferInputs transferInputsOf(const std::string& model)
+{
+    if (model == "PDE_N2")
+        return TransferInputs::Activity;
+    if (model == "PDE_N4")
+        return TransferInputs::ActivityAndSender;
+    return TransferInputs::ActivitySenderReceiver;
+}
+
+int64_t expectedTransferInputs(TransferInputs inputs, int64_t embedding)
+{
+    switch (inputs) {
+    case TransferInputs::Activity: return 1;
+    case TransferInputs::ActivityAndSender: return 1 + embedding;
+    case TransferInputs::ActivitySenderReceiver: return 1 + 2 * embedding;
+    }
+    return 1;
+}
+
+} // namespace
+
+AssemblyModelImpl::AssemblyModelImpl(const ExperimentConfig& config, int64_t neurons)
+    : m_transferInputs(transferInputsOf(config.graphModel.signalModelName)),
+      m_inputMode(config.simulation.externalInputMode), m_neurons(neurons),
+      m_lowRank(config.training.lowRankFactorization)
+{
+    const auto& g = config.graphModel;
+    const int64_t d = g.embeddingDim;
+    if (g.inputSize != expectedTransferInputs(m_transferInputs, d))
+        throw InputError(config.source + ": graph_model.input_size: " + g.signalModelName + " with embedding_dim " +
+                         std::to_string(d) + " needs " + std::to_string(expectedTransferInputs(m_transferInputs, d)) +
+                         " transfer-function inputs, got " + std::to_string(g.inputSize));
+    if (g.inputSizeUpdate != 1 + d)
+        throw InputError(config.source + ": graph_model.input_size_update: expected 1 + embedding_dim = " +
+                         std::to_string(1 + d) + ", got " + std::to_string(g.inputSizeUpdate));
+    updateFunction = register_module(
+        "updateFunction", Mlp(g.inputSizeUpdate, g.hiddenDimUpdate, g.nLayersUpdate, 1, g.mlpActivation));
+    transferFunction =
+        register_module("transferFunction", Mlp(g.inputSize, g.hiddenDim, g.nLayers, g.outputSize, g.mlpActivation));
+    if (config.training.trainingSingleType)
+        latent = register_buffer("latent", torch::ones({neurons, d}));
+    else
+        latent = register_parameter("latent", torch::ones({neurons, d}));
+    if (m_lowRank) {
+        const int64_t r = config.training.lowRank;
+        connectivityLeft = register_parameter("connectivityLeft", torch::randn({neurons, r}));
+        connectivityRight = register_parameter("connectivityRight", torch::randn({r, neurons}));
+        torch::NoGradGuard noGrad;
+        connectivityLeft.narrow(0, 0, std::min(r, neurons)).narrow(1, 0, r).fill_diagonal_(0.0);
+    } else {
+        connectivity = register_parameter("connectivity", torch::randn({neurons, neurons}));
+        torch::NoGradGuard noGrad;
+        connectivity.fill_diagonal_(0.0);
+    }
+}
+
+torch::Tensor AssemblyModelImpl::connectivityMatrix() const
+{
+    if (!m_lowRank)
+        return connectivity;
+    auto w = torch::matmul(connectivityLeft, connectivityRight);
+    return w * (1.0 - torch::eye(m_neurons, w.options()));
+}
+
+void AssemblyModelImpl::maskDiagonalGradient()
+{
+    if (!m_lowRank && connectivity.grad().defined())
+        connectivity.grad().diagonal().zero_();
+}
+
+std::vector<torch::Tensor> AssemblyModelImpl::latentParameters() const
+{
+    return latent.requires_grad() ? std::vector<torch::Tensor>{latent} : std::vector<torch::Tensor>{};
+}
+
+std::vector<torch::Tensor> AssemblyModelImpl::connectivityParameters() const
+{
+    return m_lowRank ? std::vector<torch::Tensor>{connectivityLeft, connectivityRight}
+                     : std::vector<torch::Tensor>{connectivity};
+}
+
+torch::Tensor AssemblyModelImpl::updateFunctionOf(const torch::Tensor& u, const torch::Tensor& a)
+{
+    const int64_t b = u.size(0), n = u.size(1);
+    auto input = torch::cat({u.reshape({b * n, 1}), a.unsqueeze(0).expand({b, n, a.size(1)}).reshape({b * n, -1})}, 1);
+    return updateFunction->forward(input).reshape({b, n});
+}
+
+torch::Tensor AssemblyModelImpl::transferInput(const torch::Tensor& u, const torch::Tensor& receiver,
+                                               const torch::Tensor& sender) const
+{
+    // u [..., 1]; latents [..., d] broadcast to u's leading shape.
+    switch (m_transferInputs) {
+    case TransferInputs::Activity: return u;
+    case TransferInputs::ActivityAndSender: return torch::cat({u, sender}, -1);
+    case TransferInputs::ActivitySenderReceiver: return torch::cat({u, receiver, sender}, -1);
+    }
+    return u;
+}
+
+torch::Tensor AssemblyModelImpl::transferOfSenders(const torch::Tensor& u, const torch::Tensor& a)
+{
+    const int64_t b = u.size(0), n = u.size(1);
+    auto latents = a.unsqueeze(0).expand({b, n, a.size(1)});
+    auto input = transferInput(u.unsqueeze(-1), latents, latents);
+    return transferFunction->forward(input.reshape({b * n, -1})).reshape({b, n});
+}
+
+torch::Tensor AssemblyModelImpl::combine(const torch::Tensor& update, const torch::Tensor& message,
+                                         const torch::Tensor& external) const
+{
+    if (m_inputMode == "additive")
+        return update + message + external;
+    if (m_inputMode == "multiplicative")
+        return update + message * external;
+    return update + message;
+}
+
+torch::Tensor AssemblyModelImpl::forward(const torch::Tensor& u, const torch::Tensor& external)
+{
+    if (m_transferInputs == TransferInputs::ActivitySenderReceiver)
+        return forwardPerEdge(u, external);
+    auto update = updateFunctionOf(u, latent);
+    auto psi = transferOfSenders(u, latent);                     // [B, N], once per neuron
+    auto message = torch::matmul(psi, connectivityMatrix().t()); // Σ_j W_ij ψ_j
+    return combine(update, message, external);
+}
+
+torch::Tensor AssemblyModelImpl::forwardPerEdge(const torch::Tensor& u, const torch::Tensor& external)
+{
+    const int64_t b = u.size(0), n = u.size(1), d = latent.size(1);
+    auto update = updateFunctionOf(u, latent);
+    // Edge (i, j) sees [u_j, a_i, a_j] (or its subset); ψ* evaluated B·N·N times.
+    auto uj = u.unsqueeze(1).expand({b, n, n}).unsqueeze(-1);           // [B, i, j, 1]
+    auto receiver = latent.unsqueeze(1).expand({n, n, d}).unsqueeze(0).expand({b, n, n, d});
+    auto sender = latent.unsqueeze(0).expand({n, n, d}).unsqueeze(0).expand({b, n, n, d});
+    auto input = transferInput(uj, receiver, sender);
+    auto psi = transferFunction->forward(input.reshape({b * n * n, -1})).reshape({b, n, n});
+    auto mask = 1.0 - torch::eye(n, u.options());
+    auto message = (psi * (connectivityMatrix() * mask).unsqueeze(0)).sum(-1);
+    return combine(update, message, external);
+}
+
+} // namespace plexus

@@ -1,0 +1,69 @@
+#pragma once
+
+// Private to the engine: includes LibTorch.
+#include "mlp.h"
+
+#include "plexus/config/experiment_config.h"
+
+#include <torch/torch.h>
+
+namespace plexus {
+
+/// What the ψ* (transfer function) MLP receives, by dynamics variant (SPEC B.1).
+enum class TransferInputs {
+    Activity,               ///< PDE_N2: [u_j]
+    ActivityAndSender,      ///< PDE_N4: [u_j, a_j]
+    ActivitySenderReceiver, ///< PDE_N5: [u_j, a_i, a_j] — needs one evaluation per edge
+};
+
+/// The graph neural network of SPEC B: dû_i/dt = φ*(u_i, a_i) + Σ_{j≠i} W_ij ψ*(·), with the external input added
+/// or multiplying the message sum. Registered names (checkpoint format): updateFunction, transferFunction, latent,
+/// connectivity (or connectivityLeft/connectivityRight when low rank).
+class AssemblyModelImpl : public torch::nn::Module
+{
+public:
+    AssemblyModelImpl(const ExperimentConfig& config, int64_t neurons);
+
+    /// Predicted du/dt [B, N] for activity u [B, N] and external values [B, N] (ignored in mode none).
+    /// ψ* is evaluated once per neuron and aggregated with one matrix product, except for PDE_N5 (per edge).
+    torch::Tensor forward(const torch::Tensor& u, const torch::Tensor& external);
+    /// The same computed edge by edge (the authors' way); for tests and for PDE_N5.
+    torch::Tensor forwardPerEdge(const torch::Tensor& u, const torch::Tensor& external);
+
+    /// φ*([u, a_i]) for every neuron: u [B, N] → [B, N].
+    torch::Tensor updateFunctionOf(const torch::Tensor& u, const torch::Tensor& latent);
+    /// ψ* seen by every sender j with its own latent as receiver (PDE_N5: [u_j, a_j, a_j]): u [B, N] → [B, N].
+    torch::Tensor transferOfSenders(const torch::Tensor& u, const torch::Tensor& latent);
+    /// The learned W [N, N] (zero diagonal).
+    torch::Tensor connectivityMatrix() const;
+    /// Keeps the diagonal out of learning: zeroes its gradient (equivalent to the authors' W ⊙ M).
+    void maskDiagonalGradient();
+
+    /// Parameter groups of the optimiser (SPEC C.4).
+    std::vector<torch::Tensor> latentParameters() const;
+    std::vector<torch::Tensor> connectivityParameters() const;
+
+    Mlp updateFunction{nullptr};
+    Mlp transferFunction{nullptr};
+    torch::Tensor latent;            ///< a [N, d] (a parameter, or a fixed buffer of ones for training_single_type)
+    torch::Tensor connectivity;      ///< W [N, N], or undefined when low rank
+    torch::Tensor connectivityLeft;  ///< W_L [N, r] when low rank
+    torch::Tensor connectivityRight; ///< W_R [r, N] when low rank
+
+    TransferInputs transferInputs() const { return m_transferInputs; }
+    const std::string& inputMode() const { return m_inputMode; }
+    int64_t neurons() const { return m_neurons; }
+
+private:
+    torch::Tensor transferInput(const torch::Tensor& u, const torch::Tensor& receiverLatent,
+                                const torch::Tensor& senderLatent) const;
+    torch::Tensor combine(const torch::Tensor& update, const torch::Tensor& message, const torch::Tensor& external) const;
+
+    TransferInputs m_transferInputs;
+    std::string m_inputMode;
+    int64_t m_neurons;
+    bool m_lowRank;
+};
+TORCH_MODULE(AssemblyModel);
+
+} // namespace plexus

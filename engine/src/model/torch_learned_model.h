@@ -1,0 +1,35 @@
+#pragma once
+
+// Private to the engine: includes LibTorch.
+#include "assembly_model.h"
+#include "plexus/model/learned_model.h"
+
+namespace plexus {
+
+/// LearnedModel over an AssemblyModel: evaluates under no-grad on the model's device, returns host copies.
+class TorchLearnedModel : public LearnedModel
+{
+public:
+    TorchLearnedModel(AssemblyModel model, torch::Device device, std::string signalModel);
+
+    std::int64_t neurons() const override;
+    std::string signalModel() const override { return m_signalModel; }
+    Eigen::MatrixXf latents() const override;
+    Eigen::MatrixXf connectivity() const override;
+    Eigen::MatrixXf updateCurves(const Eigen::VectorXf& samples) const override;
+    Eigen::MatrixXf transferCurves(const Eigen::VectorXf& samples) const override;
+    Eigen::VectorXf derivative(const Eigen::VectorXf& u, const Eigen::VectorXf& external) const override;
+
+    /// [N, R] curves as a tensor on the device: `update` chooses φ* or ψ*.
+    torch::Tensor curves(const torch::Tensor& samples, bool update) const;
+
+private:
+    mutable AssemblyModel m_model; // evaluation only (no-grad); ModuleHolder is not const-correct
+    torch::Device m_device;
+    std::string m_signalModel;
+};
+
+/// Copies a float tensor [rows, cols] (any device) into an Eigen matrix.
+Eigen::MatrixXf toEigen(const torch::Tensor& tensor);
+
+} // namespace plexus

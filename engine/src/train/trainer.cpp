@@ -1,0 +1,289 @@
+#include "trainer_impl.h"
+
+#include "plexus/analysis/clustering.h"
+#include "plexus/analysis/linear_fit.h"
+#include "plexus/analysis/type_recovery.h"
+#include "plexus/util/errors.h"
+
+#include <cmath>
+#include <filesystem>
+
+namespace plexus {
+
+namespace fs = std::filesystem;
+
+void setComputeThreads(int threads)
+{
+    torch::set_num_threads(std::max(1, threads));
+}
+
+namespace {
+
+torch::Device chooseDevice(const std::string& requested)
+{
+    if (requested == "cuda") {
+        if (!torch::cuda::is_available())
+            throw InputError("training.device: cuda was asked for, but this build or machine has no CUDA device");
+        return torch::Device(torch::kCUDA);
+    }
+    if (requested == "auto" && torch::cuda::is_available())
+        return torch::Device(torch::kCUDA);
+    return torch::Device(torch::kCPU);
+}
+
+/// Shares the dataset's memory on the CPU (no copy); copies it to another device.
+torch::Tensor viewOf(const FrameMatrix& matrix, torch::Device device)
+{
+    auto view = torch::from_blob(const_cast<float*>(matrix.data()), {matrix.rows(), matrix.cols()}, torch::kFloat);
+    return device.is_cpu() ? view : view.to(device);
+}
+
+} // namespace
+
+Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d, const TrainingOptions& o)
+    : config(c), data(std::move(d)), options(o), rng(static_cast<std::uint64_t>(c.training.seed))
+{
+    if (!data || data->frames() < 8)
+        throw InputError("training needs a dataset of at least 8 frames");
+    device = chooseDevice(options.device.empty() ? config.training.device : options.device);
+    torch::manual_seed(static_cast<uint64_t>(config.training.seed));
+    model = AssemblyModel(config, data->neurons());
+    model->to(device);
+    learned = std::make_unique<TorchLearnedModel>(model, device, config.graphModel.signalModelName);
+    activity = viewOf(data->activity, device);
+    derivative = viewOf(data->derivative, device);
+    if (data->stimulusReceivers() > 0)
+        stimulus = viewOf(data->stimulus, device);
+    const Eigen::ArrayXf u = Eigen::Map<const Eigen::ArrayXf>(data->activity.data(), data->activity.size());
+    const double mean = u.cast<double>().mean();
+    xnorm = std::max(1.0, std::round(1.5 * std::sqrt((u.cast<double>() - mean).square().mean())));
+    const auto& t = config.training;
+    const int64_t nFrames = data->frames() - 1;
+    iterationsPerEpoch = std::max<int64_t>(1, static_cast<int64_t>(
+        static_cast<double>((nFrames * t.dataAugmentationLoop) / t.batchSize) * 0.2));
+    totalIterations = options.iterations > 0 ? options.iterations : t.nEpochs * iterationsPerEpoch;
+    checkpointInterval = options.checkpointInterval > 0 ? options.checkpointInterval
+                                                        : std::max<int64_t>(1, iterationsPerEpoch / 20);
+    applyEpochSchedule(0);
+    rebuildOptimizer(startRates());
+}
+
+GroupRates Trainer::Impl::startRates() const
+{
+    const auto& t = config.training;
+    return {t.learningRateEmbeddingStart, t.learningRateStart, t.learningRateWStart, t.learningRateStart};
+}
+
+void Trainer::Impl::rebuildOptimizer(const GroupRates& rates)
+{
+    // One group per tensor role, fresh moments (the authors re-create Adam every epoch, SPEC C.4–C.5).
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    auto add = [&groups](std::vector<torch::Tensor> params, double lr) {
+        if (!params.empty())
+            groups.emplace_back(std::move(params), std::make_unique<torch::optim::AdamOptions>(lr));
+    };
+    add(model->latentParameters(), rates.latent);
+    add(model->updateFunction->parameters(), rates.update);
+    add(model->connectivityParameters(), rates.connectivity);
+    add(model->transferFunction->parameters(), rates.transfer);
+    optimizer = std::make_unique<torch::optim::Adam>(std::move(groups));
+}
+
+void Trainer::Impl::applyEpochSchedule(int64_t epoch)
+{
+    const auto& t = config.training;
+    const bool twoPhase = t.nEpochsInit > 0;
+    if (twoPhase && epoch < t.nEpochsInit) {
+        coeffL1 = t.firstCoeffL1;
+        coeffMonotonicity = t.coeffEdgeDiff;
+    } else if (twoPhase) {
+        coeffL1 = t.coeffWL1;
+        coeffMonotonicity = 0.0;
+    } else {
+        coeffL1 = t.coeffWL1;
+        coeffMonotonicity = t.coeffEdgeDiff;
+    }
+}
+
+int64_t Trainer::Impl::batchSize() const
+{
+    const bool firstEpoch = iteration < iterationsPerEpoch;
+    return config.training.smallInitBatchSize && firstEpoch ? 1 : config.training.batchSize;
+}
+
+torch::Tensor Trainer::Impl::sampleFrames(int64_t batch)
+{
+    // k ~ U{0, …, n_frames − 6} (SPEC C.1), drawn from our own seeded stream (saved in checkpoints).
+    const auto range = static_cast<std::uint64_t>(std::max<int64_t>(1, data->frames() - 6));
+    auto frames = torch::empty({batch}, torch::kLong);
+    auto* k = frames.data_ptr<int64_t>();
+    for (int64_t b = 0; b < batch; ++b)
+        k[b] = static_cast<int64_t>(rng.below(range));
+    return frames.to(device);
+}
+
+torch::Tensor Trainer::Impl::externalFor(const torch::Tensor& frames) const
+{
+    const int64_t b = frames.size(0), n = data->neurons();
+    auto external = torch::full({b, n}, data->neutralInput(), torch::TensorOptions().device(device));
+    if (stimulus.defined())
+        external.narrow(1, 0, stimulus.size(1)).copy_(stimulus.index_select(0, frames));
+    return external;
+}
+
+torch::Tensor Trainer::Impl::lossTensors(const torch::Tensor& frames)
+{
+    const int64_t batch = frames.size(0);
+    auto u = activity.index_select(0, frames);
+    auto target = derivative.index_select(0, frames);
+    auto prediction = model->forward(u, externalFor(frames));
+    auto predictionLoss = (prediction - target).norm();
+    auto zero = torch::zeros({}, u.options());
+    const auto& t = config.training;
+    auto updateAtZero = zero;
+    if (t.coeffLinPhiZero > 0) {
+        auto zeros = torch::zeros({1, data->neurons()}, u.options());
+        updateAtZero = model->updateFunctionOf(zeros, model->latent).norm() * (t.coeffLinPhiZero * batch);
+    }
+    auto monotonicity = zero;
+    if (coeffMonotonicity > 0) {
+        // Inputs detached: only ψ* learns from this term (SPEC C.3).
+        auto still = u.detach();
+        auto latent = model->latent.detach();
+        auto rise = model->transferOfSenders(still, latent) - model->transferOfSenders(still + xnorm / 150.0, latent);
+        monotonicity = torch::relu(rise).norm(2, {1}).sum() * coeffMonotonicity;
+    }
+    auto sparsity = coeffL1 > 0 ? model->connectivityMatrix().abs().sum() * coeffL1 : zero;
+    auto total = predictionLoss + updateAtZero + monotonicity + sparsity;
+    return torch::stack({total, predictionLoss, updateAtZero, monotonicity, sparsity});
+}
+
+double Trainer::Impl::step()
+{
+    auto terms = lossTensors(sampleFrames(batchSize()));
+    optimizer->zero_grad();
+    terms[0].backward();
+    model->maskDiagonalGradient();
+    const double value = terms[0].item<double>();
+    if (!std::isfinite(value))
+        throw DivergedError(iteration + 1);
+    optimizer->step();
+    lastTerms = terms.detach();
+    ++iteration;
+    if (iteration % iterationsPerEpoch == 0)
+        finishEpoch(iteration / iterationsPerEpoch - 1); // saves the epoch checkpoint
+    else if (!options.runDir.empty() && iteration % checkpointInterval == 0)
+        saveCheckpoint("iteration");
+    return value;
+}
+
+void Trainer::Impl::finishEpoch(int64_t epoch)
+{
+    const auto& t = config.training;
+    const int64_t freq = std::max<int64_t>(1, t.sparsityFreq);
+    const bool clustering = t.sparsity == "replace_embedding_function" && epoch % freq == freq - 1 &&
+                            epoch < t.nEpochs - freq && !t.trainingSingleType;
+    applyEpochSchedule(epoch + 1);
+    if (clustering) {
+        lastClusters = clusterAndReplace();
+        GroupRates rates = startRates();
+        if (t.fixClusterEmbedding) // latents and ψ* frozen for the next epoch only (SPEC C.5 step 7)
+            rates.latent = rates.transfer = 1e-12;
+        frozenEpoch = t.fixClusterEmbedding;
+        rebuildOptimizer(rates);
+    } else {
+        frozenEpoch = false;
+        rebuildOptimizer(startRates());
+    }
+    if (!options.runDir.empty())
+        saveCheckpoint("epoch");
+}
+
+TrainingMetrics Trainer::Impl::measure()
+{
+    TrainingMetrics m;
+    m.iteration = iteration;
+    m.epoch = iteration / iterationsPerEpoch;
+    m.wallSeconds = wallOffset + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    m.loss = lossTerms();
+    Eigen::MatrixXf learnedW = learned->connectivity() / 10.0f; // the known gain g = 10 (SPEC D.1)
+    if (data->connectivity.size() == learnedW.size()) {
+        LinearFit fit = fitLine(data->connectivity.data(), learnedW.data(), learnedW.size());
+        m.connectivityR2 = fit.r2;
+        m.connectivitySlope = fit.slope;
+    }
+    m.clusters = clusterCount(clusterLatents(learned->latents()));
+    appendMetrics(m);
+    return m;
+}
+
+LossTerms Trainer::Impl::lossTerms() const
+{
+    if (!lastTerms.defined())
+        return {};
+    auto terms = lastTerms.to(torch::kCPU, torch::kDouble);
+    const double* v = terms.data_ptr<double>();
+    return {v[0], v[1], v[2], v[3], v[4]};
+}
+
+void Trainer::Impl::appendMetrics(const TrainingMetrics& m)
+{
+    if (options.runDir.empty())
+        return;
+    const fs::path path = fs::path(options.runDir) / "metrics.csv";
+    const bool fresh = !fs::exists(path);
+    std::ofstream out(path, std::ios::app);
+    if (!out)
+        throw InputError("cannot write " + path.string());
+    if (fresh)
+        out << "iteration,epoch,wall_seconds,loss,prediction,update_at_zero,monotonicity,sparsity,w_r2,w_slope,"
+               "clusters\n";
+    out << m.iteration << ',' << m.epoch << ',' << m.wallSeconds << ',' << m.loss.total << ',' << m.loss.prediction
+        << ',' << m.loss.updateAtZero << ',' << m.loss.monotonicity << ',' << m.loss.sparsity << ','
+        << m.connectivityR2 << ',' << m.connectivitySlope << ',' << m.clusters << '\n';
+}
+
+// ---------------- Trainer (public) ----------------
+
+Trainer::Trainer(const ExperimentConfig& config, std::shared_ptr<const Dataset> data, const TrainingOptions& options)
+    : m_impl(std::make_unique<Impl>(config, std::move(data), options))
+{
+}
+
+Trainer::~Trainer() = default;
+
+std::int64_t Trainer::iteration() const { return m_impl->iteration; }
+std::int64_t Trainer::totalIterations() const { return m_impl->totalIterations; }
+std::int64_t Trainer::iterationsPerEpoch() const { return m_impl->iterationsPerEpoch; }
+std::int64_t Trainer::epoch() const { return m_impl->iteration / m_impl->iterationsPerEpoch; }
+bool Trainer::finished() const { return m_impl->iteration >= m_impl->totalIterations; }
+std::string Trainer::deviceName() const { return m_impl->device.str(); }
+double Trainer::activityScale() const { return m_impl->xnorm; }
+double Trainer::step() { return m_impl->step(); }
+LossTerms Trainer::lastLoss() const { return m_impl->lossTerms(); }
+TrainingMetrics Trainer::measure() { return m_impl->measure(); }
+void Trainer::saveCheckpoint() { m_impl->saveCheckpoint("iteration"); }
+const LearnedModel& Trainer::model() const { return *m_impl->learned; }
+
+LossTerms Trainer::lossOn(const std::vector<std::int64_t>& frames)
+{
+    torch::NoGradGuard noGrad;
+    auto k = torch::tensor(std::vector<int64_t>(frames.begin(), frames.end()), torch::kLong).to(m_impl->device);
+    auto terms = m_impl->lossTensors(k).to(torch::kCPU, torch::kDouble);
+    const double* v = terms.data_ptr<double>();
+    return {v[0], v[1], v[2], v[3], v[4]};
+}
+
+std::vector<std::pair<std::string, double>> Trainer::learningRates() const
+{
+    std::vector<std::pair<std::string, double>> rates;
+    const auto& groups = m_impl->optimizer->param_groups();
+    std::vector<std::string> names = {"latent", "updateFunction", "connectivity", "transferFunction"};
+    if (m_impl->model->latentParameters().empty())
+        names.erase(names.begin());
+    for (std::size_t g = 0; g < groups.size() && g < names.size(); ++g)
+        rates.emplace_back(names[g], groups[g].options().get_lr());
+    return rates;
+}
+
+} // namespace plexus

@@ -1,0 +1,74 @@
+#pragma once
+
+// Private to the engine: the Trainer's state, shared by its translation units. Includes LibTorch.
+#include "model/assembly_model.h"
+#include "model/torch_learned_model.h"
+#include "plexus/sim/rng.h"
+#include "plexus/train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+
+namespace plexus {
+
+/// Learning rates of the four parameter groups (SPEC C.4).
+struct GroupRates
+{
+    double latent, update, connectivity, transfer;
+};
+
+struct Trainer::Impl
+{
+    Impl(const ExperimentConfig& config, std::shared_ptr<const Dataset> data, const TrainingOptions& options);
+
+    // --- loop (trainer.cpp)
+    double step();
+    /// The loss terms [5] (total, prediction, update at zero, monotonicity, sparsity) on these frames.
+    torch::Tensor lossTensors(const torch::Tensor& frames);
+    torch::Tensor sampleFrames(int64_t batch);
+    torch::Tensor externalFor(const torch::Tensor& frames) const;
+    void applyEpochSchedule(int64_t epoch);
+    void finishEpoch(int64_t epoch);
+    void rebuildOptimizer(const GroupRates& rates);
+    GroupRates startRates() const;
+    int64_t batchSize() const;
+    TrainingMetrics measure();
+    LossTerms lossTerms() const;
+    void appendMetrics(const TrainingMetrics& metrics);
+
+    // --- epoch-end clustering (epoch_clustering.cpp)
+    int clusterAndReplace();
+
+    // --- checkpoints (trainer_checkpoint.cpp)
+    std::string checkpointDir() const;
+    void saveCheckpoint(const std::string& name);
+    void loadCheckpoint(const std::string& path, bool withOptimizer);
+    void trimMetricsAfter(int64_t iteration);
+
+    ExperimentConfig config;
+    std::shared_ptr<const Dataset> data;
+    TrainingOptions options;
+    torch::Device device{torch::kCPU};
+    AssemblyModel model{nullptr};
+    std::unique_ptr<TorchLearnedModel> learned;
+    std::unique_ptr<torch::optim::Adam> optimizer;
+    Rng rng{0};
+
+    torch::Tensor activity, derivative, stimulus; // [T, N], [T, N], [T, M] on the device
+    double xnorm = 1.0;
+    int64_t iterationsPerEpoch = 1;
+    int64_t totalIterations = 1;
+    int64_t checkpointInterval = 1;
+    int64_t iteration = 0;
+    double wallOffset = 0.0; // seconds trained before a resume
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    bool frozenEpoch = false; // latents and ψ* frozen (the epoch after a clustering step)
+    double coeffL1 = 0.0, coeffMonotonicity = 0.0;
+    int lastClusters = 0;
+    torch::Tensor lastTerms; // [5] total, prediction, update at zero, monotonicity, sparsity (not synced)
+};
+
+} // namespace plexus

@@ -1,0 +1,76 @@
+// Metrics against small known cases: line fit and R², clustering, type accuracy (median label and matched), ARI.
+#include "plexus/analysis/clustering.h"
+#include "plexus/analysis/linear_fit.h"
+#include "plexus/analysis/type_recovery.h"
+#include "test_helpers.h"
+
+using namespace plexus;
+
+class TestAnalysis : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void lineFit()
+    {
+        const float x[] = {0, 1, 2, 3};
+        const float y[] = {1, 3, 5, 7}; // y = 2x + 1 exactly
+        LinearFit fit = fitLine(x, y, 4);
+        QCOMPARE(fit.slope, 2.0);
+        QCOMPARE(fit.intercept, 1.0);
+        QCOMPARE(fit.r2, 1.0);
+        const float noisy[] = {1, 4, 5, 6}; // by hand: slope 1.6, intercept 1.6, R² = 0.914
+        fit = fitLine(x, noisy, 4);
+        QVERIFY(std::fabs(fit.slope - 1.6) < 1e-9);
+        QVERIFY(std::fabs(fit.intercept - 1.6) < 1e-9);
+        QVERIFY(std::fabs(fit.r2 - (1.0 - 1.2 / 14.0)) < 1e-9); // SS_res 1.2, SS_tot 14
+        Eigen::ArrayXd truth(3), prediction(3);
+        truth << 1, 2, 3;
+        prediction << 1, 2, 4;
+        QVERIFY(std::fabs(predictionR2(truth, prediction) - 0.5) < 1e-12);
+    }
+
+    void singleLinkageChainsAndCuts()
+    {
+        Eigen::MatrixXf points(6, 2);
+        points << 0, 0, 0.05, 0, 0.1, 0, // a chain with steps 0.05 (one cluster at threshold 0.06)
+            1, 1, 1.02, 1, //
+            5, 5;
+        auto labels = singleLinkage(points, 0.06);
+        QCOMPARE(labels, (std::vector<std::int32_t>{0, 0, 0, 1, 1, 2}));
+        QCOMPARE(clusterCount(singleLinkage(points, 0.01)), 6);
+        QCOMPARE(clusterCount(singleLinkage(points, 100)), 1);
+    }
+
+    void typeAccuracyAndAri()
+    {
+        const std::vector<std::int32_t> truth = {0, 0, 0, 1, 1, 1, 2, 2, 2};
+        const std::vector<std::int32_t> relabelled = {2, 2, 2, 0, 0, 0, 1, 1, 1};
+        QCOMPARE(matchedAccuracy(truth, relabelled), 1.0);
+        QCOMPARE(medianLabelAccuracy(truth, relabelled), 1.0);
+        QCOMPARE(adjustedRandIndex(truth, relabelled), 1.0);
+        // Types 1 and 2 merged into one cluster: matching keeps one of them (6/9); the median-label mapping lets
+        // type 2 overwrite type 1 (also 6/9).
+        const std::vector<std::int32_t> merged = {0, 0, 0, 1, 1, 1, 1, 1, 1};
+        QVERIFY(std::fabs(matchedAccuracy(truth, merged) - 6.0 / 9.0) < 1e-12);
+        QVERIFY(std::fabs(medianLabelAccuracy(truth, merged) - 6.0 / 9.0) < 1e-12);
+        // ARI by hand: Σ C(n_ij, 2) = 9, rows 9, columns 3 + 15 = 18, expected 9·18/36 = 4.5, max 13.5 → 0.5.
+        QVERIFY(std::fabs(adjustedRandIndex(truth, merged) - 0.5) < 1e-12);
+        // One neuron misplaced; more clusters than types.
+        const std::vector<std::int32_t> split = {0, 0, 3, 1, 1, 1, 2, 2, 2};
+        QVERIFY(std::fabs(matchedAccuracy(truth, split) - 8.0 / 9.0) < 1e-12);
+        TypeRecovery r = scoreTypes(truth, split);
+        QCOMPARE(r.clusters, 4);
+    }
+
+    void latentClusteringUsesGlobalMinMax()
+    {
+        Eigen::MatrixXf latents(4, 2);
+        latents << 0, 0, 0.01, 0, 10, 10, 10, 10.5;
+        auto labels = clusterLatents(latents, 0.1);
+        QCOMPARE(labels, (std::vector<std::int32_t>{0, 0, 1, 1}));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestAnalysis)
+#include "test_analysis.moc"

@@ -1,0 +1,180 @@
+// The GNN and its training loop: shapes and gradients, fast path = per-edge path, permutation equivariance, loss
+// terms against values computed by hand from the model's own functions, optimiser groups, checkpoint → resume,
+// divergence, and a tiny network that recovers W.
+#include "plexus/analysis/evaluation.h"
+#include "plexus/config/config_loader.h"
+#include "plexus/config/presets.h"
+#include "plexus/model/model_checks.h"
+#include "plexus/sim/simulator.h"
+#include "plexus/train/trainer.h"
+#include "test_helpers.h"
+
+#include <filesystem>
+
+using namespace plexus;
+
+namespace {
+
+ExperimentConfig variant(const std::string& model)
+{
+    ExperimentConfig c = model == "PDE_N2" ? test::smallConfig(12, 60) : test::smallConfigN4(model, 12, 60);
+    c.graphModel.inputSize = model == "PDE_N2" ? 1 : model == "PDE_N4" ? 3 : 5;
+    return c;
+}
+
+std::shared_ptr<const Dataset> tinyData(ExperimentConfig& c)
+{
+    return std::make_shared<const Dataset>(simulate(c));
+}
+
+} // namespace
+
+class TestTraining : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { setComputeThreads(2); }
+
+    void everyVariantHasShapesAndFiniteGradients()
+    {
+        for (const char* model : {"PDE_N2", "PDE_N4", "PDE_N5"}) {
+            for (const char* mode : {"none", "additive", "multiplicative"}) {
+                ExperimentConfig c = variant(model);
+                c.simulation.externalInputMode = mode;
+                ModelCheck check = checkModel(c, 12, 3, 5);
+                QCOMPARE(check.outputShape, (std::vector<std::int64_t>{3, 12}));
+                QVERIFY2(check.gradientsFinite, model);
+                for (std::size_t p = 0; p < check.gradientNorms.size(); ++p)
+                    QVERIFY2(check.gradientNorms[p] > 0, qPrintable(QString("%1 %2").arg(model, check.parameterNames[p].c_str())));
+                // The fast path (ψ* once per neuron, then a matrix product) equals the per-edge computation.
+                QVERIFY2(check.fastVersusPerEdge <= 1e-5 * std::max(1.0, check.outputScale), model);
+                QVERIFY2(check.permutationError <= 1e-4 * std::max(1.0, check.outputScale), model);
+            }
+        }
+    }
+
+    void lossTermsMatchHandComputedValues()
+    {
+        ExperimentConfig c = variant("PDE_N2");
+        c.training.coeffLinPhiZero = 2.0;
+        c.training.coeffEdgeDiff = 3.0;
+        c.training.coeffWL1 = 0.01;
+        auto data = tinyData(c);
+        Trainer trainer(c, data);
+        const std::vector<std::int64_t> frames = {3, 17};
+        LossTerms loss = trainer.lossOn(frames);
+        const LearnedModel& m = trainer.model();
+        const Eigen::Index n = data->neurons();
+        double squares = 0.0, monotonicity = 0.0;
+        Eigen::VectorXf external = Eigen::VectorXf::Zero(n);
+        for (auto f : frames) {
+            Eigen::VectorXf u = data->activity.row(f).transpose();
+            squares += (m.derivative(u, external) - data->derivative.row(f).transpose()).squaredNorm();
+            // ψ*_j at its own activity and a step xnorm/150 higher: the diagonals of the curve matrices.
+            Eigen::VectorXf here = m.transferCurves(u).diagonal();
+            Eigen::VectorXf above = m.transferCurves((u.array() + trainer.activityScale() / 150.0).matrix()).diagonal();
+            monotonicity += (here - above).cwiseMax(0.0f).norm();
+        }
+        const double atZero = m.updateCurves(Eigen::VectorXf::Zero(1)).norm();
+        QVERIFY(std::fabs(loss.prediction - std::sqrt(squares)) < 1e-4 * loss.prediction);
+        QVERIFY(std::fabs(loss.updateAtZero - 2.0 * 2 * atZero) < 1e-4 * std::max(1.0, loss.updateAtZero));
+        QVERIFY(std::fabs(loss.monotonicity - 3.0 * monotonicity) < 1e-4 * std::max(1.0, loss.monotonicity));
+        QVERIFY(std::fabs(loss.sparsity - 0.01 * m.connectivity().cwiseAbs().sum()) < 1e-3);
+        QVERIFY(std::fabs(loss.total - (loss.prediction + loss.updateAtZero + loss.monotonicity + loss.sparsity)) < 1e-3);
+    }
+
+    void optimiserGroupsFollowTheSchedule()
+    {
+        ExperimentConfig c = variant("PDE_N2");
+        c.training.learningRateEmbeddingStart = 1e-2;
+        c.training.learningRateStart = 2e-3;
+        c.training.learningRateWStart = 3e-3;
+        c.training.batchSize = 1;
+        c.training.dataAugmentationLoop = 1; // ⌊60·1/1⌋·0.2 = 12 iterations per epoch
+        c.training.nEpochs = 6;
+        c.training.sparsity = "replace_embedding_function";
+        c.training.sparsityFreq = 2;
+        c.training.fixClusterEmbedding = true;
+        auto data = tinyData(c);
+        Trainer trainer(c, data);
+        QCOMPARE(trainer.iterationsPerEpoch(), std::int64_t(12));
+        using Rates = std::vector<std::pair<std::string, double>>;
+        const Rates start = {{"latent", 1e-2}, {"updateFunction", 2e-3}, {"connectivity", 3e-3}, {"transferFunction", 2e-3}};
+        QCOMPARE(trainer.learningRates(), start);
+        for (int i = 0; i < 24; ++i) // epochs 0 and 1; clustering after epoch 1 (1 mod 2 = 1, 1 < 6 − 2)
+            trainer.step();
+        const Rates frozen = {{"latent", 1e-12}, {"updateFunction", 2e-3}, {"connectivity", 3e-3}, {"transferFunction", 1e-12}};
+        QCOMPARE(trainer.learningRates(), frozen);
+        for (int i = 0; i < 12; ++i) // epoch 2 ends: rates back to their start values
+            trainer.step();
+        QCOMPARE(trainer.learningRates(), start);
+    }
+
+    void checkpointResumeGivesTheSameNextStep()
+    {
+        QTemporaryDir dir;
+        ExperimentConfig c = variant("PDE_N2");
+        auto data = tinyData(c);
+        TrainingOptions options;
+        options.runDir = dir.path().toStdString();
+        options.checkpointInterval = 1000;
+        double expected = 0.0;
+        {
+            Trainer trainer(c, data, options);
+            for (int i = 0; i < 7; ++i)
+                trainer.step();
+            trainer.saveCheckpoint();
+            expected = trainer.step();
+        }
+        Trainer resumed(c, data, options);
+        QVERIFY(resumed.resume());
+        QCOMPARE(resumed.iteration(), std::int64_t(7));
+        QCOMPARE(resumed.step(), expected);
+        QVERIFY(!Trainer::latestCheckpoint(options.runDir).empty());
+    }
+
+    void divergenceIsCaughtAndTheLastCheckpointKept()
+    {
+        QTemporaryDir dir;
+        ExperimentConfig c = variant("PDE_N2");
+        c.training.learningRateWStart = 1e30;
+        auto data = tinyData(c);
+        TrainingOptions options;
+        options.runDir = dir.path().toStdString();
+        options.checkpointInterval = 1;
+        Trainer trainer(c, data, options);
+        bool diverged = false;
+        try {
+            for (int i = 0; i < 200; ++i)
+                trainer.step();
+        } catch (const DivergedError& e) {
+            diverged = true;
+            QVERIFY(std::string(e.what()).find("diverged at step") != std::string::npos);
+            const std::string last = Trainer::latestCheckpoint(options.runDir);
+            QVERIFY(!last.empty());
+            Trainer reloaded(c, data, options);
+            QVERIFY(reloaded.resume());
+            QVERIFY(reloaded.iteration() < e.iteration());
+        }
+        QVERIFY(diverged);
+    }
+
+    void tinyNetworkRecoversW()
+    {
+        ExperimentConfig c = loadPreset("demo_tiny").config;
+        auto data = std::make_shared<const Dataset>(simulate(c));
+        TrainingOptions options;
+        options.iterations = 3000;
+        Trainer trainer(c, data, options);
+        while (!trainer.finished())
+            trainer.step();
+        TrainingMetrics m = trainer.measure();
+        Evaluation e = evaluate(trainer.model(), *data, c, 0);
+        QVERIFY2(e.connectivity.corrected.r2 >= 0.9, qPrintable(QString::number(e.connectivity.corrected.r2)));
+        QVERIFY2(m.connectivityR2 >= 0.9, qPrintable(QString::number(m.connectivityR2)));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTraining)
+#include "test_training.moc"
