@@ -46,7 +46,9 @@ int Trainer::Impl::clusterAndReplace()
     Eigen::MatrixXf features(curves.rows(), kCurveSamples / kFeatureStride);
     for (int64_t k = 0; k < features.cols(); ++k)
         features.col(k) = curves.col(k * kFeatureStride);
-    auto labels = singleLinkage(minMaxNormalise(principalComponents(features, 2)), config.training.clusterDistanceThreshold);
+    const bool onLatents = config.training.clusterMethod == "distance_embedding";
+    Eigen::MatrixXf points = onLatents ? learned->latents() : principalComponents(features, 2);
+    auto labels = singleLinkage(minMaxNormalise(points), config.training.clusterDistanceThreshold);
     auto members = membersOf(labels);
 
     // 5. Latents of a cluster ← the cluster's coordinate-wise median. 6. Target curve ← the pointwise median curve
@@ -81,12 +83,16 @@ int Trainer::Impl::clusterAndReplace()
     }
 
     // 6 (end). Refit φ* toward the target curves: 20 Adam steps on φ* only.
+    // The refit uses every 5th sample (200 of 1000): the same curves, a fifth of the cost.
     using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    RowMajor targetRows = targets;
+    RowMajor targetRows(targets.rows(), features.cols());
+    for (int64_t k = 0; k < features.cols(); ++k)
+        targetRows.col(k) = targets.col(k * kFeatureStride);
+    auto refitSamples = samples.slice(0, 0, kCurveSamples, kFeatureStride);
     auto target = torch::from_blob(targetRows.data(), {targetRows.rows(), targetRows.cols()}, torch::kFloat)
                       .to(device)
                       .t(); // [R, N], as updateFunctionOf returns
-    auto u = samples.unsqueeze(1).expand({kCurveSamples, data->neurons()});
+    auto u = refitSamples.unsqueeze(1).expand({refitSamples.size(0), data->neurons()});
     torch::optim::Adam refit(model->updateFunction->parameters(),
                              torch::optim::AdamOptions(config.training.learningRateStart));
     auto latent = model->latent.detach();

@@ -77,16 +77,16 @@ GroupRates Trainer::Impl::startRates() const
 void Trainer::Impl::rebuildOptimizer(const GroupRates& rates)
 {
     // One group per tensor role, fresh moments (the authors re-create Adam every epoch, SPEC C.4–C.5).
-    std::vector<torch::optim::OptimizerParamGroup> groups;
-    auto add = [&groups](std::vector<torch::Tensor> params, double lr) {
+    std::vector<FusedAdam::Group> groups;
+    auto add = [&groups](const char* name, std::vector<torch::Tensor> params, double lr) {
         if (!params.empty())
-            groups.emplace_back(std::move(params), std::make_unique<torch::optim::AdamOptions>(lr));
+            groups.push_back({name, std::move(params), lr});
     };
-    add(model->latentParameters(), rates.latent);
-    add(model->updateFunction->parameters(), rates.update);
-    add(model->connectivityParameters(), rates.connectivity);
-    add(model->transferFunction->parameters(), rates.transfer);
-    optimizer = std::make_unique<torch::optim::Adam>(std::move(groups));
+    add("latent", model->latentParameters(), rates.latent);
+    add("updateFunction", model->updateFunction->parameters(), rates.update);
+    add("connectivity", model->connectivityParameters(), rates.connectivity);
+    add("transferFunction", model->transferFunction->parameters(), rates.transfer);
+    optimizer = std::make_unique<FusedAdam>(std::move(groups));
 }
 
 void Trainer::Impl::applyEpochSchedule(int64_t epoch)
@@ -161,7 +161,7 @@ torch::Tensor Trainer::Impl::lossTensors(const torch::Tensor& frames)
 double Trainer::Impl::step()
 {
     auto terms = lossTensors(sampleFrames(batchSize()));
-    optimizer->zero_grad();
+    optimizer->zeroGrad();
     terms[0].backward();
     model->maskDiagonalGradient();
     const double value = terms[0].item<double>();
@@ -277,12 +277,8 @@ LossTerms Trainer::lossOn(const std::vector<std::int64_t>& frames)
 std::vector<std::pair<std::string, double>> Trainer::learningRates() const
 {
     std::vector<std::pair<std::string, double>> rates;
-    const auto& groups = m_impl->optimizer->param_groups();
-    std::vector<std::string> names = {"latent", "updateFunction", "connectivity", "transferFunction"};
-    if (m_impl->model->latentParameters().empty())
-        names.erase(names.begin());
-    for (std::size_t g = 0; g < groups.size() && g < names.size(); ++g)
-        rates.emplace_back(names[g], groups[g].options().get_lr());
+    for (const auto& group : m_impl->optimizer->groups())
+        rates.emplace_back(group.name, group.lr);
     return rates;
 }
 

@@ -70,8 +70,8 @@ void Trainer::Impl::saveCheckpoint(const std::string& kind)
     root.write("state", torch::tensor(state, torch::kLong));
     std::vector<double> values = {wallOffset + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                                   r.spare};
-    for (const auto& group : optimizer->param_groups())
-        values.push_back(group.options().get_lr());
+    for (const auto& group : optimizer->groups())
+        values.push_back(group.lr);
     root.write("values", torch::tensor(values, torch::kDouble));
     AtomicFile file(path);
     root.save_to(file.temporaryPath());

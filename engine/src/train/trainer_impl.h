@@ -2,6 +2,7 @@
 
 // Private to the engine: the Trainer's state, shared by its translation units. Includes LibTorch.
 #include "model/assembly_model.h"
+#include "fused_adam.h"
 #include "model/torch_learned_model.h"
 #include "plexus/sim/rng.h"
 #include "plexus/train/trainer.h"
@@ -54,7 +55,7 @@ struct Trainer::Impl
     torch::Device device{torch::kCPU};
     AssemblyModel model{nullptr};
     std::unique_ptr<TorchLearnedModel> learned;
-    std::unique_ptr<torch::optim::Adam> optimizer;
+    std::unique_ptr<FusedAdam> optimizer;
     Rng rng{0};
 
     torch::Tensor activity, derivative, stimulus; // [T, N], [T, N], [T, M] on the device
