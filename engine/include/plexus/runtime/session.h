@@ -1,0 +1,102 @@
+#pragma once
+
+#include "plexus/train/trainer.h"
+
+#include <Eigen/Core>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace plexus {
+
+enum class SessionState { Idle, Running, Paused, Finished, Stopped, Failed };
+const char* sessionStateName(SessionState state);
+
+/// An immutable picture of the model for display, built on the worker thread (display-sized: W decimated to at
+/// most 512², curves of at most 256 neurons on 200 samples).
+struct Snapshot
+{
+    std::int64_t generation = 0;
+    std::int64_t iteration = 0;
+    Eigen::MatrixXf latents;               ///< [N, d]
+    Eigen::MatrixXf connectivity;          ///< learned W, block-averaged to ≤ 512 × 512
+    std::int64_t connectivityBlock = 1;    ///< neurons per block of that view
+    Eigen::VectorXf curveSamples;          ///< [200] over plotting.xlim
+    std::vector<std::int64_t> curveNeurons; ///< which neurons the curve rows belong to
+    Eigen::MatrixXf updateCurves;          ///< φ* [neurons shown, 200]
+    Eigen::MatrixXf transferCurves;        ///< ψ* [neurons shown, 200]
+    TrainingMetrics metrics;               ///< the latest metrics row
+};
+
+struct SessionOptions
+{
+    TrainingOptions training;
+    std::int64_t metricsEvery = 100;  ///< iterations between metrics rows
+    double snapshotSeconds = 0.1;     ///< minimum time between snapshots
+    double curveSeconds = 1.0;        ///< minimum time between curve evaluations (the costly part)
+    std::size_t metricsCapacity = 10000;
+    bool resume = false;              ///< continue from the newest checkpoint of training.runDir
+};
+
+/// Training on its own thread (ARCHITECTURE §3): commands in (start, pause, resume, step, stop), metrics and
+/// snapshots out. The UI pulls takeMetrics() and latestSnapshot() at its own pace; no call blocks on training.
+/// An exception in the worker becomes the Failed state with its message. The destructor stops and joins.
+class Session
+{
+public:
+    Session(ExperimentConfig config, std::shared_ptr<const Dataset> data, SessionOptions options = {});
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    void start();              ///< starts training (from Idle); no effect otherwise
+    void pause();
+    void resume();
+    void step(int count = 1);  ///< while paused: runs `count` more iterations, then pauses again
+    void stop();               ///< stops after the current iteration (checkpoint saved when a run folder is set)
+
+    SessionState state() const { return m_state.load(); }
+    std::string errorMessage() const;
+    std::int64_t iteration() const { return m_iteration.load(); }
+    std::int64_t totalIterations() const { return m_total.load(); }
+
+    /// Metrics rows since the last call (bounded: the oldest are dropped beyond metricsCapacity).
+    std::vector<TrainingMetrics> takeMetrics();
+    /// The newest snapshot (nullptr before the first one).
+    std::shared_ptr<const Snapshot> latestSnapshot() const;
+    /// Called on the worker thread at every state change (keep it short; post to the UI thread from it).
+    void setStateCallback(std::function<void(SessionState)> callback);
+
+private:
+    void run();
+    void train(Trainer& trainer);
+    void publish(Trainer& trainer, const TrainingMetrics& metrics, bool withCurves);
+    void setState(SessionState state);
+
+    ExperimentConfig m_config;
+    std::shared_ptr<const Dataset> m_data;
+    SessionOptions m_options;
+
+    std::thread m_worker;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_paused = false;
+    bool m_stopRequested = false;
+    int m_stepBudget = 0;
+    std::atomic<SessionState> m_state{SessionState::Idle};
+    std::atomic<std::int64_t> m_iteration{0};
+    std::atomic<std::int64_t> m_total{0};
+    std::string m_error;
+    std::vector<TrainingMetrics> m_metrics;
+    std::shared_ptr<const Snapshot> m_snapshot;
+    std::int64_t m_generation = 0;
+    std::function<void(SessionState)> m_callback;
+};
+
+} // namespace plexus

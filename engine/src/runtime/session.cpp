@@ -1,0 +1,237 @@
+#include "plexus/runtime/session.h"
+
+#include <chrono>
+
+namespace plexus {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::int64_t kMaxView = 512;
+constexpr std::int64_t kMaxCurveNeurons = 256;
+constexpr int kCurveSamples = 200;
+
+Eigen::MatrixXf blockAverage(const Eigen::MatrixXf& w, std::int64_t block)
+{
+    if (block <= 1)
+        return w;
+    const std::int64_t n = w.rows(), m = (n + block - 1) / block;
+    Eigen::MatrixXf view = Eigen::MatrixXf::Zero(m, m);
+    for (std::int64_t r = 0; r < m; ++r)
+        for (std::int64_t c = 0; c < m; ++c) {
+            const std::int64_t rows = std::min(block, n - r * block), cols = std::min(block, n - c * block);
+            view(r, c) = w.block(r * block, c * block, rows, cols).mean();
+        }
+    return view;
+}
+
+} // namespace
+
+const char* sessionStateName(SessionState state)
+{
+    switch (state) {
+    case SessionState::Idle: return "idle";
+    case SessionState::Running: return "training";
+    case SessionState::Paused: return "paused";
+    case SessionState::Finished: return "finished";
+    case SessionState::Stopped: return "stopped";
+    case SessionState::Failed: return "failed";
+    }
+    return "";
+}
+
+Session::Session(ExperimentConfig config, std::shared_ptr<const Dataset> data, SessionOptions options)
+    : m_config(std::move(config)), m_data(std::move(data)), m_options(std::move(options))
+{
+}
+
+Session::~Session()
+{
+    stop();
+}
+
+void Session::start()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_worker.joinable() || m_state != SessionState::Idle)
+        return;
+    m_state = SessionState::Running;
+    m_worker = std::thread([this] { run(); });
+}
+
+void Session::pause()
+{
+    std::lock_guard lock(m_mutex);
+    m_paused = true;
+}
+
+void Session::resume()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_paused = false;
+        m_stepBudget = 0;
+    }
+    m_wake.notify_all();
+}
+
+void Session::step(int count)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_paused = true;
+        m_stepBudget += std::max(1, count);
+    }
+    m_wake.notify_all();
+}
+
+void Session::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopRequested = true;
+    }
+    m_wake.notify_all();
+    if (m_worker.joinable() && m_worker.get_id() != std::this_thread::get_id())
+        m_worker.join();
+}
+
+std::string Session::errorMessage() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_error;
+}
+
+std::vector<TrainingMetrics> Session::takeMetrics()
+{
+    std::vector<TrainingMetrics> taken;
+    std::lock_guard lock(m_mutex);
+    taken.swap(m_metrics);
+    return taken;
+}
+
+std::shared_ptr<const Snapshot> Session::latestSnapshot() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_snapshot;
+}
+
+void Session::setStateCallback(std::function<void(SessionState)> callback)
+{
+    std::lock_guard lock(m_mutex);
+    m_callback = std::move(callback);
+}
+
+void Session::setState(SessionState state)
+{
+    if (m_state.exchange(state) == state)
+        return;
+    std::function<void(SessionState)> callback;
+    {
+        std::lock_guard lock(m_mutex);
+        callback = m_callback;
+    }
+    if (callback)
+        callback(state);
+}
+
+void Session::run()
+{
+    try {
+        Trainer trainer(m_config, m_data, m_options.training);
+        if (m_options.resume)
+            trainer.resume();
+        m_total = trainer.totalIterations();
+        m_iteration = trainer.iteration();
+        publish(trainer, trainer.measure(), true);
+        train(trainer);
+    } catch (const std::exception& e) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_error = e.what();
+        }
+        setState(SessionState::Failed);
+    }
+}
+
+void Session::train(Trainer& trainer)
+{
+    auto lastSnapshot = Clock::now(), lastCurves = Clock::now();
+    while (!trainer.finished()) {
+        {
+            std::unique_lock lock(m_mutex);
+            if (m_paused && m_stepBudget == 0 && !m_stopRequested) {
+                lock.unlock();
+                setState(SessionState::Paused);
+                lock.lock();
+                m_wake.wait(lock, [this] { return !m_paused || m_stepBudget > 0 || m_stopRequested; });
+            }
+            if (m_stopRequested)
+                break;
+            if (m_stepBudget > 0)
+                --m_stepBudget;
+        }
+        setState(SessionState::Running);
+        trainer.step();
+        m_iteration = trainer.iteration();
+        const auto now = Clock::now();
+        const bool metricsDue = trainer.iteration() % m_options.metricsEvery == 0 || trainer.finished();
+        const bool snapshotDue = std::chrono::duration<double>(now - lastSnapshot).count() >= m_options.snapshotSeconds;
+        if (metricsDue || snapshotDue) {
+            TrainingMetrics metrics = trainer.measure();
+            if (metricsDue) {
+                std::lock_guard lock(m_mutex);
+                m_metrics.push_back(metrics);
+                if (m_metrics.size() > m_options.metricsCapacity)
+                    m_metrics.erase(m_metrics.begin(), m_metrics.begin() + (m_metrics.size() - m_options.metricsCapacity));
+            }
+            const bool curves = std::chrono::duration<double>(now - lastCurves).count() >= m_options.curveSeconds;
+            publish(trainer, metrics, curves);
+            lastSnapshot = now;
+            if (curves)
+                lastCurves = now;
+        }
+    }
+    if (!m_options.training.runDir.empty())
+        trainer.saveCheckpoint();
+    setState(trainer.finished() ? SessionState::Finished : SessionState::Stopped);
+}
+
+void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool withCurves)
+{
+    auto snapshot = std::make_shared<Snapshot>();
+    const LearnedModel& model = trainer.model();
+    const std::int64_t n = model.neurons();
+    snapshot->iteration = trainer.iteration();
+    snapshot->metrics = metrics;
+    snapshot->latents = model.latents();
+    snapshot->connectivityBlock = (n + kMaxView - 1) / kMaxView;
+    snapshot->connectivity = blockAverage(model.connectivity(), snapshot->connectivityBlock);
+    std::shared_ptr<const Snapshot> previous = latestSnapshot();
+    if (withCurves || !previous) {
+        const auto& xlim = m_config.plotting.xlim;
+        snapshot->curveSamples = Eigen::VectorXf::LinSpaced(kCurveSamples, static_cast<float>(xlim[0]), static_cast<float>(xlim[1]));
+        const std::int64_t shown = std::min(n, kMaxCurveNeurons);
+        for (std::int64_t k = 0; k < shown; ++k)
+            snapshot->curveNeurons.push_back(k * n / shown);
+        Eigen::MatrixXf phi = model.updateCurves(snapshot->curveSamples);
+        Eigen::MatrixXf psi = model.transferCurves(snapshot->curveSamples);
+        snapshot->updateCurves.resize(shown, kCurveSamples);
+        snapshot->transferCurves.resize(shown, kCurveSamples);
+        for (std::int64_t k = 0; k < shown; ++k) {
+            snapshot->updateCurves.row(k) = phi.row(snapshot->curveNeurons[k]);
+            snapshot->transferCurves.row(k) = psi.row(snapshot->curveNeurons[k]);
+        }
+    } else {
+        snapshot->curveSamples = previous->curveSamples;
+        snapshot->curveNeurons = previous->curveNeurons;
+        snapshot->updateCurves = previous->updateCurves;
+        snapshot->transferCurves = previous->transferCurves;
+    }
+    std::lock_guard lock(m_mutex);
+    snapshot->generation = ++m_generation;
+    m_snapshot = std::move(snapshot);
+}
+
+} // namespace plexus
