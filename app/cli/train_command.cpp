@@ -106,6 +106,11 @@ int runTrain(const Args& argv)
         throw InputError(runDir.string() + " holds checkpoints of an earlier training; add --resume to continue it "
                                            "or --restart to start over (the old files are kept aside)");
     auto data = datasetFor(config, runDir);
+    if (data->neurons() != config.simulation.nNeurons)
+        throw InputError((runDir / "dataset.h5").string() + " holds " + std::to_string(data->neurons()) +
+                         " neurons but the config says simulation.n_neurons = " +
+                         std::to_string(config.simulation.nNeurons) +
+                         "; train with the run's own config.yaml (no --preset/--config) or use another RUN_DIR");
     if (args.has("restart") && hasCheckpoints)
         setAsidePreviousTraining(runDir);
     TrainingOptions options;

@@ -51,6 +51,19 @@ expect 2 "--format: expected npy or csv" -- "$cli" export "$work/run" --format x
 expect 0 "imported 301 frames x 100 neurons" -- "$cli" import "$work/run/export" --out "$work/imported"
 expect 2 "no true W or parameter table" -- "$cli" verify "$work/imported"
 
+# Training and evaluation as a user runs them, with resume.
+expect 0 "trained 120 iterations" -- "$cli" train "$work/run" --iterations 120 --metrics-every 40
+expect 2 "holds checkpoints of an earlier training" -- "$cli" train "$work/run" --iterations 160
+expect 0 "from iteration 120" -- "$cli" train "$work/run" --iterations 160 --resume --metrics-every 40
+rows=$(($(wc -l <"$work/run/metrics.csv") - 1))
+checks=$((checks + 1))
+[ "$rows" -eq 4 ] || { failures=$((failures + 1)); echo "FAIL: metrics.csv has $rows rows, expected 4"; }
+expect 0 "connectivity  raw R²" -- "$cli" evaluate "$work/run" --rollout-frames 100
+checks=$((checks + 1))
+grep -q '"accuracy_matched"' "$work/run/metrics.json" || { failures=$((failures + 1)); echo "FAIL: metrics.json"; }
+expect 2 "holds 100 neurons but the config says simulation.n_neurons = 300" -- "$cli" train "$work/run" --preset demo --restart
+expect 2 "has no checkpoint" -- "$cli" evaluate "$work/imported"
+
 # A config with a wrong value names file, line and key; an unknown key warns with the nearest one.
 printf 'simulation:\n  n_neurons: 20\n  n_neuron_types: 1\n  params: [[10, 1, 1]]\n  delta_t: -1\n' >"$work/bad.yaml"
 expect 2 "bad.yaml:5: simulation.delta_t: expected a positive number" -- "$cli" simulate --config "$work/bad.yaml" --out "$work/b"
