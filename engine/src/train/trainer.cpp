@@ -46,6 +46,7 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
     if (!data || data->frames() < 8)
         throw InputError("training needs a dataset of at least 8 frames");
     device = chooseDevice(options.device.empty() ? config.training.device : options.device);
+    config.simulation.externalInputMode = data->inputMode; // the data say how their input entered
     torch::manual_seed(static_cast<uint64_t>(config.training.seed));
     model = AssemblyModel(config, data->neurons());
     model->to(device);
@@ -125,6 +126,8 @@ torch::Tensor Trainer::Impl::sampleFrames(int64_t batch)
 torch::Tensor Trainer::Impl::externalFor(const torch::Tensor& frames) const
 {
     const int64_t b = frames.size(0), n = data->neurons();
+    if (data->inputMode == "none")
+        return torch::zeros({1, 1}, torch::TensorOptions().device(device)); // unused by the model
     auto external = torch::full({b, n}, data->neutralInput(), torch::TensorOptions().device(device));
     if (stimulus.defined())
         external.narrow(1, 0, stimulus.size(1)).copy_(stimulus.index_select(0, frames));
