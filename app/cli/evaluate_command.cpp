@@ -46,6 +46,9 @@ void printTable(const Evaluation& e)
                 static_cast<long long>(e.rollout.frames), e.rollout.divergedAt >= 0 ? " (diverged)" : "",
                 e.rollout.at400.r2, e.rollout.at400.slope, e.rollout.at800.r2, e.rollout.at800.slope,
                 e.rollout.meanNeuronCorrelation);
+    if (e.stimulus.available)
+        std::printf("stimulus Ω*   R² %.3f slope %.3f (√Ω* scaled ×%.3g to the data's frame-0 maximum)\n",
+                    e.stimulus.fit.r2, e.stimulus.fit.slope, e.stimulus.scale);
 }
 
 } // namespace

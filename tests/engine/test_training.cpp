@@ -160,6 +160,32 @@ private Q_SLOTS:
         QVERIFY(diverged);
     }
 
+    void learnedStimulusFieldTrains()
+    {
+        ExperimentConfig c = test::smallConfigN4("PDE_N4", 20, 80);
+        c.graphModel.inputSize = 3;
+        c.simulation.externalInputType = "visual";
+        c.simulation.externalInputMode = "multiplicative";
+        c.simulation.nInputNeurons = 9;
+        c.simulation.nodeValueMap = "builtin:blobs";
+        c.training.learnExternalInput = true;
+        c.training.learningRateNnrF = 1e-4;
+        c.graphModel.hiddenDimNnrF = 16;
+        c.graphModel.nLayersNnrF = 2;
+        auto data = tinyData(c);
+        Trainer trainer(c, data);
+        QCOMPARE(trainer.learningRates().back(), (std::pair<std::string, double>{"stimulusField", 1e-4}));
+        for (int i = 0; i < 20; ++i)
+            QVERIFY(std::isfinite(trainer.step()));
+        Evaluation e = evaluate(trainer.model(), *data, c, 0);
+        QVERIFY(e.stimulus.available);
+        QVERIFY(std::isfinite(e.stimulus.fit.r2));
+        // Without learn_external_input the true input is used and no field exists.
+        c.training.learnExternalInput = false;
+        Trainer plain(c, data);
+        QVERIFY(!plain.model().hasStimulusField());
+    }
+
     void tinyNetworkRecoversW()
     {
         ExperimentConfig c = loadPreset("demo_tiny").config;

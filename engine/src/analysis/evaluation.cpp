@@ -173,6 +173,26 @@ RolloutScore rollout(const LearnedModel& model, const Dataset& d, std::int64_t f
     return score;
 }
 
+StimulusScore scoreStimulus(const LearnedModel& model, const Dataset& d)
+{
+    StimulusScore score;
+    if (!model.hasStimulusField() || d.stimulusReceivers() == 0)
+        return score;
+    std::vector<std::int64_t> frames;
+    for (int k = 0; k < 100; ++k)
+        frames.push_back(static_cast<std::int64_t>(k) * (d.frames() - 1) / 100);
+    const Eigen::MatrixXf learned = model.stimulusAmplitude(frames);
+    Eigen::MatrixXf truth(learned.rows(), learned.cols());
+    for (Eigen::Index k = 0; k < truth.rows(); ++k)
+        truth.row(k) = d.stimulus.row(frames[static_cast<std::size_t>(k)]).cwiseMax(0.0f).cwiseSqrt();
+    const float learnedMax = learned.row(0).maxCoeff();
+    score.scale = learnedMax > 0 ? truth.row(0).maxCoeff() / learnedMax : 1.0;
+    const Eigen::MatrixXf scaled = learned * static_cast<float>(score.scale);
+    score.fit = fitLine(truth.data(), scaled.data(), truth.size());
+    score.available = true;
+    return score;
+}
+
 void writeFit(std::ostringstream& out, const char* name, const LinearFit& fit)
 {
     out << "\"" << name << "\": {\"r2\": " << fit.r2 << ", \"slope\": " << fit.slope << ", \"intercept\": " << fit.intercept
@@ -211,6 +231,7 @@ Evaluation evaluate(const LearnedModel& model, const Dataset& d, const Experimen
     progress.update("functions", 2, 4);
     if (d.typeParameters.rows() > 0)
         e.functions = scoreFunctions(model, d, c, e.xnorm);
+    e.stimulus = scoreStimulus(model, d);
     if (rolloutFrames > 0 && d.typeParameters.rows() > 0 && d.connectivity.rows() == d.neurons())
         e.rollout = rollout(model, d, rolloutFrames, progress);
     return e;
@@ -236,6 +257,9 @@ std::string evaluationToJson(const Evaluation& e)
     writeFit(out, "frame_800", e.rollout.at800);
     out << ", \"mean_neuron_correlation\": " << e.rollout.meanNeuronCorrelation << ", ";
     writeList(out, "r2_every_10_frames", e.rollout.r2Every10);
+    out << "},\n  \"stimulus\": {\"available\": " << (e.stimulus.available ? "true" : "false") << ", \"scale\": "
+        << e.stimulus.scale << ", ";
+    writeFit(out, "fit", e.stimulus.fit);
     out << "}\n}\n";
     return out.str();
 }

@@ -2,6 +2,8 @@
 
 #include "plexus/util/errors.h"
 
+#include <cmath>
+
 namespace plexus {
 
 namespace {
@@ -27,10 +29,10 @@ int64_t expectedTransferInputs(TransferInputs inputs, int64_t embedding)
 
 } // namespace
 
-AssemblyModelImpl::AssemblyModelImpl(const ExperimentConfig& config, int64_t neurons)
+AssemblyModelImpl::AssemblyModelImpl(const ExperimentConfig& config, int64_t neurons, int64_t receivers, int64_t frames)
     : m_transferInputs(transferInputsOf(config.graphModel.signalModelName)),
       m_inputMode(config.simulation.externalInputMode), m_neurons(neurons),
-      m_lowRank(config.training.lowRankFactorization)
+      m_lowRank(config.training.lowRankFactorization), m_frames(std::max<int64_t>(1, frames))
 {
     const auto& g = config.graphModel;
     const int64_t d = g.embeddingDim;
@@ -49,6 +51,16 @@ AssemblyModelImpl::AssemblyModelImpl(const ExperimentConfig& config, int64_t neu
         latent = register_buffer("latent", torch::ones({neurons, d}));
     else
         latent = register_parameter("latent", torch::ones({neurons, d}));
+    if (config.training.learnExternalInput && receivers > 0 && m_inputMode != "none") {
+        const auto& f = g;
+        stimulusField = register_module("stimulusField", Siren(f.inputSizeNnrF, f.hiddenDimNnrF, f.nLayersNnrF,
+                                                                f.outputSizeNnrF, f.omegaF, f.outermostLinearNnrF));
+        const auto side = static_cast<int64_t>(std::llround(std::sqrt(static_cast<double>(receivers))));
+        auto axis = torch::linspace(0.0, 1.0, side);
+        auto grid = torch::meshgrid({axis, axis}, "ij");
+        fieldCoordinates = register_buffer(
+            "fieldCoordinates", torch::stack({grid[0].reshape({-1}), grid[1].reshape({-1})}, 1).narrow(0, 0, receivers));
+    }
     if (m_lowRank) {
         const int64_t r = config.training.lowRank;
         connectivityLeft = register_parameter("connectivityLeft", torch::randn({neurons, r}));
@@ -60,6 +72,24 @@ AssemblyModelImpl::AssemblyModelImpl(const ExperimentConfig& config, int64_t neu
         torch::NoGradGuard noGrad;
         connectivity.fill_diagonal_(0.0);
     }
+}
+
+torch::Tensor AssemblyModelImpl::fieldAmplitude(const torch::Tensor& frames)
+{
+    const int64_t b = frames.size(0), m = fieldCoordinates.size(0);
+    auto t = (frames.to(fieldCoordinates.dtype()) / static_cast<double>(m_frames)).view({b, 1, 1}).expand({b, m, 1});
+    auto xy = fieldCoordinates.unsqueeze(0).expand({b, m, 2});
+    return stimulusField->forward(torch::cat({xy, t}, 2).reshape({b * m, 3})).reshape({b, m});
+}
+
+torch::Tensor AssemblyModelImpl::learnedExternal(const torch::Tensor& frames, double neutral)
+{
+    const int64_t b = frames.size(0), m = fieldCoordinates.size(0);
+    auto omega = fieldAmplitude(frames).square();
+    if (m == m_neurons)
+        return omega;
+    auto rest = torch::full({b, m_neurons - m}, neutral, omega.options());
+    return torch::cat({omega, rest}, 1);
 }
 
 torch::Tensor AssemblyModelImpl::connectivityMatrix() const

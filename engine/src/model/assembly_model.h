@@ -2,6 +2,7 @@
 
 // Private to the engine: includes LibTorch.
 #include "mlp.h"
+#include "siren.h"
 
 #include "plexus/config/experiment_config.h"
 
@@ -22,7 +23,16 @@ enum class TransferInputs {
 class AssemblyModelImpl : public torch::nn::Module
 {
 public:
-    AssemblyModelImpl(const ExperimentConfig& config, int64_t neurons);
+    /// `receivers` > 0 with training.learn_external_input: the first `receivers` neurons (a square grid) get a learned
+    /// stimulus field Ω*; `frames` (n_frames) scales its time input.
+    AssemblyModelImpl(const ExperimentConfig& config, int64_t neurons, int64_t receivers = 0, int64_t frames = 1);
+
+    /// Ω* for the receivers at frames k [B] → external values [B, N] (Ω* = SIREN(x, y, k/n_frames)² on the receivers,
+    /// `neutral` elsewhere), SPEC B.5. Only when hasStimulusField().
+    torch::Tensor learnedExternal(const torch::Tensor& frames, double neutral);
+    /// |SIREN| = √Ω* for the receivers at frames k [B] → [B, receivers].
+    torch::Tensor fieldAmplitude(const torch::Tensor& frames);
+    bool hasStimulusField() const { return !stimulusField.is_empty(); }
 
     /// Predicted du/dt [B, N] for activity u [B, N] and external values [B, N] (ignored in mode none).
     /// ψ* is evaluated once per neuron and aggregated with one matrix product, except for PDE_N5 (per edge).
@@ -45,6 +55,8 @@ public:
 
     Mlp updateFunction{nullptr};
     Mlp transferFunction{nullptr};
+    Siren stimulusField{nullptr};    ///< Ω* (only with a learned external input)
+    torch::Tensor fieldCoordinates;  ///< [receivers, 2] grid (p/(side−1), q/(side−1)), "ij" order
     torch::Tensor latent;            ///< a [N, d] (a parameter, or a fixed buffer of ones for training_single_type)
     torch::Tensor connectivity;      ///< W [N, N], or undefined when low rank
     torch::Tensor connectivityLeft;  ///< W_L [N, r] when low rank
@@ -63,6 +75,7 @@ private:
     std::string m_inputMode;
     int64_t m_neurons;
     bool m_lowRank;
+    int64_t m_frames = 1;
 };
 TORCH_MODULE(AssemblyModel);
 

@@ -53,6 +53,13 @@ Eigen::MatrixXf TorchLearnedModel::transferCurves(const Eigen::VectorXf& samples
     return toEigen(curves(r, false));
 }
 
+Eigen::MatrixXf TorchLearnedModel::stimulusAmplitude(const std::vector<std::int64_t>& frames) const
+{
+    torch::NoGradGuard noGrad;
+    auto k = torch::tensor(std::vector<int64_t>(frames.begin(), frames.end()), torch::kLong).to(m_device);
+    return toEigen(m_model->fieldAmplitude(k).abs());
+}
+
 Eigen::VectorXf TorchLearnedModel::derivative(const Eigen::VectorXf& u, const Eigen::VectorXf& external) const
 {
     torch::NoGradGuard noGrad;

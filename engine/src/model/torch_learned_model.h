@@ -19,6 +19,8 @@ public:
     Eigen::MatrixXf updateCurves(const Eigen::VectorXf& samples) const override;
     Eigen::MatrixXf transferCurves(const Eigen::VectorXf& samples) const override;
     Eigen::VectorXf derivative(const Eigen::VectorXf& u, const Eigen::VectorXf& external) const override;
+    bool hasStimulusField() const override { return m_model->hasStimulusField(); }
+    Eigen::MatrixXf stimulusAmplitude(const std::vector<std::int64_t>& frames) const override;
 
     /// [N, R] curves as a tensor on the device: `update` chooses φ* or ψ*.
     torch::Tensor curves(const torch::Tensor& samples, bool update) const;

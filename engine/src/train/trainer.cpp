@@ -48,7 +48,7 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
     device = chooseDevice(options.device.empty() ? config.training.device : options.device);
     config.simulation.externalInputMode = data->inputMode; // the data say how their input entered
     torch::manual_seed(static_cast<uint64_t>(config.training.seed));
-    model = AssemblyModel(config, data->neurons());
+    model = AssemblyModel(config, data->neurons(), data->stimulusReceivers(), data->frames() - 1);
     model->to(device);
     learned = std::make_unique<TorchLearnedModel>(model, device, config.graphModel.signalModelName);
     activity = viewOf(data->activity, device);
@@ -87,6 +87,8 @@ void Trainer::Impl::rebuildOptimizer(const GroupRates& rates)
     add("updateFunction", model->updateFunction->parameters(), rates.update);
     add("connectivity", model->connectivityParameters(), rates.connectivity);
     add("transferFunction", model->transferFunction->parameters(), rates.transfer);
+    if (model->hasStimulusField()) // Ω* has its own rate (the authors give it its own Adam, SPEC B.5)
+        add("stimulusField", model->stimulusField->parameters(), config.training.learningRateNnrF);
     optimizer = std::make_unique<FusedAdam>(std::move(groups));
 }
 
@@ -139,7 +141,8 @@ torch::Tensor Trainer::Impl::lossTensors(const torch::Tensor& frames)
     const int64_t batch = frames.size(0);
     auto u = activity.index_select(0, frames);
     auto target = derivative.index_select(0, frames);
-    auto prediction = model->forward(u, externalFor(frames));
+    auto external = model->hasStimulusField() ? model->learnedExternal(frames, data->neutralInput()) : externalFor(frames);
+    auto prediction = model->forward(u, external);
     auto predictionLoss = (prediction - target).norm();
     auto zero = torch::zeros({}, u.options());
     const auto& t = config.training;

@@ -37,6 +37,15 @@ struct RolloutScore
     std::vector<double> r2Every10;     ///< R² at frames 0, 10, 20, …
 };
 
+/// Stimulus-field recovery (SPEC D.5): √Ω* (|SIREN|, scaled so the frame-0 maxima agree: Ω* and W are identified
+/// only up to a product) against √Ω of the data over 100 frames, all receivers pooled.
+struct StimulusScore
+{
+    bool available = false;
+    LinearFit fit;
+    double scale = 1.0;
+};
+
 struct Evaluation
 {
     double xnorm = 0.0;
@@ -44,6 +53,7 @@ struct Evaluation
     TypeRecovery types;
     FunctionScore functions;
     RolloutScore rollout;
+    StimulusScore stimulus;
 };
 
 /// Per-neuron ψ* normalisation statistic upper_n over [start, stop]·xnorm (SPEC D.1; `method` median, max, mean,

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace plexus {
 
@@ -24,6 +25,10 @@ public:
     virtual Eigen::MatrixXf updateCurves(const Eigen::VectorXf& samples) const = 0;
     /// ψ* of every neuron as sender (PDE_N5: with itself as receiver): [N, R].
     virtual Eigen::MatrixXf transferCurves(const Eigen::VectorXf& samples) const = 0;
+    /// Whether the model learned a stimulus field Ω* (SPEC B.5).
+    virtual bool hasStimulusField() const { return false; }
+    /// |SIREN| = √Ω* of the receiving neurons at the given frames: [frames, receivers].
+    virtual Eigen::MatrixXf stimulusAmplitude(const std::vector<std::int64_t>& frames) const { return {}; }
     /// Predicted du/dt [N] for activity u [N] and external values [N].
     virtual Eigen::VectorXf derivative(const Eigen::VectorXf& u, const Eigen::VectorXf& external) const = 0;
 };
