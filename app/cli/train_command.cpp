@@ -30,6 +30,7 @@ RUN_DIR/metrics.csv (iteration, wall time, each loss term, W R², slope, cluster
   --device D         cpu or cuda (default: training.device of the config, "auto")
   --threads T        compute threads (default: all cores)
   --metrics-every K  iterations between metrics rows and W R² updates (default 500)
+  --checkpoint-every K  iterations between checkpoints (default: iterations per epoch / 20; one per epoch too)
   --set KEY=VALUE    override a config value (repeatable)
 Ctrl-C stops after the current iteration and saves a checkpoint; --resume continues from it.
 )";
@@ -91,7 +92,7 @@ int runTrain(const Args& argv)
 {
     if (printHelpIfAsked(argv, kUsage))
         return 0;
-    CliArgs args(argv, {"preset", "config", "iterations", "device", "threads", "metrics-every", "set"},
+    CliArgs args(argv, {"preset", "config", "iterations", "device", "threads", "metrics-every", "checkpoint-every", "set"},
                  {"resume", "restart"});
     const fs::path runDir = args.requirePositional("RUN_DIR");
     if (args.has("resume") && args.has("restart"))
@@ -116,6 +117,7 @@ int runTrain(const Args& argv)
     TrainingOptions options;
     options.device = device;
     options.iterations = args.intValue("iterations", -1);
+    options.checkpointInterval = args.intValue("checkpoint-every", -1);
     options.runDir = runDir.string();
     Trainer trainer(config, data, options);
     if (args.has("resume") && !trainer.resume())
