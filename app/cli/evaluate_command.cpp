@@ -68,7 +68,7 @@ int runEvaluate(const Args& argv)
     Trainer trainer(loaded.config, data, TrainingOptions{});
     trainer.loadWeights(checkpoint);
     ProgressLine line("frames");
-    Progress progress{[&line](const std::string& p, std::int64_t d, std::int64_t t) { line(p, d, t); }, &g_stopRequested};
+    Progress progress = progressOn(line);
     Evaluation e = evaluate(trainer.model(), *data, loaded.config, args.intValue("rollout-frames", 1000), progress);
     line.finish();
     std::printf("checkpoint    %s\n", checkpoint.c_str());

@@ -63,10 +63,7 @@ int runExport(const Args& argv)
     const fs::path out = args.has("to") ? fs::path(args.value("to")) : fs::path(path).parent_path() / "export";
     fs::create_directories(out);
     ProgressLine line("frames");
-    Progress progress{[&line](const std::string& phase, std::int64_t done, std::int64_t total) {
-                          line(phase, done, total);
-                      },
-                      &g_stopRequested};
+    Progress progress = progressOn(line);
     if (format == "npy") {
         exportAuthorsLayout(d, out.string(), progress);
         line.finish();

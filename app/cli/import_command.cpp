@@ -52,10 +52,7 @@ int runImport(const Args& argv)
     if (fs::exists(target) && !args.has("force"))
         throw InputError(target + " already exists; use --force to replace it");
     ProgressLine line("frames");
-    Progress progress{[&line](const std::string& phase, std::int64_t done, std::int64_t total) {
-                          line(phase, done, total);
-                      },
-                      &g_stopRequested};
+    Progress progress = progressOn(line);
     Dataset d = importAuthorsLayout(source, options, progress);
     fs::create_directories(runDir);
     saveDataset(d, target, progress);

@@ -34,6 +34,12 @@ ExperimentConfig loadExperiment(const CliArgs& args)
     return loaded.config;
 }
 
+Progress progressOn(ProgressLine& line)
+{
+    return Progress{[&line](const std::string& phase, std::int64_t done, std::int64_t total) { line(phase, done, total); },
+                    &g_stopRequested};
+}
+
 bool printHelpIfAsked(const Args& args, const char* usage)
 {
     for (const auto& a : args)

@@ -3,6 +3,8 @@
 #include "cli_args.h"
 #include "commands.h"
 #include "plexus/config/config_loader.h"
+#include "plexus/util/progress.h"
+#include "progress_line.h"
 
 #include <string>
 
@@ -13,6 +15,9 @@ std::string datasetPathOf(const std::string& runDirOrFile);
 
 /// The config from --preset or --config, with every --set applied; warnings printed to stderr.
 ExperimentConfig loadExperiment(const CliArgs& args);
+
+/// Progress that draws on `line` and stops on Ctrl-C.
+Progress progressOn(ProgressLine& line);
 
 /// `--help` for a subcommand: prints `usage` and returns true.
 bool printHelpIfAsked(const Args& args, const char* usage);

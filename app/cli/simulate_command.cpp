@@ -72,10 +72,7 @@ int runSimulate(const Args& argv)
         throw InputError(runDir.string() + ": cannot create the run folder (" + error.message() + ")");
 
     ProgressLine line;
-    Progress progress{[&line](const std::string& phase, std::int64_t done, std::int64_t total) {
-                          line(phase, done, total);
-                      },
-                      &g_stopRequested};
+    Progress progress = progressOn(line);
     const auto start = std::chrono::steady_clock::now();
     Dataset data;
     try {

@@ -55,7 +55,7 @@ std::shared_ptr<const Dataset> datasetFor(const ExperimentConfig& config, const 
         return std::make_shared<const Dataset>(loadDataset(path.string()));
     fs::create_directories(runDir);
     ProgressLine line;
-    Progress progress{[&line](const std::string& p, std::int64_t d, std::int64_t t) { line(p, d, t); }, &g_stopRequested};
+    Progress progress = progressOn(line);
     auto data = std::make_shared<const Dataset>(simulate(config, progress));
     saveDataset(*data, path.string(), progress);
     saveConfigFile(config, (runDir / "config.yaml").string());

@@ -29,10 +29,7 @@ int runVerify(const Args& argv)
     const std::string path = datasetPathOf(args.requirePositional("RUN_DIR"));
     Dataset d = loadDataset(path);
     ProgressLine line("frames");
-    Progress progress{[&line](const std::string& phase, std::int64_t done, std::int64_t total) {
-                          line(phase, done, total);
-                      },
-                      &g_stopRequested};
+    Progress progress = progressOn(line);
     DerivativeCheck check = checkDerivative(d, progress);
     line.finish();
     const bool ok = check.maxRelativeError <= tolerance;

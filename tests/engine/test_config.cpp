@@ -172,7 +172,7 @@ private Q_SLOTS:
 
     void notUsedYetIsReportedOnce()
     {
-        ConfigLoadResult r = load(std::string(kValid) + "training:\n  n_runs: 1\n  learn_external_input: true\n");
+        ConfigLoadResult r = load(std::string(kValid) + "training:\n  n_runs: 1\n  measurement_noise_level: 0.5\n");
         int reports = 0;
         for (const auto& w : r.warnings)
             reports += w.find("not used yet") != std::string::npos;

@@ -9,13 +9,13 @@
 
 namespace plexus {
 
-namespace {
-
 double activityScale(const Dataset& d)
 {
     const Eigen::ArrayXd u = Eigen::Map<const Eigen::ArrayXf>(d.activity.data(), d.activity.size()).cast<double>();
     return std::max(1.0, std::round(1.5 * std::sqrt((u - u.mean()).square().mean())));
 }
+
+namespace {
 
 Eigen::VectorXf linspace(double low, double high, int count)
 {

@@ -220,7 +220,9 @@ private:
             }
         }
         field->set(m_result.config, converted);
-        if (field->usage == FieldUsage::NotUsedYet)
+        // A key left at its default changes nothing, so only other values are worth a warning.
+        static const ExperimentConfig kDefaults;
+        if (field->usage == FieldUsage::NotUsedYet && formatValue(converted) != formatValue(field->get(kDefaults)))
             m_notUsedYet.push_back(path);
     }
 

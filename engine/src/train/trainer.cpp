@@ -1,6 +1,7 @@
 #include "trainer_impl.h"
 
 #include "plexus/analysis/clustering.h"
+#include "plexus/analysis/evaluation.h"
 #include "plexus/analysis/linear_fit.h"
 #include "plexus/analysis/type_recovery.h"
 #include "plexus/util/errors.h"
@@ -55,9 +56,7 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
     derivative = viewOf(data->derivative, device);
     if (data->stimulusReceivers() > 0)
         stimulus = viewOf(data->stimulus, device);
-    const Eigen::ArrayXf u = Eigen::Map<const Eigen::ArrayXf>(data->activity.data(), data->activity.size());
-    const double mean = u.cast<double>().mean();
-    xnorm = std::max(1.0, std::round(1.5 * std::sqrt((u.cast<double>() - mean).square().mean())));
+    xnorm = plexus::activityScale(*data);
     const auto& t = config.training;
     const int64_t nFrames = data->frames() - 1;
     iterationsPerEpoch = std::max<int64_t>(1, static_cast<int64_t>(

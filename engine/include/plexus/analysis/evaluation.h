@@ -56,6 +56,9 @@ struct Evaluation
     StimulusScore stimulus;
 };
 
+/// xnorm = round(1.5·std(u)) over the whole activity (at least 1): the scale of regularisers and plots (SPEC C.1).
+double activityScale(const Dataset& data);
+
 /// Per-neuron ψ* normalisation statistic upper_n over [start, stop]·xnorm (SPEC D.1; `method` median, max, mean,
 /// plateau) from curves [N, R] sampled on `samples`.
 Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples, double low,
