@@ -82,6 +82,12 @@ private Q_SLOTS:
         QVERIFY(std::fabs(loss.monotonicity - 3.0 * monotonicity) < 1e-4 * std::max(1.0, loss.monotonicity));
         QVERIFY(std::fabs(loss.sparsity - 0.01 * m.connectivity().cwiseAbs().sum()) < 1e-3);
         QVERIFY(std::fabs(loss.total - (loss.prediction + loss.updateAtZero + loss.monotonicity + loss.sparsity)) < 1e-3);
+        // Curves of a subset of neurons are those rows of the full curves.
+        const Eigen::VectorXf r = Eigen::VectorXf::LinSpaced(7, -3.0f, 3.0f);
+        const Eigen::MatrixXf all = m.updateCurves(r), some = m.updateCurves(r, {3, 7});
+        QVERIFY((some.row(0) - all.row(3)).cwiseAbs().maxCoeff() < 1e-6f);
+        QVERIFY((some.row(1) - all.row(7)).cwiseAbs().maxCoeff() < 1e-6f);
+        QVERIFY((m.transferCurves(r, {5}).row(0) - m.transferCurves(r).row(5)).cwiseAbs().maxCoeff() < 1e-6f);
     }
 
     void optimiserGroupsFollowTheSchedule()

@@ -75,8 +75,7 @@ ConnectivityScore scoreConnectivity(const LearnedModel& model, const Dataset& d,
     score.raw = fitLine(d.connectivity.data(), learned.data(), learned.size());
     auto [start, stop] = normalisationRange(c);
     Eigen::VectorXf samples = linspace(start * xnorm, stop * xnorm, 1000);
-    Eigen::VectorXf upper = transferNormalisation(model.transferCurves(samples), samples, start * xnorm, stop * xnorm,
-                                                  c.plotting.normMethod);
+    Eigen::VectorXf upper = transferNormalisation(model.transferCurves(samples), samples, c.plotting.normMethod);
     Eigen::MatrixXf corrected = learned * (upper / 10.0f).asDiagonal(); // column j scaled by upper_j / g
     score.corrected = fitLine(d.connectivity.data(), corrected.data(), corrected.size());
     return score;
@@ -90,8 +89,7 @@ FunctionScore scoreFunctions(const LearnedModel& model, const Dataset& d, const 
     const Eigen::MatrixXf psi = model.transferCurves(r);
     auto [start, stop] = normalisationRange(c);
     const Eigen::VectorXf normSamples = linspace(start * xnorm, stop * xnorm, 1000);
-    const Eigen::VectorXf upper = transferNormalisation(model.transferCurves(normSamples), normSamples, start * xnorm,
-                                                        stop * xnorm, c.plotting.normMethod);
+    const Eigen::VectorXf upper = transferNormalisation(model.transferCurves(normSamples), normSamples, c.plotting.normMethod);
     const Eigen::ArrayXd rd = r.cast<double>().array();
     for (Eigen::Index k = 0; k < d.typeParameters.rows(); ++k) {
         const Eigen::RowVectorXd p = d.typeParameters.row(k);
@@ -209,7 +207,7 @@ void writeList(std::ostringstream& out, const char* name, const std::vector<doub
 
 } // namespace
 
-Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples, double, double,
+Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples,
                                       const std::string& method)
 {
     Eigen::VectorXf upper(curves.rows());

@@ -31,26 +31,33 @@ Eigen::MatrixXf TorchLearnedModel::connectivity() const
     return toEigen(m_model->connectivityMatrix());
 }
 
-torch::Tensor TorchLearnedModel::curves(const torch::Tensor& samples, bool update) const
+torch::Tensor TorchLearnedModel::curves(const torch::Tensor& samples, bool update,
+                                        const std::vector<std::int64_t>& neurons) const
 {
     torch::NoGradGuard noGrad;
-    const int64_t n = m_model->neurons(), r = samples.size(0);
-    // Row n of u holds the samples; evaluating as a "batch" of R frames gives [R, N], transposed to [N, R].
+    auto latent = m_model->latent;
+    if (!neurons.empty())
+        latent = latent.index_select(0, torch::tensor(std::vector<int64_t>(neurons.begin(), neurons.end()), torch::kLong)
+                                            .to(latent.device()));
+    const int64_t n = latent.size(0), r = samples.size(0);
+    // Column n of u holds the samples; evaluating as a "batch" of R frames gives [R, n], transposed to [n, R].
     auto u = samples.to(m_device).unsqueeze(1).expand({r, n});
-    auto values = update ? m_model->updateFunctionOf(u, m_model->latent) : m_model->transferOfSenders(u, m_model->latent);
+    auto values = update ? m_model->updateFunctionOf(u, latent) : m_model->transferOfSenders(u, latent);
     return values.t().contiguous();
 }
 
-Eigen::MatrixXf TorchLearnedModel::updateCurves(const Eigen::VectorXf& samples) const
+Eigen::MatrixXf TorchLearnedModel::updateCurves(const Eigen::VectorXf& samples,
+                                                const std::vector<std::int64_t>& neurons) const
 {
     auto r = torch::from_blob(const_cast<float*>(samples.data()), {samples.size()}, torch::kFloat).clone();
-    return toEigen(curves(r, true));
+    return toEigen(curves(r, true, neurons));
 }
 
-Eigen::MatrixXf TorchLearnedModel::transferCurves(const Eigen::VectorXf& samples) const
+Eigen::MatrixXf TorchLearnedModel::transferCurves(const Eigen::VectorXf& samples,
+                                                  const std::vector<std::int64_t>& neurons) const
 {
     auto r = torch::from_blob(const_cast<float*>(samples.data()), {samples.size()}, torch::kFloat).clone();
-    return toEigen(curves(r, false));
+    return toEigen(curves(r, false, neurons));
 }
 
 Eigen::MatrixXf TorchLearnedModel::stimulusAmplitude(const std::vector<std::int64_t>& frames) const

@@ -16,14 +16,15 @@ public:
     std::string signalModel() const override { return m_signalModel; }
     Eigen::MatrixXf latents() const override;
     Eigen::MatrixXf connectivity() const override;
-    Eigen::MatrixXf updateCurves(const Eigen::VectorXf& samples) const override;
-    Eigen::MatrixXf transferCurves(const Eigen::VectorXf& samples) const override;
+    Eigen::MatrixXf updateCurves(const Eigen::VectorXf& samples, const std::vector<std::int64_t>& neurons = {}) const override;
+    Eigen::MatrixXf transferCurves(const Eigen::VectorXf& samples,
+                                   const std::vector<std::int64_t>& neurons = {}) const override;
     Eigen::VectorXf derivative(const Eigen::VectorXf& u, const Eigen::VectorXf& external) const override;
     bool hasStimulusField() const override { return m_model->hasStimulusField(); }
     Eigen::MatrixXf stimulusAmplitude(const std::vector<std::int64_t>& frames) const override;
 
-    /// [N, R] curves as a tensor on the device: `update` chooses φ* or ψ*.
-    torch::Tensor curves(const torch::Tensor& samples, bool update) const;
+    /// [neurons, R] curves as a tensor on the device (empty `neurons`: all): `update` chooses φ* or ψ*.
+    torch::Tensor curves(const torch::Tensor& samples, bool update, const std::vector<std::int64_t>& neurons = {}) const;
 
 private:
     mutable AssemblyModel m_model; // evaluation only (no-grad); ModuleHolder is not const-correct

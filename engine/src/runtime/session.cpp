@@ -215,14 +215,8 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
         const std::int64_t shown = std::min(n, kMaxCurveNeurons);
         for (std::int64_t k = 0; k < shown; ++k)
             snapshot->curveNeurons.push_back(k * n / shown);
-        Eigen::MatrixXf phi = model.updateCurves(snapshot->curveSamples);
-        Eigen::MatrixXf psi = model.transferCurves(snapshot->curveSamples);
-        snapshot->updateCurves.resize(shown, kCurveSamples);
-        snapshot->transferCurves.resize(shown, kCurveSamples);
-        for (std::int64_t k = 0; k < shown; ++k) {
-            snapshot->updateCurves.row(k) = phi.row(snapshot->curveNeurons[k]);
-            snapshot->transferCurves.row(k) = psi.row(snapshot->curveNeurons[k]);
-        }
+        snapshot->updateCurves = model.updateCurves(snapshot->curveSamples, snapshot->curveNeurons);
+        snapshot->transferCurves = model.transferCurves(snapshot->curveSamples, snapshot->curveNeurons);
     } else {
         snapshot->curveSamples = previous->curveSamples;
         snapshot->curveNeurons = previous->curveNeurons;

@@ -59,10 +59,10 @@ struct Evaluation
 /// xnorm = round(1.5·std(u)) over the whole activity (at least 1): the scale of regularisers and plots (SPEC C.1).
 double activityScale(const Dataset& data);
 
-/// Per-neuron ψ* normalisation statistic upper_n over [start, stop]·xnorm (SPEC D.1; `method` median, max, mean,
-/// plateau) from curves [N, R] sampled on `samples`.
-Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples, double low,
-                                      double high, const std::string& method);
+/// Per-neuron ψ* normalisation statistic upper_n (SPEC D.1; `method` median, max, mean, plateau) from curves [N, R]
+/// sampled on `samples` (the normalisation range).
+Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples,
+                                      const std::string& method);
 
 /// Scores everything a user can ask of a trained model. `rolloutFrames` 0 skips the roll-out.
 Evaluation evaluate(const LearnedModel& model, const Dataset& data, const ExperimentConfig& config,

@@ -21,10 +21,12 @@ public:
     virtual Eigen::MatrixXf latents() const = 0;
     /// Learned W [N, N] (zero diagonal), row = postsynaptic.
     virtual Eigen::MatrixXf connectivity() const = 0;
-    /// φ*(r, a_n) for every neuron n and sample r: [N, R].
-    virtual Eigen::MatrixXf updateCurves(const Eigen::VectorXf& samples) const = 0;
-    /// ψ* of every neuron as sender (PDE_N5: with itself as receiver): [N, R].
-    virtual Eigen::MatrixXf transferCurves(const Eigen::VectorXf& samples) const = 0;
+    /// φ*(r, a_n) for the given neurons (empty: all) and every sample r: [neurons, R].
+    virtual Eigen::MatrixXf updateCurves(const Eigen::VectorXf& samples,
+                                         const std::vector<std::int64_t>& neurons = {}) const = 0;
+    /// ψ* of the given neurons (empty: all) as senders (PDE_N5: with themselves as receivers): [neurons, R].
+    virtual Eigen::MatrixXf transferCurves(const Eigen::VectorXf& samples,
+                                           const std::vector<std::int64_t>& neurons = {}) const = 0;
     /// Whether the model learned a stimulus field Ω* (SPEC B.5).
     virtual bool hasStimulusField() const { return false; }
     /// |SIREN| = √Ω* of the receiving neurons at the given frames: [frames, receivers].
