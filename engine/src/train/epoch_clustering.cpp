@@ -10,6 +10,7 @@ namespace plexus {
 
 namespace {
 
+using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 constexpr int64_t kCurveSamples = 1000;   // φ* curves on linspace(xlim), as the authors
 constexpr int64_t kFeatureStride = 5;     // every 5th sample feeds the projection
 constexpr int kRefitSteps = 20;
@@ -22,6 +23,19 @@ float median(std::vector<float> values)
         return values[m];
     const float upper = values[m];
     return 0.5f * (upper + *std::max_element(values.begin(), values.begin() + m));
+}
+
+/// Coordinate-wise median of the given rows of `matrix`.
+Eigen::RowVectorXf columnMedians(const Eigen::MatrixXf& matrix, const std::vector<int64_t>& rows)
+{
+    Eigen::RowVectorXf result(matrix.cols());
+    std::vector<float> values(rows.size());
+    for (int64_t c = 0; c < matrix.cols(); ++c) {
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            values[i] = matrix(rows[i], c);
+        result(c) = median(values);
+    }
+    return result;
 }
 
 /// Members of each cluster.
@@ -38,14 +52,13 @@ std::map<int32_t, std::vector<int64_t>> membersOf(const std::vector<int32_t>& la
 int Trainer::Impl::clusterAndReplace()
 {
     const auto& xlim = config.plotting.xlim;
-    auto samples = torch::linspace(xlim[0], xlim[1], kCurveSamples, torch::TensorOptions().device(device));
-    Eigen::MatrixXf curves = toEigen(learned->curves(samples, true)); // [N, 1000]
+    // The authors' grid linspace(xlim, 1000), every 5th sample: the same curves at a fifth of the cost.
+    auto samples = torch::linspace(xlim[0], xlim[1], kCurveSamples, torch::TensorOptions().device(device))
+                       .slice(0, 0, kCurveSamples, kFeatureStride);
+    const Eigen::MatrixXf features = toEigen(learned->curves(samples, true)); // [N, 200]
 
     // 1–4. Project the curves to 2-D, normalise, single linkage. The authors use UMAP here; Plexus uses the two
     // leading principal components (deterministic, no extra dependency); see docs/training.md.
-    Eigen::MatrixXf features(curves.rows(), kCurveSamples / kFeatureStride);
-    for (int64_t k = 0; k < features.cols(); ++k)
-        features.col(k) = curves.col(k * kFeatureStride);
     const bool onLatents = config.training.clusterMethod == "distance_embedding";
     Eigen::MatrixXf points = onLatents ? learned->latents() : principalComponents(features, 2);
     auto labels = singleLinkage(minMaxNormalise(points), config.training.clusterDistanceThreshold);
@@ -54,22 +67,10 @@ int Trainer::Impl::clusterAndReplace()
     // 5. Latents of a cluster ← the cluster's coordinate-wise median. 6. Target curve ← the pointwise median curve
     // of the neurons of the same cluster (the authors group by true type here; Plexus only uses the clusters).
     Eigen::MatrixXf latents = learned->latents();
-    Eigen::MatrixXf targets(curves.rows(), curves.cols());
+    RowMajor targets(features.rows(), features.cols());
     for (const auto& [label, neurons] : members) {
-        Eigen::RowVectorXf centre(latents.cols());
-        for (int64_t d = 0; d < latents.cols(); ++d) {
-            std::vector<float> values;
-            for (auto n : neurons)
-                values.push_back(latents(n, d));
-            centre(d) = median(values);
-        }
-        Eigen::RowVectorXf curve(curves.cols());
-        for (int64_t r = 0; r < curves.cols(); ++r) {
-            std::vector<float> values;
-            for (auto n : neurons)
-                values.push_back(curves(n, r));
-            curve(r) = median(values);
-        }
+        const Eigen::RowVectorXf centre = columnMedians(latents, neurons);
+        const Eigen::RowVectorXf curve = columnMedians(features, neurons);
         for (auto n : neurons) {
             latents.row(n) = centre;
             targets.row(n) = curve;
@@ -77,22 +78,15 @@ int Trainer::Impl::clusterAndReplace()
     }
     {
         torch::NoGradGuard noGrad;
-        using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
         RowMajor rows = latents;
         model->latent.copy_(torch::from_blob(rows.data(), {rows.rows(), rows.cols()}, torch::kFloat).to(device));
     }
 
     // 6 (end). Refit φ* toward the target curves: 20 Adam steps on φ* only.
-    // The refit uses every 5th sample (200 of 1000): the same curves, a fifth of the cost.
-    using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    RowMajor targetRows(targets.rows(), features.cols());
-    for (int64_t k = 0; k < features.cols(); ++k)
-        targetRows.col(k) = targets.col(k * kFeatureStride);
-    auto refitSamples = samples.slice(0, 0, kCurveSamples, kFeatureStride);
-    auto target = torch::from_blob(targetRows.data(), {targetRows.rows(), targetRows.cols()}, torch::kFloat)
+    auto target = torch::from_blob(targets.data(), {targets.rows(), targets.cols()}, torch::kFloat)
                       .to(device)
                       .t(); // [R, N], as updateFunctionOf returns
-    auto u = refitSamples.unsqueeze(1).expand({refitSamples.size(0), data->neurons()});
+    auto u = samples.unsqueeze(1).expand({samples.size(0), data->neurons()});
     torch::optim::Adam refit(model->updateFunction->parameters(),
                              torch::optim::AdamOptions(config.training.learningRateStart));
     auto latent = model->latent.detach();
