@@ -134,39 +134,26 @@ LinearFit rolloutFit(const Eigen::VectorXf& truth, const Eigen::VectorXf& learne
 
 RolloutScore rollout(const LearnedModel& model, const Dataset& d, std::int64_t frames, const Progress& progress)
 {
+    const RolloutTraces traces = rolloutTraces(model, d, frames, progress);
     RolloutScore score;
-    score.frames = std::min<std::int64_t>(frames, d.frames() - 1);
-    const Eigen::Index n = d.neurons();
-    Dynamics truth(parseDynamicsModel(d.signalModel), parseInputMode(d.inputMode), d.connectivity, d.types,
-                   d.typeParameters);
-    Eigen::VectorXf uTrue = d.activity.row(0).transpose(), uLearned = uTrue, du(n), external(n);
-    FrameMatrix trueTrace(score.frames + 1, n), learnedTrace(score.frames + 1, n);
-    const auto dt = static_cast<float>(d.deltaT);
+    score.divergedAt = traces.divergedAt;
+    score.frames = traces.learned.rows() - 1;
     for (std::int64_t f = 0; f <= score.frames; ++f) {
-        trueTrace.row(f) = uTrue.transpose();
-        learnedTrace.row(f) = uLearned.transpose();
-        if (!uLearned.allFinite()) {
-            score.divergedAt = f;
-            score.frames = f - 1;
-            break;
-        }
+        if (f % 10 != 0 && f != 400 && f != 800)
+            continue;
+        const LinearFit fit = rolloutFit(traces.truth.row(f).transpose(), traces.learned.row(f).transpose());
         if (f % 10 == 0)
-            score.r2Every10.push_back(rolloutFit(uTrue, uLearned).r2);
+            score.r2Every10.push_back(fit.r2);
         if (f == 400)
-            score.at400 = rolloutFit(uTrue, uLearned);
+            score.at400 = fit;
         if (f == 800)
-            score.at800 = rolloutFit(uTrue, uLearned);
-        d.externalColumn(f, external);
-        truth.derivative(uTrue, external, du);
-        uTrue += dt * du;
-        uLearned += dt * model.derivative(uLearned, external);
-        if (f % 50 == 0)
-            progress.update("roll-out", f, score.frames);
+            score.at800 = fit;
     }
     double correlation = 0.0;
+    const Eigen::Index n = d.neurons();
     for (Eigen::Index i = 0; i < n; ++i)
-        correlation += pearson(trueTrace.col(i).head(score.frames + 1).array(),
-                               learnedTrace.col(i).head(score.frames + 1).array());
+        correlation += pearson(traces.truth.col(i).head(score.frames + 1).array(),
+                               traces.learned.col(i).head(score.frames + 1).array());
     score.meanNeuronCorrelation = correlation / static_cast<double>(n);
     return score;
 }
@@ -206,6 +193,36 @@ void writeList(std::ostringstream& out, const char* name, const std::vector<doub
 }
 
 } // namespace
+
+RolloutTraces rolloutTraces(const LearnedModel& model, const Dataset& d, std::int64_t frames, const Progress& progress)
+{
+    RolloutTraces traces;
+    const std::int64_t count = std::min<std::int64_t>(frames, d.frames() - 1);
+    const Eigen::Index n = d.neurons();
+    Dynamics truth(parseDynamicsModel(d.signalModel), parseInputMode(d.inputMode), d.connectivity, d.types,
+                   d.typeParameters);
+    Eigen::VectorXf uTrue = d.activity.row(0).transpose(), uLearned = uTrue, du(n), external(n);
+    traces.truth.resize(count + 1, n);
+    traces.learned.resize(count + 1, n);
+    const auto dt = static_cast<float>(d.deltaT);
+    for (std::int64_t f = 0; f <= count; ++f) {
+        if (!uLearned.allFinite()) {
+            traces.divergedAt = f;
+            traces.truth.conservativeResize(f, n);
+            traces.learned.conservativeResize(f, n);
+            break;
+        }
+        traces.truth.row(f) = uTrue.transpose();
+        traces.learned.row(f) = uLearned.transpose();
+        d.externalColumn(f, external);
+        truth.derivative(uTrue, external, du);
+        uTrue += dt * du;
+        uLearned += dt * model.derivative(uLearned, external);
+        if (f % 50 == 0)
+            progress.update("roll-out", f, count);
+    }
+    return traces;
+}
 
 Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples,
                                       const std::string& method)

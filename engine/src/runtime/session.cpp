@@ -1,5 +1,7 @@
 #include "plexus/runtime/session.h"
 
+#include "plexus/analysis/matrix_view.h"
+
 #include <chrono>
 
 namespace plexus {
@@ -8,23 +10,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::int64_t kMaxView = 512;
 constexpr std::int64_t kMaxCurveNeurons = 256;
 constexpr int kCurveSamples = 200;
-
-Eigen::MatrixXf blockAverage(const Eigen::MatrixXf& w, std::int64_t block)
-{
-    if (block <= 1)
-        return w;
-    const std::int64_t n = w.rows(), m = (n + block - 1) / block;
-    Eigen::MatrixXf view = Eigen::MatrixXf::Zero(m, m);
-    for (std::int64_t r = 0; r < m; ++r)
-        for (std::int64_t c = 0; c < m; ++c) {
-            const std::int64_t rows = std::min(block, n - r * block), cols = std::min(block, n - c * block);
-            view(r, c) = w.block(r * block, c * block, rows, cols).mean();
-        }
-    return view;
-}
 
 } // namespace
 
@@ -163,6 +150,7 @@ void Session::train(Trainer& trainer)
             std::unique_lock lock(m_mutex);
             if (m_paused && m_stepBudget == 0 && !m_stopRequested) {
                 lock.unlock();
+                publishRollout(trainer);
                 setState(SessionState::Paused);
                 lock.lock();
                 m_wake.wait(lock, [this] { return !m_paused || m_stepBudget > 0 || m_stopRequested; });
@@ -195,6 +183,7 @@ void Session::train(Trainer& trainer)
     }
     if (!m_options.training.runDir.empty())
         trainer.saveCheckpoint();
+    publishRollout(trainer);
     setState(trainer.finished() ? SessionState::Finished : SessionState::Stopped);
 }
 
@@ -205,9 +194,12 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
     const std::int64_t n = model.neurons();
     snapshot->iteration = trainer.iteration();
     snapshot->metrics = metrics;
+    snapshot->learningRates = trainer.learningRates();
     snapshot->latents = model.latents();
-    snapshot->connectivityBlock = (n + kMaxView - 1) / kMaxView;
-    snapshot->connectivity = blockAverage(model.connectivity(), snapshot->connectivityBlock);
+    auto full = std::make_shared<Eigen::MatrixXf>(model.connectivity());
+    snapshot->connectivityBlock = viewBlockSize(n);
+    snapshot->connectivity = blockAverage(*full, snapshot->connectivityBlock);
+    snapshot->connectivityFull = std::move(full);
     std::shared_ptr<const Snapshot> previous = latestSnapshot();
     if (withCurves || !previous) {
         const auto& xlim = m_config.plotting.xlim;
@@ -217,12 +209,34 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
             snapshot->curveNeurons.push_back(k * n / shown);
         snapshot->updateCurves = model.updateCurves(snapshot->curveSamples, snapshot->curveNeurons);
         snapshot->transferCurves = model.transferCurves(snapshot->curveSamples, snapshot->curveNeurons);
+        snapshot->curvesGeneration = -1; // set below, to this snapshot's generation
     } else {
+        snapshot->curvesGeneration = previous->curvesGeneration;
         snapshot->curveSamples = previous->curveSamples;
         snapshot->curveNeurons = previous->curveNeurons;
         snapshot->updateCurves = previous->updateCurves;
         snapshot->transferCurves = previous->transferCurves;
     }
+    if (previous) {
+        snapshot->rollout = previous->rollout;
+        snapshot->rolloutIteration = previous->rolloutIteration;
+    }
+    std::lock_guard lock(m_mutex);
+    snapshot->generation = ++m_generation;
+    if (snapshot->curvesGeneration < 0)
+        snapshot->curvesGeneration = snapshot->generation;
+    m_snapshot = std::move(snapshot);
+}
+
+void Session::publishRollout(Trainer& trainer)
+{
+    std::shared_ptr<const Snapshot> previous = latestSnapshot();
+    const bool hasTruth = m_data->typeParameters.rows() > 0 && m_data->connectivity.rows() == m_data->neurons();
+    if (!previous || m_options.rolloutFrames <= 0 || !hasTruth || previous->rolloutIteration == trainer.iteration())
+        return;
+    auto snapshot = std::make_shared<Snapshot>(*previous);
+    snapshot->rollout = std::make_shared<RolloutTraces>(rolloutTraces(trainer.model(), *m_data, m_options.rolloutFrames));
+    snapshot->rolloutIteration = trainer.iteration();
     std::lock_guard lock(m_mutex);
     snapshot->generation = ++m_generation;
     m_snapshot = std::move(snapshot);

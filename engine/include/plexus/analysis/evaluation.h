@@ -56,6 +56,20 @@ struct Evaluation
     StimulusScore stimulus;
 };
 
+/// The known gain g between learned and true W (SPEC D.1): learned W / g is compared with the true W.
+constexpr float kConnectivityGain = 10.0f;
+
+/// The learned model integrated with Euler from frame 0 next to the noise-free true dynamics (SPEC D.4).
+struct RolloutTraces
+{
+    FrameMatrix truth;   ///< [frames + 1, N]
+    FrameMatrix learned; ///< [frames + 1, N]; rows past a divergence are cut
+    std::int64_t divergedAt = -1; ///< first frame where the learned state stopped being finite, or −1
+};
+/// Integrates `frames` steps (fewer for short datasets). Needs the dataset's ground truth (types, parameters, W).
+RolloutTraces rolloutTraces(const LearnedModel& model, const Dataset& data, std::int64_t frames,
+                            const Progress& progress = {});
+
 /// xnorm = round(1.5·std(u)) over the whole activity (at least 1): the scale of regularisers and plots (SPEC C.1).
 double activityScale(const Dataset& data);
 

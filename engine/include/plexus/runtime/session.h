@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plexus/analysis/evaluation.h"
 #include "plexus/train/trainer.h"
 
 #include <Eigen/Core>
@@ -27,11 +28,18 @@ struct Snapshot
     Eigen::MatrixXf latents;               ///< [N, d]
     Eigen::MatrixXf connectivity;          ///< learned W, block-averaged to ≤ 512 × 512
     std::int64_t connectivityBlock = 1;    ///< neurons per block of that view
+    std::shared_ptr<const Eigen::MatrixXf> connectivityFull; ///< learned W [N, N] (for scatter, rows, export)
     Eigen::VectorXf curveSamples;          ///< [200] over plotting.xlim
     std::vector<std::int64_t> curveNeurons; ///< which neurons the curve rows belong to
     Eigen::MatrixXf updateCurves;          ///< φ* [neurons shown, 200]
     Eigen::MatrixXf transferCurves;        ///< ψ* [neurons shown, 200]
+    std::int64_t curvesGeneration = 0;     ///< generation at which the curves were computed
     TrainingMetrics metrics;               ///< the latest metrics row
+    std::vector<std::pair<std::string, double>> learningRates; ///< per optimiser group, now
+    /// The learned model's roll-out from frame 0 next to the noise-free truth, computed whenever training
+    /// pauses, stops or finishes (nullptr before; may be older than `iteration`, see rolloutIteration).
+    std::shared_ptr<const RolloutTraces> rollout;
+    std::int64_t rolloutIteration = -1;
 };
 
 struct SessionOptions
@@ -42,6 +50,7 @@ struct SessionOptions
     double curveSeconds = 1.0;        ///< minimum time between curve evaluations (the costly part)
     std::size_t metricsCapacity = 10000;
     bool resume = false;              ///< continue from the newest checkpoint of training.runDir
+    std::int64_t rolloutFrames = 400; ///< roll-out length computed at pauses and at the end (0: none)
 };
 
 /// Training on its own thread (ARCHITECTURE §3): commands in (start, pause, resume, step, stop), metrics and
@@ -77,6 +86,7 @@ private:
     void run();
     void train(Trainer& trainer);
     void publish(Trainer& trainer, const TrainingMetrics& metrics, bool withCurves);
+    void publishRollout(Trainer& trainer);
     void setState(SessionState state);
 
     ExperimentConfig m_config;

@@ -1,0 +1,82 @@
+// plexus: Plexus Studio, the desktop app (ui/). Thin: parses options, sets up Qt and the compute threads.
+#include "studio/studio_automation.h"
+#include "studio/studio_window.h"
+#include "studio/theme.h"
+
+#include "plexus/train/trainer.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+#include <QSurfaceFormat>
+#include <QTimer>
+
+#include <cstdio>
+#include <thread>
+
+int main(int argc, char** argv)
+{
+    // VTK's OpenGL2 backend needs a 3.2 core context, set before the application exists (ARCHITECTURE §1).
+    QSurfaceFormat format;
+    format.setVersion(3, 2);
+    format.setProfile(QSurfaceFormat::CoreProfile);
+    format.setDepthBufferSize(24);
+    format.setSamples(0);
+    QSurfaceFormat::setDefaultFormat(format);
+    QApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("Plexus");
+    QApplication::setOrganizationName("Plexus");
+    QApplication::setApplicationVersion("0.1.0");
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        "Plexus Studio: simulate a neural assembly, train the GNN on its activity and watch it recover W, the "
+        "neuron types and their functions.\nWithout a display, use plexus-cli (plexus-cli --help).");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption preset("preset", "Start a new run of this built-in experiment (default: demo).", "NAME");
+    const QCommandLineOption run("run", "Run folder: opened when it holds a run, else the new run goes there.", "DIR");
+    const QCommandLineOption trainFor("train-for", "Press Train, pause after this many seconds of training.", "SECONDS");
+    const QCommandLineOption screenshot("screenshot", "Then save the window to this PNG and quit.", "FILE");
+    const QCommandLineOption panel("panel", "With --screenshot: only this panel (activity, connectivity, latents, "
+                                            "functions, training, network).", "NAME");
+    const QCommandLineOption dark("dark", "Use the dark theme.");
+    const QCommandLineOption bench("bench-ui", "Train this long while measuring the UI; print JSON; quit.", "SECONDS");
+    const QCommandLineOption benchOut("bench-out", "Write the --bench-ui JSON to this file.", "FILE");
+    const QCommandLineOption threads("threads", "Compute threads for training (default: all cores).", "N");
+    for (const auto& option : {preset, run, trainFor, screenshot, panel, dark, bench, benchOut, threads})
+        parser.addOption(option);
+    parser.process(app);
+
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    plexus::setComputeThreads(parser.isSet(threads) ? std::max(1, parser.value(threads).toInt()) : cores);
+    plexus::ui::ThemeManager::instance().setDark(parser.isSet(dark) || QSettings().value("darkTheme", false).toBool());
+
+    plexus::ui::StudioWindow window;
+    const QString runDir = parser.value(run);
+    bool ready = false;
+    if (!runDir.isEmpty() && QFileInfo::exists(QDir(runDir).filePath("config.yaml")) && !parser.isSet(preset))
+        ready = window.openRun(runDir);
+    else if (!runDir.isEmpty() && QFileInfo::exists(QDir(runDir).filePath("config.yaml")))
+        ready = window.openRun(runDir); // the folder already holds a run: reopen it rather than overwrite
+    else
+        ready = window.newRunFromPreset(parser.isSet(preset) ? parser.value(preset) : "demo", runDir);
+    window.show();
+
+    plexus::ui::AutomationOptions automation;
+    automation.trainSeconds = parser.isSet(trainFor) ? parser.value(trainFor).toDouble() : -1.0;
+    automation.screenshot = parser.value(screenshot);
+    automation.panel = parser.value(panel);
+    automation.benchSeconds = parser.isSet(bench) ? parser.value(bench).toDouble() : 0.0;
+    automation.benchOutput = parser.value(benchOut);
+    if (automation.trainSeconds >= 0 || !automation.screenshot.isEmpty() || automation.benchSeconds > 0) {
+        if (!ready)
+            return 2;
+        auto* driver = new plexus::ui::StudioAutomation(&window, automation);
+        QTimer::singleShot(0, driver, &plexus::ui::StudioAutomation::start);
+    }
+    return QApplication::exec();
+}

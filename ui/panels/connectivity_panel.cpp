@@ -1,0 +1,286 @@
+#include "panels/connectivity_panel.h"
+
+#include "plots/plot_export.h"
+#include "plots/plot_style.h"
+#include "studio/neuron_selection.h"
+#include "studio/run_controller.h"
+
+#include "plexus/analysis/evaluation.h"
+#include "plexus/analysis/linear_fit.h"
+#include "plexus/analysis/matrix_view.h"
+#include "plexus/data/npy_file.h"
+
+#include <QHBoxLayout>
+#include <QVBoxLayout>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QLabel>
+#include <QTextStream>
+
+#include <random>
+
+namespace plexus::ui {
+
+namespace {
+
+constexpr std::size_t kScatterPoints = 20000;
+
+} // namespace
+
+ConnectivityPanel::ConnectivityPanel(RunController* controller, NeuronSelection* selection, QWidget* parent)
+    : Panel("connectivity", tr("Connectivity"), controller, selection, parent)
+{
+    m_info = new QLabel(this);
+    toolRow()->insertWidget(0, m_info);
+    m_trueView = makePlot(this, tr("presynaptic j"), tr("postsynaptic i"));
+    m_learnedView = makePlot(this, tr("presynaptic j"), tr("postsynaptic i"));
+    m_scatter = makePlot(this, tr("true W"), tr("learned W / g"));
+    m_history = makePlot(this, tr("iteration"), tr("W R²"));
+    m_trueView->plotLayout()->insertRow(0);
+    m_trueView->plotLayout()->addElement(0, 0, new QCPTextElement(m_trueView, tr("true W")));
+    m_learnedView->plotLayout()->insertRow(0);
+    m_learnedView->plotLayout()->addElement(0, 0, new QCPTextElement(m_learnedView, tr("learned W / g")));
+    m_trueMap = new QCPColorMap(m_trueView->xAxis, m_trueView->yAxis);
+    m_learnedMap = new QCPColorMap(m_learnedView->xAxis, m_learnedView->yAxis);
+    for (QCustomPlot* view : {m_trueView, m_learnedView}) {
+        view->yAxis->setRangeReversed(true); // row 0 at the top, as a matrix
+    }
+    auto* scale = new QCPColorScale(m_learnedView);
+    m_learnedView->plotLayout()->addElement(1, 1, scale);
+    m_learnedMap->setColorScale(scale);
+    m_trueRow = new QCPItemRect(m_trueView);
+    m_learnedRow = new QCPItemRect(m_learnedView);
+    for (QCPItemRect* rect : {m_trueRow, m_learnedRow}) {
+        rect->setPen(QPen(Qt::black, 1.5));
+        rect->setVisible(false);
+    }
+    m_fitLine = new QCPItemStraightLine(m_scatter);
+    m_fitLine->setPen(QPen(QColor(214, 39, 40), 1.5));
+    m_history->yAxis->setRange(0, 1.02);
+
+    auto* grid = new QGridLayout;
+    grid->addWidget(m_trueView, 0, 0);
+    grid->addWidget(m_learnedView, 0, 1);
+    grid->addWidget(m_scatter, 1, 0);
+    grid->addWidget(m_history, 1, 1);
+    body()->addLayout(grid, 1);
+
+    for (QCustomPlot* view : {m_trueView, m_learnedView})
+        connect(view, &QCustomPlot::mousePress, this, [this, view](QMouseEvent* e) { pickFrom(view, e); });
+    connect(controller, &RunController::datasetChanged, this, &ConnectivityPanel::onDataset);
+    connect(controller, &RunController::snapshotChanged, this, &ConnectivityPanel::markDirty);
+    connect(controller, &RunController::metricsAppended, this, &ConnectivityPanel::markDirty);
+    connect(selection, &NeuronSelection::changed, this, &ConnectivityPanel::markDirty);
+}
+
+void ConnectivityPanel::pickFrom(QCustomPlot* plot, QMouseEvent* event)
+{
+    const auto data = controller()->dataset();
+    if (!data || event->button() != Qt::LeftButton)
+        return;
+    const double row = plot->yAxis->pixelToCoord(event->position().y());
+    const auto neuron = static_cast<int>(std::floor(row) * static_cast<double>(m_block));
+    if (neuron >= 0 && neuron < data->neurons())
+        selection()->setCurrent(neuron);
+}
+
+void ConnectivityPanel::onDataset()
+{
+    const auto data = controller()->dataset();
+    m_sampleRows.clear();
+    m_sampleCols.clear();
+    if (!data) {
+        m_trueBlocks.resize(0, 0);
+        markDirty();
+        return;
+    }
+    const std::int64_t n = data->neurons();
+    m_block = viewBlockSize(n);
+    m_trueBlocks = blockAverage(data->connectivity, m_block);
+    m_limit = std::max(1e-6f, m_trueBlocks.cwiseAbs().maxCoeff());
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<std::int32_t> pick(0, static_cast<std::int32_t>(n - 1));
+    const bool all = static_cast<std::size_t>(n * n) <= kScatterPoints;
+    for (std::size_t k = 0; k < (all ? static_cast<std::size_t>(n * n) : kScatterPoints); ++k) {
+        const auto i = all ? static_cast<std::int32_t>(k / n) : pick(rng);
+        const auto j = all ? static_cast<std::int32_t>(k % n) : pick(rng);
+        if (i != j) {
+            m_sampleRows.push_back(i);
+            m_sampleCols.push_back(j);
+        }
+    }
+    fillMap(m_trueMap, m_trueBlocks, n);
+    markDirty();
+}
+
+void ConnectivityPanel::fillMap(QCPColorMap* map, const Eigen::MatrixXf& view, std::int64_t n)
+{
+    const int size = static_cast<int>(view.rows());
+    map->data()->setSize(size, size);
+    map->data()->setRange(QCPRange(0, size - 1), QCPRange(0, size - 1));
+    for (int r = 0; r < size; ++r)
+        for (int c = 0; c < size; ++c)
+            map->data()->setCell(c, r, view(r, c));
+    map->setInterpolate(false);
+    map->setGradient(divergingGradient(ThemeManager::instance().theme()));
+    map->setDataRange(symmetricRange(m_limit));
+    QCustomPlot* plot = map->parentPlot();
+    plot->xAxis->setRange(-0.5, size - 0.5);
+    plot->yAxis->setRange(-0.5, size - 0.5);
+    plot->xAxis->setLabel(m_block > 1 ? tr("presynaptic j (blocks of %1)").arg(m_block) : tr("presynaptic j"));
+    Q_UNUSED(n);
+}
+
+bool ConnectivityPanel::redraw()
+{
+    const auto data = controller()->dataset();
+    const auto snapshot = controller()->snapshot();
+    drawHistory();
+    if (data && m_trueBlocks.size() > 0)
+        m_trueView->replot(QCustomPlot::rpQueuedReplot);
+    if (!data || !snapshot || !snapshot->connectivityFull) {
+        m_learnedMap->data()->clear();
+        m_scatter->clearGraphs();
+        m_info->setText(data ? tr("True W shown; the learned W appears when training starts.") : tr("No data yet."));
+        highlight();
+        m_learnedView->replot(QCustomPlot::rpQueuedReplot);
+        m_scatter->replot(QCustomPlot::rpQueuedReplot);
+        return false;
+    }
+    const Eigen::MatrixXf learnedView = snapshot->connectivity / kConnectivityGain;
+    fillMap(m_learnedMap, learnedView, data->neurons());
+    const Eigen::MatrixXf learned = *snapshot->connectivityFull / kConnectivityGain;
+    drawScatter(learned);
+    highlight();
+    m_learnedView->replot(QCustomPlot::rpQueuedReplot);
+    m_scatter->replot(QCustomPlot::rpQueuedReplot);
+    return true;
+}
+
+void ConnectivityPanel::drawScatter(const Eigen::MatrixXf& learned)
+{
+    const auto data = controller()->dataset();
+    const Eigen::Map<const Eigen::ArrayXf> truth(data->connectivity.data(), data->connectivity.size());
+    const Eigen::Map<const Eigen::ArrayXf> found(learned.data(), learned.size());
+    const LinearFit fit = fitLine(truth, found);
+    m_r2 = fit.r2;
+    m_slope = fit.slope;
+    m_scatter->clearGraphs();
+    QVector<double> x, y;
+    x.reserve(static_cast<int>(m_sampleRows.size()));
+    y.reserve(static_cast<int>(m_sampleRows.size()));
+    for (std::size_t k = 0; k < m_sampleRows.size(); ++k) {
+        x.push_back(data->connectivity(m_sampleRows[k], m_sampleCols[k]));
+        y.push_back(learned(m_sampleRows[k], m_sampleCols[k]));
+    }
+    QCPGraph* cloud = m_scatter->addGraph();
+    cloud->setLineStyle(QCPGraph::lsNone);
+    cloud->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, ThemeManager::instance().theme().accent, 2.5));
+    cloud->setData(x, y);
+    const int selected = selection()->current();
+    if (selected >= 0 && selected < data->neurons()) {
+        QVector<double> sx, sy;
+        for (Eigen::Index j = 0; j < data->neurons(); ++j)
+            if (j != selected) {
+                sx.push_back(data->connectivity(selected, j));
+                sy.push_back(learned(selected, j));
+            }
+        QCPGraph* row = m_scatter->addGraph();
+        row->setLineStyle(QCPGraph::lsNone);
+        row->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, ThemeManager::instance().theme().selection, 5));
+        row->setData(sx, sy);
+    }
+    m_fitLine->point1->setCoords(0, fit.intercept);
+    m_fitLine->point2->setCoords(1, fit.intercept + fit.slope);
+    const double limit = std::max(1e-6f, data->connectivity.cwiseAbs().maxCoeff());
+    m_scatter->xAxis->setRange(-limit * 1.05, limit * 1.05);
+    m_scatter->yAxis->setRange(-limit * 1.3, limit * 1.3);
+    m_info->setText(tr("R² %1   slope %2   (learned W / g vs true W, g = %3; iteration %4)")
+                        .arg(fit.r2, 0, 'f', 4)
+                        .arg(fit.slope, 0, 'f', 3)
+                        .arg(kConnectivityGain)
+                        .arg(controller()->snapshot()->iteration));
+}
+
+void ConnectivityPanel::drawHistory()
+{
+    const auto& history = controller()->history();
+    m_history->clearGraphs();
+    QVector<double> x, y;
+    for (const TrainingMetrics& m : history) {
+        x.push_back(static_cast<double>(m.iteration));
+        y.push_back(m.connectivityR2);
+    }
+    QCPGraph* graph = m_history->addGraph();
+    graph->setPen(QPen(ThemeManager::instance().theme().accent, 1.5));
+    graph->setData(x, y, true);
+    if (!x.isEmpty())
+        m_history->xAxis->setRange(0, std::max(1.0, x.back()));
+    m_history->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ConnectivityPanel::highlight()
+{
+    const int selected = selection()->current();
+    const bool show = selected >= 0 && m_trueBlocks.size() > 0 && selected < controller()->dataset()->neurons();
+    const double row = show ? std::floor(selected / static_cast<double>(m_block)) : 0.0;
+    const double size = static_cast<double>(m_trueBlocks.rows());
+    for (QCPItemRect* rect : {m_trueRow, m_learnedRow}) {
+        rect->setVisible(show);
+        rect->setPen(QPen(ThemeManager::instance().theme().selection, 1.5));
+        rect->topLeft->setCoords(-0.5, row - 0.5);
+        rect->bottomRight->setCoords(size - 0.5, row + 0.5);
+    }
+}
+
+QString ConnectivityPanel::csvText() const
+{
+    QString text;
+    QTextStream out(&text);
+    out << "i,j,true_w,learned_w_over_g\n";
+    const auto data = controller()->dataset();
+    const auto snapshot = controller()->snapshot();
+    if (!data)
+        return text;
+    for (std::size_t k = 0; k < m_sampleRows.size(); ++k) {
+        const int i = m_sampleRows[k], j = m_sampleCols[k];
+        out << i << "," << j << "," << data->connectivity(i, j) << ",";
+        if (snapshot && snapshot->connectivityFull)
+            out << (*snapshot->connectivityFull)(i, j) / kConnectivityGain;
+        out << "\n";
+    }
+    return text;
+}
+
+bool ConnectivityPanel::exportLearnedW(const QString& path, QString* error) const
+{
+    const auto snapshot = controller()->snapshot();
+    if (!snapshot || !snapshot->connectivityFull) {
+        *error = tr("There is no learned W yet: train first.");
+        return false;
+    }
+    const Eigen::MatrixXf w = *snapshot->connectivityFull / kConnectivityGain;
+    const std::int64_t n = w.rows();
+    if (QFileInfo(path).suffix().toLower() == "npy") {
+        try {
+            NpyWriter writer(path.toStdString(), {n, n});
+            const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = w;
+            writer.write(rows.data(), rows.size());
+            writer.commit();
+            return true;
+        } catch (const std::exception& e) {
+            *error = QString::fromStdString(e.what());
+            return false;
+        }
+    }
+    QString text;
+    QTextStream out(&text);
+    for (std::int64_t i = 0; i < n; ++i) {
+        for (std::int64_t j = 0; j < n; ++j)
+            out << (j ? "," : "") << w(i, j);
+        out << "\n";
+    }
+    return writeTextFile(path, text, error);
+}
+
+} // namespace plexus::ui

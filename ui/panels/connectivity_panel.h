@@ -1,0 +1,60 @@
+#pragma once
+
+#include "panels/panel.h"
+
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <vector>
+
+class QCPColorMap;
+class QCPItemRect;
+class QCPItemStraightLine;
+class QLabel;
+
+namespace plexus::ui {
+
+/// Connectivity: true and learned W side by side (diverging colours centred at 0, shared limits, block-averaged
+/// for large N), learned vs true scatter with its fit line, R² and slope, and R² over iterations.
+class ConnectivityPanel : public Panel
+{
+    Q_OBJECT
+public:
+    ConnectivityPanel(RunController* controller, NeuronSelection* selection, QWidget* parent = nullptr);
+    QList<QCustomPlot*> plots() const override { return {m_trueView, m_learnedView, m_scatter, m_history}; }
+    QString csvText() const override;
+    /// Writes the whole learned W (divided by the gain g, SPEC D.1) to .npy or .csv.
+    bool exportLearnedW(const QString& path, QString* error) const;
+    /// The R² and slope of the last redraw (learned W / g vs true W, all entries).
+    double shownR2() const { return m_r2; }
+    double shownSlope() const { return m_slope; }
+
+protected:
+    bool redraw() override;
+
+private:
+    void onDataset();
+    void fillMap(QCPColorMap* map, const Eigen::MatrixXf& view, std::int64_t n);
+    void drawScatter(const Eigen::MatrixXf& learned);
+    void drawHistory();
+    void highlight();
+    void pickFrom(QCustomPlot* plot, QMouseEvent* event);
+
+    QCustomPlot* m_trueView;
+    QCustomPlot* m_learnedView;
+    QCustomPlot* m_scatter;
+    QCustomPlot* m_history;
+    QCPColorMap* m_trueMap;
+    QCPColorMap* m_learnedMap;
+    QCPItemRect* m_trueRow;
+    QCPItemRect* m_learnedRow;
+    QCPItemStraightLine* m_fitLine;
+    QLabel* m_info;
+    Eigen::MatrixXf m_trueBlocks;
+    std::int64_t m_block = 1;
+    float m_limit = 1.0f;
+    std::vector<std::int32_t> m_sampleRows, m_sampleCols;
+    double m_r2 = 0.0, m_slope = 0.0;
+};
+
+} // namespace plexus::ui

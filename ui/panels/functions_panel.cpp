@@ -1,0 +1,197 @@
+#include "panels/functions_panel.h"
+
+#include "plots/plot_style.h"
+#include "studio/neuron_selection.h"
+#include "studio/run_controller.h"
+
+#include "plexus/analysis/evaluation.h"
+#include "plexus/sim/true_functions.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QTextStream>
+
+#include <cmath>
+
+namespace plexus::ui {
+
+FunctionsPanel::FunctionsPanel(RunController* controller, NeuronSelection* selection, QWidget* parent)
+    : Panel("functions", tr("Functions"), controller, selection, parent)
+{
+    m_info = new QLabel(this);
+    toolRow()->insertWidget(0, m_info);
+    m_update = makePlot(this, tr("u"), tr("φ*(u, a)"));
+    m_transfer = makePlot(this, tr("u"), tr("ψ*(u) / normalisation"));
+    auto* row = new QHBoxLayout;
+    row->addWidget(m_update);
+    row->addWidget(m_transfer);
+    body()->addLayout(row, 1);
+    connect(controller, &RunController::snapshotChanged, this, [this] {
+        const auto s = this->controller()->snapshot();
+        if (!s || s->curvesGeneration != m_drawnCurves)
+            markDirty();
+    });
+    connect(controller, &RunController::datasetChanged, this, [this] {
+        m_drawnCurves = -1;
+        markDirty();
+    });
+    connect(selection, &NeuronSelection::changed, this, &FunctionsPanel::markDirty);
+}
+
+Eigen::VectorXf FunctionsPanel::normalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples) const
+{
+    const double xnorm = controller()->activityScale();
+    const auto& plotting = controller()->config().plotting;
+    const double start = std::isnan(plotting.normXStart) ? 0.8 * xnorm : plotting.normXStart;
+    const double stop = std::isnan(plotting.normXStop) ? xnorm : plotting.normXStop;
+    std::vector<Eigen::Index> inRange;
+    for (Eigen::Index k = 0; k < samples.size(); ++k)
+        if (samples(k) >= start && samples(k) <= stop)
+            inRange.push_back(k);
+    Eigen::VectorXf upper(curves.rows());
+    if (inRange.size() >= 2) {
+        Eigen::MatrixXf sub(curves.rows(), static_cast<Eigen::Index>(inRange.size()));
+        Eigen::VectorXf subSamples(static_cast<Eigen::Index>(inRange.size()));
+        for (std::size_t k = 0; k < inRange.size(); ++k) {
+            sub.col(static_cast<Eigen::Index>(k)) = curves.col(inRange[k]);
+            subSamples(static_cast<Eigen::Index>(k)) = samples(inRange[k]);
+        }
+        upper = transferNormalisation(sub, subSamples, plotting.normMethod);
+    } else {
+        upper = curves.cwiseAbs().rowwise().maxCoeff();
+    }
+    for (Eigen::Index n = 0; n < upper.size(); ++n)
+        if (!std::isfinite(upper(n)) || std::fabs(upper(n)) < 1e-6f)
+            upper(n) = 1.0f;
+    return upper;
+}
+
+void FunctionsPanel::drawTrue(const Eigen::VectorXf& samples)
+{
+    const auto data = controller()->dataset();
+    if (!data || data->typeParameters.rows() == 0)
+        return;
+    const Eigen::ArrayXd u = samples.cast<double>().array();
+    for (Eigen::Index k = 0; k < data->typeParameters.rows(); ++k) {
+        const Eigen::RowVectorXd p = data->typeParameters.row(k);
+        const Eigen::ArrayXd phi = trueUpdateFunction(data->signalModel, p, u);
+        const Eigen::ArrayXd psiRaw = trueTransferFunction(data->signalModel, p, u);
+        Eigen::MatrixXf psiRow = psiRaw.cast<float>().matrix().transpose();
+        const float scale = normalisation(psiRow, samples)(0);
+        QColor color = Theme::typeColor(static_cast<int>(k));
+        color.setAlpha(110);
+        QVector<double> x(samples.size()), yPhi(samples.size()), yPsi(samples.size());
+        for (Eigen::Index s = 0; s < samples.size(); ++s) {
+            x[s] = samples(s);
+            yPhi[s] = phi(s);
+            yPsi[s] = psiRaw(s) / scale;
+        }
+        for (auto [plot, y] : {std::pair{m_update, &yPhi}, std::pair{m_transfer, &yPsi}}) {
+            QCPGraph* graph = plot->addGraph();
+            graph->setPen(QPen(color, 7));
+            graph->setData(x, *y, true);
+            graph->setName(tr("true, type %1").arg(k));
+        }
+    }
+}
+
+bool FunctionsPanel::redraw()
+{
+    m_update->clearGraphs();
+    m_transfer->clearGraphs();
+    m_learnedCurves = 0;
+    const auto data = controller()->dataset();
+    const auto snapshot = controller()->snapshot();
+    const auto& plotting = controller()->config().plotting;
+    if (!data) {
+        m_info->setText(tr("No data yet."));
+        m_update->replot(QCustomPlot::rpQueuedReplot);
+        m_transfer->replot(QCustomPlot::rpQueuedReplot);
+        return false;
+    }
+    Eigen::VectorXf samples = Eigen::VectorXf::LinSpaced(200, static_cast<float>(plotting.xlim[0]),
+                                                         static_cast<float>(plotting.xlim[1]));
+    if (snapshot && snapshot->curveSamples.size() > 0)
+        samples = snapshot->curveSamples;
+    drawTrue(samples);
+    const bool haveCurves = snapshot && snapshot->updateCurves.rows() > 0;
+    const int selected = selection()->current();
+    if (haveCurves) {
+        const Eigen::VectorXf upper = normalisation(snapshot->transferCurves, samples);
+        QVector<double> x(samples.size());
+        for (Eigen::Index s = 0; s < samples.size(); ++s)
+            x[s] = samples(s);
+        int selectedRow = -1;
+        for (std::size_t r = 0; r < snapshot->curveNeurons.size(); ++r) {
+            const auto n = static_cast<int>(snapshot->curveNeurons[r]);
+            if (n == selected)
+                selectedRow = static_cast<int>(r);
+            QColor color = Theme::typeColor(data->types[static_cast<std::size_t>(n)]);
+            color.setAlpha(160);
+            QVector<double> phi(samples.size()), psi(samples.size());
+            for (Eigen::Index s = 0; s < samples.size(); ++s) {
+                phi[s] = snapshot->updateCurves(static_cast<Eigen::Index>(r), s);
+                psi[s] = snapshot->transferCurves(static_cast<Eigen::Index>(r), s) / upper(static_cast<Eigen::Index>(r));
+            }
+            for (auto [plot, y] : {std::pair{m_update, &phi}, std::pair{m_transfer, &psi}}) {
+                QCPGraph* graph = plot->addGraph();
+                graph->setPen(QPen(color, 1));
+                graph->setData(x, *y, true);
+                graph->removeFromLegend();
+            }
+            ++m_learnedCurves;
+        }
+        if (selectedRow >= 0) {
+            for (QCustomPlot* plot : {m_update, m_transfer}) {
+                QCPGraph* source = plot->graph(plot->graphCount() - static_cast<int>(snapshot->curveNeurons.size()) + selectedRow);
+                QCPGraph* mark = plot->addGraph();
+                mark->setPen(QPen(ThemeManager::instance().theme().selection, 2.5));
+                mark->setData(source->data());
+                mark->setName(tr("neuron %1").arg(selected));
+            }
+        }
+        m_info->setText(tr("%1 neurons' curves at iteration %2 (thick: true functions of each type)%3")
+                            .arg(m_learnedCurves)
+                            .arg(snapshot->iteration)
+                            .arg(selected >= 0 && selectedRow < 0 ? tr("; neuron %1 is not among them").arg(selected)
+                                                                  : QString()));
+        m_drawnCurves = snapshot->curvesGeneration;
+    } else {
+        m_info->setText(tr("True functions of each type; the learned curves appear when training starts."));
+        m_drawnCurves = -1;
+    }
+    m_drawnSelection = selected;
+    m_update->xAxis->setRange(plotting.xlim[0], plotting.xlim[1]);
+    m_update->yAxis->setRange(plotting.ylim[0], plotting.ylim[1]);
+    m_transfer->xAxis->setRange(plotting.xlim[0], plotting.xlim[1]);
+    m_transfer->yAxis->setRange(-1.5, 1.5);
+    m_update->replot(QCustomPlot::rpQueuedReplot);
+    m_transfer->replot(QCustomPlot::rpQueuedReplot);
+    return haveCurves;
+}
+
+QString FunctionsPanel::csvText() const
+{
+    QString text;
+    QTextStream out(&text);
+    const auto snapshot = controller()->snapshot();
+    out << "u";
+    if (!snapshot || snapshot->updateCurves.rows() == 0)
+        return text + "\n";
+    for (auto n : snapshot->curveNeurons)
+        out << ",phi_" << n;
+    for (auto n : snapshot->curveNeurons)
+        out << ",psi_" << n;
+    out << "\n";
+    for (Eigen::Index s = 0; s < snapshot->curveSamples.size(); ++s) {
+        out << snapshot->curveSamples(s);
+        for (Eigen::Index r = 0; r < snapshot->updateCurves.rows(); ++r)
+            out << "," << snapshot->updateCurves(r, s);
+        for (Eigen::Index r = 0; r < snapshot->transferCurves.rows(); ++r)
+            out << "," << snapshot->transferCurves(r, s);
+        out << "\n";
+    }
+    return text;
+}
+
+} // namespace plexus::ui

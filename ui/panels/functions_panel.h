@@ -1,0 +1,41 @@
+#pragma once
+
+#include "panels/panel.h"
+
+#include <Eigen/Core>
+
+#include <cstdint>
+
+class QLabel;
+
+namespace plexus::ui {
+
+/// Functions: learned update functions φ*(u, a_i) per neuron coloured by true type, over the true φ of each type;
+/// the same for the transfer functions ψ*, each curve divided by its normalisation statistic (SPEC D.1).
+class FunctionsPanel : public Panel
+{
+    Q_OBJECT
+public:
+    FunctionsPanel(RunController* controller, NeuronSelection* selection, QWidget* parent = nullptr);
+    QList<QCustomPlot*> plots() const override { return {m_update, m_transfer}; }
+    QString csvText() const override;
+    /// Curves drawn at the last redraw (learned, per plot).
+    int learnedCurveCount() const { return m_learnedCurves; }
+
+protected:
+    bool redraw() override;
+
+private:
+    /// Per-row normalisation of ψ curves over the normalisation range (NaN-free; 1 where undefined).
+    Eigen::VectorXf normalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples) const;
+    void drawTrue(const Eigen::VectorXf& samples);
+
+    QCustomPlot* m_update;
+    QCustomPlot* m_transfer;
+    QLabel* m_info;
+    std::int64_t m_drawnCurves = -1;
+    int m_drawnSelection = -2;
+    int m_learnedCurves = 0;
+};
+
+} // namespace plexus::ui

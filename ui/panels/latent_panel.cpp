@@ -1,0 +1,161 @@
+#include "panels/latent_panel.h"
+
+#include "plots/plot_style.h"
+#include "studio/neuron_selection.h"
+#include "studio/run_controller.h"
+
+#include "plexus/analysis/clustering.h"
+#include "plexus/analysis/type_recovery.h"
+
+#include <QHBoxLayout>
+#include <QVBoxLayout>
+#include <QComboBox>
+#include <QLabel>
+#include <QTextStream>
+
+#include <map>
+
+namespace plexus::ui {
+
+LatentPanel::LatentPanel(RunController* controller, NeuronSelection* selection, QWidget* parent)
+    : Panel("latents", tr("Latent space"), controller, selection, parent)
+{
+    m_info = new QLabel(this);
+    m_colourBy = new QComboBox(this);
+    m_colourBy->setObjectName("colourBy");
+    m_colourBy->addItems({tr("colour by true type"), tr("colour by found cluster")});
+    toolRow()->insertWidget(0, m_info);
+    toolRow()->insertWidget(1, m_colourBy);
+    m_plot = makePlot(this, tr("a₀"), tr("a₁"));
+    m_plot->legend->setVisible(true);
+    body()->addWidget(m_plot, 1);
+    connect(m_colourBy, &QComboBox::currentIndexChanged, this, &LatentPanel::markDirty);
+    connect(m_plot, &QCustomPlot::mousePress, this, &LatentPanel::pick);
+    connect(controller, &RunController::snapshotChanged, this, &LatentPanel::markDirty);
+    connect(controller, &RunController::datasetChanged, this, &LatentPanel::markDirty);
+    connect(selection, &NeuronSelection::changed, this, &LatentPanel::markDirty);
+}
+
+void LatentPanel::setColourByCluster(bool byCluster)
+{
+    m_colourBy->setCurrentIndex(byCluster ? 1 : 0);
+}
+
+QPointF LatentPanel::pointOf(int neuron) const
+{
+    if (neuron < 0 || neuron >= m_points.rows())
+        return {};
+    return {m_plot->xAxis->coordToPixel(m_points(neuron, 0)), m_plot->yAxis->coordToPixel(m_points(neuron, 1))};
+}
+
+void LatentPanel::pick(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton || m_points.rows() == 0)
+        return;
+    const QPointF click = event->position();
+    int best = -1;
+    double bestDistance = 15.0 * 15.0; // pixels
+    for (int n = 0; n < m_points.rows(); ++n) {
+        const QPointF p = pointOf(n);
+        const double d = (p.x() - click.x()) * (p.x() - click.x()) + (p.y() - click.y()) * (p.y() - click.y());
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = n;
+        }
+    }
+    if (best >= 0)
+        selection()->setCurrent(best);
+}
+
+bool LatentPanel::redraw()
+{
+    m_plot->clearGraphs();
+    const auto data = controller()->dataset();
+    const auto snapshot = controller()->snapshot();
+    if (!data || !snapshot || snapshot->latents.rows() != data->neurons()) {
+        m_points.resize(0, 2);
+        m_info->setText(tr("The latents appear when training starts."));
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        return false;
+    }
+    const Eigen::MatrixXf& a = snapshot->latents;
+    m_points = a.cols() > 2 ? principalComponents(a, 2) : a;
+    if (m_points.cols() < 2) {
+        m_points.conservativeResize(Eigen::NoChange, 2);
+        m_points.col(1).setZero();
+    }
+    if (m_clusteredGeneration != snapshot->generation) {
+        m_clusters = clusterLatents(a, 0.1);
+        const TypeRecovery recovery = scoreTypes(data->types, m_clusters);
+        m_clusterCount = recovery.clusters;
+        m_accuracy = recovery.accuracyMatched;
+        m_clusteredGeneration = snapshot->generation;
+    }
+    const bool byCluster = m_colourBy->currentIndex() == 1;
+    std::map<int, QVector<QPointF>> groups;
+    for (int n = 0; n < m_points.rows(); ++n) {
+        const int group = byCluster ? m_clusters[static_cast<std::size_t>(n)] : data->types[static_cast<std::size_t>(n)];
+        groups[group].push_back(QPointF(m_points(n, 0), m_points(n, 1)));
+    }
+    for (const auto& [group, points] : groups) {
+        QVector<double> x, y;
+        for (const QPointF& p : points) {
+            x.push_back(p.x());
+            y.push_back(p.y());
+        }
+        QCPGraph* graph = m_plot->addGraph();
+        graph->setLineStyle(QCPGraph::lsNone);
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, Theme::typeColor(group), 5));
+        graph->setData(x, y);
+        graph->setName(byCluster ? tr("cluster %1 (%2)").arg(group).arg(points.size())
+                                 : tr("type %1 (%2)").arg(group).arg(points.size()));
+    }
+    const int selected = selection()->current();
+    if (selected >= 0 && selected < m_points.rows()) {
+        QCPGraph* mark = m_plot->addGraph();
+        mark->setLineStyle(QCPGraph::lsNone);
+        mark->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(ThemeManager::instance().theme().selection, 2),
+                                              QBrush(Qt::NoBrush), 12));
+        mark->setData({static_cast<double>(m_points(selected, 0))}, {static_cast<double>(m_points(selected, 1))});
+        mark->setName(tr("neuron %1").arg(selected));
+    }
+    m_plot->rescaleAxes();
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
+        const QCPRange r = axis->range();
+        const double pad = std::max(0.05 * r.size(), 1e-3);
+        axis->setRange(r.lower - pad, r.upper + pad);
+    }
+    m_plot->xAxis->setLabel(a.cols() > 2 ? tr("principal axis 1") : tr("a₀"));
+    m_plot->yAxis->setLabel(a.cols() > 2 ? tr("principal axis 2") : tr("a₁"));
+    m_info->setText(tr("%1 clusters (true: %2), accuracy %3 (optimal matching), iteration %4")
+                        .arg(m_clusterCount)
+                        .arg(data->typeCount())
+                        .arg(m_accuracy, 0, 'f', 3)
+                        .arg(snapshot->iteration));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    return true;
+}
+
+QString LatentPanel::csvText() const
+{
+    QString text;
+    QTextStream out(&text);
+    const auto data = controller()->dataset();
+    const auto snapshot = controller()->snapshot();
+    out << "neuron,true_type,cluster";
+    if (!data || !snapshot || snapshot->latents.rows() != data->neurons())
+        return text + "\n";
+    for (Eigen::Index d = 0; d < snapshot->latents.cols(); ++d)
+        out << ",a" << d;
+    out << "\n";
+    for (Eigen::Index n = 0; n < snapshot->latents.rows(); ++n) {
+        out << n << "," << data->types[static_cast<std::size_t>(n)] << ","
+            << (static_cast<std::size_t>(n) < m_clusters.size() ? m_clusters[static_cast<std::size_t>(n)] : -1);
+        for (Eigen::Index d = 0; d < snapshot->latents.cols(); ++d)
+            out << "," << snapshot->latents(n, d);
+        out << "\n";
+    }
+    return text;
+}
+
+} // namespace plexus::ui

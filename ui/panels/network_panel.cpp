@@ -1,0 +1,229 @@
+#include "panels/network_panel.h"
+
+#include "studio/neuron_selection.h"
+#include "studio/playback.h"
+#include "studio/run_controller.h"
+#include "studio/theme.h"
+#include "views/vtk_host_widget.h"
+
+#include "plexus/analysis/evaluation.h"
+
+#include <QHBoxLayout>
+#include <QVBoxLayout>
+#include <QComboBox>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QSpinBox>
+#include <QTextStream>
+
+#include <algorithm>
+#include <queue>
+
+namespace plexus::ui {
+
+namespace {
+
+constexpr int kSelectedEdges = 20;
+
+/// The `count` entries of largest |w| (off the diagonal) as edges j → i; a bounded min-heap, O(N² log count).
+std::vector<DrawnEdge> strongest(const Eigen::MatrixXf& w, int count)
+{
+    using Entry = std::pair<float, std::int64_t>;
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
+    const std::int64_t n = w.rows();
+    if (count <= 0)
+        return {};
+    for (std::int64_t j = 0; j < n; ++j)
+        for (std::int64_t i = 0; i < n; ++i) {
+            const float magnitude = std::fabs(w(i, j));
+            if (i == j || magnitude == 0.0f)
+                continue;
+            if (static_cast<int>(heap.size()) < count)
+                heap.emplace(magnitude, i * n + j);
+            else if (magnitude > heap.top().first) {
+                heap.pop();
+                heap.emplace(magnitude, i * n + j);
+            }
+        }
+    std::vector<DrawnEdge> edges;
+    while (!heap.empty()) {
+        const std::int64_t i = heap.top().second / n, j = heap.top().second % n;
+        edges.push_back({static_cast<std::int32_t>(j), static_cast<std::int32_t>(i), w(i, j)});
+        heap.pop();
+    }
+    return edges;
+}
+
+/// The strongest inputs (row) or outputs (column) of one neuron.
+std::vector<DrawnEdge> strongestOf(const Eigen::MatrixXf& w, int neuron, bool inputs)
+{
+    std::vector<DrawnEdge> edges;
+    for (Eigen::Index k = 0; k < w.rows(); ++k)
+        if (k != neuron) {
+            const float value = inputs ? w(neuron, k) : w(k, neuron);
+            if (value != 0.0f)
+                edges.push_back(inputs ? DrawnEdge{static_cast<std::int32_t>(k), neuron, value}
+                                       : DrawnEdge{neuron, static_cast<std::int32_t>(k), value});
+        }
+    const auto take = std::min<std::size_t>(kSelectedEdges, edges.size());
+    std::partial_sort(edges.begin(), edges.begin() + static_cast<long>(take), edges.end(),
+                      [](const DrawnEdge& a, const DrawnEdge& b) { return std::fabs(a.weight) > std::fabs(b.weight); });
+    edges.resize(take);
+    return edges;
+}
+
+} // namespace
+
+NetworkPanel::NetworkPanel(RunController* controller, NeuronSelection* selection, Playback* playback, QWidget* parent)
+    : Panel("network", tr("Network"), controller, selection, parent), m_playback(playback)
+{
+    m_info = new QLabel(this);
+    m_source = new QComboBox(this);
+    m_source->setObjectName("edgeSource");
+    m_source->addItems({tr("true connections"), tr("learned connections")});
+    m_count = new QSpinBox(this);
+    m_count->setRange(0, 5000);
+    m_count->setValue(300);
+    m_count->setPrefix(tr("strongest "));
+    toolRow()->insertWidget(0, m_info);
+    toolRow()->insertWidget(1, m_source);
+    toolRow()->insertWidget(2, m_count);
+    m_view = new VtkHostWidget(this);
+    m_view->installEventFilter(this);
+    body()->addWidget(m_view, 1);
+    m_scene = std::make_unique<NetworkScene>(m_view->renderer());
+    const auto applyBackground = [this] {
+        const QColor c = ThemeManager::instance().theme().background;
+        m_scene->setBackground({c.redF(), c.greenF(), c.blueF()});
+        m_view->update();
+    };
+    applyBackground();
+    connect(&ThemeManager::instance(), &ThemeManager::changed, this, applyBackground);
+    connect(m_source, &QComboBox::currentIndexChanged, this, [this] {
+        m_edgesGeneration = -2;
+        markDirty();
+    });
+    connect(m_count, &QSpinBox::valueChanged, this, [this] {
+        m_edgesGeneration = -2;
+        markDirty();
+    });
+    connect(controller, &RunController::datasetChanged, this, &NetworkPanel::onDataset);
+    connect(controller, &RunController::snapshotChanged, this, [this] {
+        if (m_source->currentIndex() == 1)
+            markDirty();
+    });
+    connect(selection, &NeuronSelection::changed, this, [this] {
+        m_edgesGeneration = -2;
+        markDirty();
+    });
+    connect(playback, &Playback::frameChanged, this, &NetworkPanel::showFrame);
+}
+
+NetworkPanel::~NetworkPanel()
+{
+    m_scene.reset(); // before the view and its renderer
+}
+
+void NetworkPanel::setShowLearned(bool learned)
+{
+    m_source->setCurrentIndex(learned ? 1 : 0);
+}
+
+void NetworkPanel::onDataset()
+{
+    const auto data = controller()->dataset();
+    m_scene->setNeurons(data ? data->positions : Eigen::MatrixX2f());
+    m_edgesGeneration = -2;
+    markDirty();
+}
+
+const Eigen::MatrixXf* NetworkPanel::connections(Eigen::MatrixXf& storage) const
+{
+    const auto data = controller()->dataset();
+    if (!data)
+        return nullptr;
+    if (m_source->currentIndex() == 0)
+        return &data->connectivity;
+    const auto snapshot = controller()->snapshot();
+    if (!snapshot || !snapshot->connectivityFull)
+        return nullptr;
+    storage = *snapshot->connectivityFull / kConnectivityGain;
+    return &storage;
+}
+
+void NetworkPanel::showFrame(int frame)
+{
+    const auto data = controller()->dataset();
+    if (!data || frame >= data->frames())
+        return;
+    const float limit = std::max(1e-6f, data->activity.cwiseAbs().maxCoeff());
+    m_scene->setActivity(data->activity.row(frame).transpose(), limit);
+    m_view->update();
+}
+
+bool NetworkPanel::redraw()
+{
+    const auto data = controller()->dataset();
+    if (!data || m_scene->neurons() != data->neurons()) {
+        m_info->setText(tr("No data yet."));
+        m_view->update();
+        return false;
+    }
+    const auto snapshot = controller()->snapshot();
+    const std::int64_t generation = m_source->currentIndex() == 1 && snapshot ? snapshot->generation : -1;
+    if (generation != m_edgesGeneration) {
+        Eigen::MatrixXf storage;
+        const Eigen::MatrixXf* w = connections(storage);
+        const float limit = w ? std::max(1e-9f, w->cwiseAbs().maxCoeff()) : 1.0f;
+        m_scene->setEdges(w ? strongest(*w, m_count->value()) : std::vector<DrawnEdge>{}, limit);
+        const int selected = selection()->current();
+        if (w && selected >= 0 && selected < data->neurons())
+            m_scene->setSelection(selected, strongestOf(*w, selected, true), strongestOf(*w, selected, false));
+        else
+            m_scene->setSelection(selected < data->neurons() ? selected : -1, {}, {});
+        m_edgesGeneration = generation;
+    }
+    showFrame(m_playback->frame());
+    const int selected = selection()->current();
+    m_info->setText(selected >= 0 ? tr("neuron %1 (type %2): inputs green, outputs orange; frame %3")
+                                        .arg(selected)
+                                        .arg(data->types[static_cast<std::size_t>(selected)])
+                                        .arg(m_playback->frame())
+                                  : tr("%1 neurons; click one to see its connections; frame %2")
+                                        .arg(data->neurons())
+                                        .arg(m_playback->frame()));
+    m_view->update();
+    return true;
+}
+
+bool NetworkPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_view && event->type() == QEvent::MouseButtonPress) {
+        auto* mouse = static_cast<QMouseEvent*>(event);
+        if (mouse->button() == Qt::LeftButton && m_scene->neurons() > 0) {
+            const QPointF world = m_view->widgetToWorld(mouse->position());
+            const QPointF edge = m_view->widgetToWorld(mouse->position() + QPointF(12, 0));
+            const int neuron = m_scene->nearestNeuron(world.x(), world.y(), std::fabs(edge.x() - world.x()));
+            if (neuron >= 0)
+                selection()->setCurrent(neuron);
+            return true;
+        }
+    }
+    return Panel::eventFilter(watched, event);
+}
+
+QString NetworkPanel::csvText() const
+{
+    QString text;
+    QTextStream out(&text);
+    const auto data = controller()->dataset();
+    out << "neuron,x,y,type,u_at_frame_" << m_playback->frame() << "\n";
+    if (!data)
+        return text;
+    for (Eigen::Index n = 0; n < data->neurons(); ++n)
+        out << n << "," << data->positions(n, 0) << "," << data->positions(n, 1) << ","
+            << data->types[static_cast<std::size_t>(n)] << "," << data->activity(m_playback->frame(), n) << "\n";
+    return text;
+}
+
+} // namespace plexus::ui

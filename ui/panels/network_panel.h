@@ -1,0 +1,50 @@
+#pragma once
+
+#include "panels/panel.h"
+#include "views/network_scene.h"
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QSpinBox;
+
+namespace plexus::ui {
+
+class Playback;
+class VtkHostWidget;
+
+/// Network view (VTK): neurons at their positions coloured by activity at the playback frame, the strongest
+/// learned or true connections as lines; clicking a neuron selects it and shows its inputs and outputs.
+class NetworkPanel : public Panel
+{
+    Q_OBJECT
+public:
+    NetworkPanel(RunController* controller, NeuronSelection* selection, Playback* playback, QWidget* parent = nullptr);
+    ~NetworkPanel() override;
+    QString csvText() const override;
+    VtkHostWidget* view() const { return m_view; }
+    NetworkScene* scene() const { return m_scene.get(); }
+    /// Shows true (false) or learned (true) connections.
+    void setShowLearned(bool learned);
+
+protected:
+    bool redraw() override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    void onDataset();
+    void showFrame(int frame);
+    /// The matrix the lines come from (true W or learned W / g), nullptr when absent.
+    const Eigen::MatrixXf* connections(Eigen::MatrixXf& storage) const;
+
+    Playback* m_playback;
+    VtkHostWidget* m_view;
+    std::unique_ptr<NetworkScene> m_scene;
+    QComboBox* m_source;
+    QSpinBox* m_count;
+    QLabel* m_info;
+    std::int64_t m_edgesGeneration = -1;
+};
+
+} // namespace plexus::ui

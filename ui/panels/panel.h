@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QList>
+#include <QWidget>
+
+class QCustomPlot;
+class QHBoxLayout;
+class QVBoxLayout;
+
+namespace plexus::ui {
+
+class NeuronSelection;
+class RunController;
+struct Theme;
+
+/// A dockable view of the run. Redraws from the controller's state when it changes and the panel is visible
+/// (a hidden panel catches up when shown); exports what it shows (PNG/SVG/PDF) and the data behind it (CSV).
+class Panel : public QWidget
+{
+    Q_OBJECT
+public:
+    Panel(const QString& name, const QString& title, RunController* controller, NeuronSelection* selection,
+          QWidget* parent = nullptr);
+
+    QString name() const { return objectName(); }
+    QString title() const { return m_title; }
+    /// The plots inside, for vector export.
+    virtual QList<QCustomPlot*> plots() const { return {}; }
+    /// The data behind the panel as CSV text (header line first).
+    virtual QString csvText() const = 0;
+    bool exportImage(const QString& path, QString* error);
+    bool exportCsv(const QString& path, QString* error) const;
+    /// Number of redraws with data so far (tests and the frame-time readout use it).
+    int redrawCount() const { return m_redraws; }
+    /// Milliseconds the last redraw took.
+    double lastRedrawMs() const { return m_lastRedrawMs; }
+    /// Redraws now if visible (else when shown).
+    void refreshNow();
+
+protected:
+    /// Draws from the controller's current state; returns true when there was data to draw.
+    virtual bool redraw() = 0;
+    virtual void applyTheme(const Theme& theme);
+    void markDirty();
+    void showEvent(QShowEvent* event) override;
+    QVBoxLayout* body() const { return m_body; }
+    QHBoxLayout* toolRow() const { return m_tools; }
+    RunController* controller() const { return m_controller; }
+    NeuronSelection* selection() const { return m_selection; }
+
+private:
+    void exportDialog();
+
+    QString m_title;
+    RunController* m_controller;
+    NeuronSelection* m_selection;
+    QVBoxLayout* m_body;
+    QHBoxLayout* m_tools;
+    bool m_dirty = true;
+    bool m_scheduled = false;
+    int m_redraws = 0;
+    double m_lastRedrawMs = 0.0;
+};
+
+} // namespace plexus::ui

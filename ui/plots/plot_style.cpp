@@ -1,0 +1,71 @@
+#include "plots/plot_style.h"
+
+#include <algorithm>
+
+namespace plexus::ui {
+
+namespace {
+
+void styleAxis(QCPAxis* axis, const Theme& theme)
+{
+    const QPen pen(theme.foreground, 1);
+    axis->setBasePen(pen);
+    axis->setTickPen(pen);
+    axis->setSubTickPen(pen);
+    axis->setTickLabelColor(theme.foreground);
+    axis->setLabelColor(theme.foreground);
+    axis->grid()->setPen(QPen(theme.grid, 1, Qt::DotLine));
+    axis->grid()->setZeroLinePen(QPen(theme.grid, 1));
+}
+
+} // namespace
+
+void stylePlot(QCustomPlot* plot, const Theme& theme)
+{
+    plot->setBackground(QBrush(theme.background));
+    for (QCPAxisRect* rect : plot->axisRects()) {
+        for (QCPAxis* axis : rect->axes())
+            styleAxis(axis, theme);
+        rect->setBackground(QBrush(theme.background));
+    }
+    plot->legend->setBrush(QBrush(theme.background));
+    plot->legend->setTextColor(theme.foreground);
+    plot->legend->setBorderPen(QPen(theme.grid));
+    for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+        if (auto* title = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i)))
+            title->setTextColor(theme.foreground);
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)))
+            text->setColor(theme.foreground);
+}
+
+QCPColorGradient divergingGradient(const Theme& theme)
+{
+    QCPColorGradient gradient;
+    gradient.setColorInterpolation(QCPColorGradient::ciRGB);
+    gradient.setColorStopAt(0.0, QColor(33, 102, 172));
+    gradient.setColorStopAt(0.5, theme.dark ? QColor(40, 40, 40) : QColor(247, 247, 247));
+    gradient.setColorStopAt(1.0, QColor(178, 24, 43));
+    return gradient;
+}
+
+QCustomPlot* makePlot(QWidget* parent, const QString& xLabel, const QString& yLabel)
+{
+    auto* plot = new QCustomPlot(parent);
+    plot->setNotAntialiasedElements(QCP::aeAll);
+    plot->setAntialiasedElements(QCP::aeNone);
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot->xAxis->setLabel(xLabel);
+    plot->yAxis->setLabel(yLabel);
+    plot->setMinimumSize(160, 120);
+    stylePlot(plot, ThemeManager::instance().theme());
+    return plot;
+}
+
+QCPRange symmetricRange(double maxAbs, double floor)
+{
+    const double m = std::max(maxAbs, floor);
+    return QCPRange(-m, m);
+}
+
+} // namespace plexus::ui

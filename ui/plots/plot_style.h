@@ -1,0 +1,21 @@
+#pragma once
+
+#include "studio/theme.h"
+
+#include <qcustomplot.h>
+
+namespace plexus::ui {
+
+/// Colours a plot's background, axes, labels and grid after the theme.
+void stylePlot(QCustomPlot* plot, const Theme& theme);
+
+/// Blue – white – red, centred at 0 (use with a symmetric data range).
+QCPColorGradient divergingGradient(const Theme& theme);
+
+/// A QCustomPlot with the project's defaults: antialiasing off for speed on large data, drag/zoom, themed.
+QCustomPlot* makePlot(QWidget* parent, const QString& xLabel, const QString& yLabel);
+
+/// Symmetric range [−m, m] with m the largest |value| (at least `floor`).
+QCPRange symmetricRange(double maxAbs, double floor = 1e-6);
+
+} // namespace plexus::ui

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+
+namespace plexus::ui {
+
+class ParameterEditor;
+class RunController;
+
+/// Experiment picker (the built-in presets with their one-line descriptions) and the parameter editor.
+class ExperimentPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ExperimentPanel(RunController* controller, QWidget* parent = nullptr);
+    ParameterEditor* editor() const { return m_editor; }
+    QComboBox* presetBox() const { return m_presets; }
+
+Q_SIGNALS:
+    /// The user asked for a new run from the preset `name`.
+    void presetRequested(const QString& name);
+
+private:
+    void showRun();
+
+    RunController* m_controller;
+    QComboBox* m_presets;
+    QLabel* m_description;
+    QLabel* m_runLabel;
+    QPushButton* m_load;
+    ParameterEditor* m_editor;
+};
+
+} // namespace plexus::ui

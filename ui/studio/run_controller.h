@@ -1,0 +1,109 @@
+#pragma once
+
+#include "plexus/config/experiment_config.h"
+#include "plexus/data/dataset.h"
+#include "plexus/runtime/session.h"
+#include "plexus/runtime/simulation_job.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+namespace plexus::ui {
+
+/// What the Studio is doing; the transport bar enables its buttons from it.
+enum class StudioState { NoData, Simulating, Ready, Training, Paused, Finished, Stopped, Failed };
+
+/// One open run: its folder, config, dataset, and the engine work on it (a SimulationJob, then a Session).
+/// Pulls progress, metrics and snapshots on a 33 ms timer (≤ 30 Hz, ARCHITECTURE §3) and re-emits them as
+/// signals on the UI thread. Engine errors become errorOccurred(message); the controller stays usable.
+class RunController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RunController(QObject* parent = nullptr);
+    ~RunController() override;
+
+    /// Starts a run in `runDir` (created) with `config`: writes config.yaml; keeps a dataset already there when
+    /// it was made from the same simulation settings.
+    bool newRun(const ExperimentConfig& config, const QString& runDir, QString* error);
+    /// Opens a run folder: config, dataset, metrics history, and the newest checkpoint (views restored, paused).
+    bool openRun(const QString& runDir, QString* error);
+    /// Stops the work, copies the run folder to `runDir` and opens the copy.
+    bool saveRunAs(const QString& runDir, QString* error);
+    QString runDir() const { return m_runDir; }
+
+    const ExperimentConfig& config() const { return m_config; }
+    /// Applies an edited config: display changes live; simulation or training changes need the work stopped
+    /// (false with `error` otherwise). A simulation change marks the dataset stale.
+    bool setConfig(const ExperimentConfig& config, QString* error);
+    bool datasetStale() const { return m_datasetStale; }
+
+    std::shared_ptr<const Dataset> dataset() const { return m_dataset; }
+    std::shared_ptr<const Snapshot> snapshot() const { return m_snapshot; }
+    const std::vector<TrainingMetrics>& history() const { return m_history; }
+    double activityScale() const { return m_xnorm; }
+
+    StudioState state() const { return m_state; }
+    QString stateText() const;
+    double simulationFraction() const;
+    std::int64_t iteration() const;
+    std::int64_t totalIterations() const;
+    double iterationsPerSecond() const { return m_rate; }
+    double etaSeconds() const;
+    /// The last error message ("" when none).
+    QString lastError() const { return m_lastError; }
+
+public Q_SLOTS:
+    void simulate();
+    void train();            ///< resumes a paused session, else starts (continuing from a checkpoint if any)
+    void trainFromScratch(); ///< keeps the earlier training aside (previous-<time>/) and starts over
+    void pause();
+    void resume();
+    void step();
+    void stop();
+    void poll(); ///< pulls engine state (the timer calls it; tests may too)
+
+Q_SIGNALS:
+    void stateChanged();
+    void configChanged();
+    void datasetChanged();
+    void snapshotChanged();
+    void metricsAppended();
+    void runDirChanged();
+    void progressChanged();
+    void errorOccurred(const QString& message);
+
+private:
+    void setState(StudioState state);
+    void fail(const QString& message);
+    void setDataset(std::shared_ptr<const Dataset> data);
+    void startSession(bool resume, bool paused);
+    void stopWork();
+    void pollSimulation();
+    void pollSession();
+    bool loadDatasetIfMatching();
+
+    QString m_runDir;
+    ExperimentConfig m_config;
+    std::shared_ptr<const Dataset> m_dataset;
+    bool m_datasetStale = false;
+    double m_xnorm = 1.0;
+    std::unique_ptr<SimulationJob> m_simulation;
+    std::unique_ptr<Session> m_session;
+    bool m_trainAfterSimulation = false;
+    std::shared_ptr<const Snapshot> m_snapshot;
+    std::vector<TrainingMetrics> m_history;
+    StudioState m_state = StudioState::NoData;
+    QString m_lastError;
+    QTimer m_timer;
+    QElapsedTimer m_rateClock;
+    std::int64_t m_rateIteration = 0;
+    double m_rate = 0.0;
+};
+
+} // namespace plexus::ui

@@ -1,0 +1,165 @@
+#include "studio/studio_automation.h"
+
+#include "panels/panel.h"
+#include "studio/neuron_selection.h"
+#include "studio/run_controller.h"
+#include "studio/studio_window.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QTextStream>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace plexus::ui {
+
+namespace {
+
+double percentile(std::vector<double> values, double q)
+{
+    if (values.empty())
+        return 0.0;
+    std::sort(values.begin(), values.end());
+    return values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5)];
+}
+
+} // namespace
+
+StudioAutomation::StudioAutomation(StudioWindow* window, AutomationOptions options)
+    : QObject(window), m_window(window), m_options(std::move(options))
+{
+    if (m_options.benchSeconds > 0)
+        m_options.trainSeconds = m_options.benchSeconds;
+    m_timer.setInterval(100);
+    connect(&m_timer, &QTimer::timeout, this, &StudioAutomation::tick);
+    connect(window->controller(), &RunController::snapshotChanged, this, [this] { ++m_snapshots; });
+}
+
+void StudioAutomation::start()
+{
+    RunController* controller = m_window->controller();
+    if (m_options.trainSeconds >= 0 && m_options.trainSeconds > 0)
+        controller->train(); // simulates first when there is no data
+    else if (!controller->dataset())
+        controller->simulate();
+    m_waiting.start();
+    m_timer.start();
+}
+
+void StudioAutomation::tick()
+{
+    RunController* controller = m_window->controller();
+    const StudioState state = controller->state();
+    if (state == StudioState::Failed || (state == StudioState::NoData && m_waiting.elapsed() > 2000)) {
+        std::fprintf(stderr, "plexus: %s\n", qPrintable(controller->lastError()));
+        QApplication::exit(1);
+        return;
+    }
+    if (m_options.trainSeconds <= 0) {
+        if (controller->dataset() && state != StudioState::Simulating)
+            finish();
+        return;
+    }
+    if (state == StudioState::Training && !m_trainingSeen) {
+        m_trainingSeen = true;
+        m_training.start();
+        m_startIteration = controller->iteration();
+    }
+    if (!m_trainingSeen)
+        return;
+    if (m_options.benchSeconds > 0 && state == StudioState::Training) {
+        m_redrawMs.push_back(m_window->redrawMilliseconds());
+        if (m_training.elapsed() % 500 < 100)
+            probeInput();
+    }
+    const bool done = state == StudioState::Finished || state == StudioState::Stopped;
+    if (!m_pausing && (done || m_training.elapsed() >= m_options.trainSeconds * 1000.0)) {
+        m_trainedSeconds = m_training.elapsed() / 1000.0;
+        m_endIteration = controller->iteration();
+        m_pausing = true;
+        m_waiting.restart();
+        if (!done)
+            controller->pause();
+    }
+    if (m_pausing) {
+        const auto snapshot = controller->snapshot();
+        const bool settled = state != StudioState::Training && snapshot &&
+                             (snapshot->rolloutIteration == snapshot->iteration || m_waiting.elapsed() > 30000);
+        if (settled)
+            finish();
+    }
+}
+
+void StudioAutomation::probeInput()
+{
+    const auto data = m_window->controller()->dataset();
+    if (!data)
+        return;
+    QElapsedTimer clock;
+    clock.start();
+    const int neuron = static_cast<int>((m_window->selection()->current() + 37) % data->neurons());
+    m_window->selection()->setCurrent(neuron); // as a click in a panel does
+    // The panels' redraws and replots were queued by the selection change; this runs after them and then
+    // paints the window at once, so the time includes putting the new pixels on screen.
+    QTimer::singleShot(0, this, [this, clock] {
+        m_window->repaint();
+        m_inputMs.push_back(clock.nsecsElapsed() / 1e6);
+    });
+}
+
+void StudioAutomation::finish()
+{
+    m_timer.stop();
+    for (Panel* panel : m_window->panels())
+        panel->refreshNow();
+    QApplication::processEvents();
+    if (m_options.benchSeconds > 0)
+        writeBenchmark();
+    if (!m_options.screenshot.isEmpty()) {
+        QWidget* target = m_options.panel.isEmpty() ? static_cast<QWidget*>(m_window) : m_window->panel(m_options.panel);
+        if (!target) {
+            std::fprintf(stderr, "plexus: no panel named '%s'\n", qPrintable(m_options.panel));
+            QApplication::exit(2);
+            return;
+        }
+        // Let queued replots and the GL view render once more before grabbing.
+        QTimer::singleShot(500, this, [target, path = m_options.screenshot] {
+            const bool saved = target->grab().save(path);
+            if (!saved)
+                std::fprintf(stderr, "plexus: cannot write %s\n", qPrintable(path));
+            else
+                std::printf("plexus: wrote %s\n", qPrintable(path));
+            QApplication::exit(saved ? 0 : 1);
+        });
+        return;
+    }
+    QApplication::exit(0);
+}
+
+void StudioAutomation::writeBenchmark()
+{
+    const double seconds = std::max(1e-9, m_trainedSeconds);
+    const auto data = m_window->controller()->dataset();
+    QString json;
+    QTextStream out(&json);
+    out << "{\"neurons\": " << (data ? data->neurons() : 0) << ", \"trained_seconds\": " << seconds
+        << ", \"iterations\": " << (m_endIteration - m_startIteration)
+        << ", \"iterations_per_second\": " << static_cast<double>(m_endIteration - m_startIteration) / seconds
+        << ", \"ui_updates_per_second\": " << m_snapshots / seconds
+        << ", \"redraw_ms_median\": " << percentile(m_redrawMs, 0.5)
+        << ", \"redraw_ms_p95\": " << percentile(m_redrawMs, 0.95)
+        << ", \"input_to_redraw_ms_median\": " << percentile(m_inputMs, 0.5)
+        << ", \"input_to_redraw_ms_p95\": " << percentile(m_inputMs, 0.95)
+        << ", \"input_probes\": " << m_inputMs.size() << "}\n";
+    if (m_options.benchOutput.isEmpty()) {
+        std::printf("%s", qPrintable(json));
+        std::fflush(stdout);
+        return;
+    }
+    QFile file(m_options.benchOutput);
+    if (file.open(QIODevice::WriteOnly))
+        file.write(json.toUtf8());
+}
+
+} // namespace plexus::ui

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <vector>
+
+namespace plexus::ui {
+
+class StudioWindow;
+
+/// What `plexus` was asked to do by itself (screenshots for docs and checks, UI benchmark).
+struct AutomationOptions
+{
+    double trainSeconds = -1.0; ///< press Train and pause after this many seconds of training (< 0: no)
+    QString screenshot;         ///< then save the window (or `panel`) to this image and quit
+    QString panel;              ///< panel name for the screenshot ("" → whole window)
+    double benchSeconds = 0.0;  ///< > 0: train this long while measuring the UI, print JSON, quit
+    QString benchOutput;        ///< JSON file for the benchmark ("" → stdout)
+};
+
+/// Drives a StudioWindow as a user would: Train, wait, pause, capture. Quits the application when done.
+class StudioAutomation : public QObject
+{
+    Q_OBJECT
+public:
+    StudioAutomation(StudioWindow* window, AutomationOptions options);
+    void start();
+
+private:
+    void tick();
+    void probeInput();
+    void finish();
+    void writeBenchmark();
+
+    StudioWindow* m_window;
+    AutomationOptions m_options;
+    QTimer m_timer;
+    QElapsedTimer m_training, m_waiting;
+    bool m_trainingSeen = false, m_pausing = false;
+    std::int64_t m_startIteration = -1, m_endIteration = 0;
+    double m_trainedSeconds = 0.0;
+    std::vector<double> m_redrawMs, m_inputMs;
+    int m_snapshots = 0;
+};
+
+} // namespace plexus::ui

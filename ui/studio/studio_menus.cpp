@@ -1,0 +1,168 @@
+// StudioWindow: menus, dialogs and shortcuts (kept apart from the window's layout code).
+#include "studio/studio_window.h"
+
+#include "panels/connectivity_panel.h"
+#include "panels/panel.h"
+#include "plots/plot_export.h"
+#include "studio/run_controller.h"
+#include "studio/theme.h"
+#include "studio/transport_bar.h"
+
+#include "plexus/config/presets.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+
+namespace plexus::ui {
+
+void StudioWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New run…"), QKeySequence::New, this, &StudioWindow::newRunDialog);
+    file->addAction(tr("&Open run…"), QKeySequence::Open, this, &StudioWindow::openRunDialog);
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    fillRecentMenu();
+    file->addAction(tr("Save run &as…"), QKeySequence::SaveAs, this, &StudioWindow::saveRunAsDialog);
+    file->addSeparator();
+    file->addAction(tr("&Export panel…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &StudioWindow::exportPanelDialog);
+    file->addAction(tr("Export learned &W…"), this, &StudioWindow::exportWDialog);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    for (QAction* action : {m_transport->simulateAction(), m_transport->trainAction(), m_transport->pauseAction(),
+                            m_transport->stepAction(), m_transport->stopAction()})
+        run->addAction(action);
+    run->addAction(tr("Train from &scratch"), m_controller, &RunController::trainFromScratch);
+    run->addSeparator();
+    QAction* playPause = run->addAction(tr("Play / pause"), m_transport, &TransportBar::togglePlayPause);
+    playPause->setShortcut(QKeySequence(Qt::Key_Space));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    QAction* dark = view->addAction(tr("&Dark theme"));
+    dark->setObjectName("darkThemeAction");
+    dark->setCheckable(true);
+    dark->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    dark->setChecked(QSettings().value("darkTheme", false).toBool());
+    connect(dark, &QAction::toggled, this, [](bool on) {
+        QSettings().setValue("darkTheme", on);
+        ThemeManager::instance().setDark(on);
+    });
+    view->addAction(tr("&Reset layout"), this, [this] { restoreState(m_defaultLayout); });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, &StudioWindow::showShortcuts);
+    help->addAction(tr("&About Plexus"), this, [this] {
+        QMessageBox::about(this, tr("About Plexus"),
+                           tr("<b>Plexus Studio</b><p>Simulates neural assemblies, trains a graph neural network on "
+                              "their activity and shows how it recovers the connectivity, the neuron types and their "
+                              "functions.</p><p>After C. Allier et al., <i>Graph neural networks uncover structure and "
+                              "functions underlying the activity of simulated neural assemblies</i> (2026).</p>"
+                              "<p>GPL-3.0-or-later.</p>"));
+    });
+}
+
+void StudioWindow::fillRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value("recentRuns").toStringList();
+    for (const QString& runDir : recent)
+        if (QFileInfo::exists(runDir + "/config.yaml"))
+            m_recentMenu->addAction(runDir, this, [this, runDir] { openRun(runDir); });
+    m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
+}
+
+void StudioWindow::newRunDialog()
+{
+    QStringList names;
+    for (const PresetInfo& preset : listPresets())
+        names << QString::fromStdString(preset.name + " — " + preset.description);
+    bool ok = false;
+    const QString choice = QInputDialog::getItem(this, tr("New run"), tr("Experiment:"), names, 0, false, &ok);
+    if (!ok)
+        return;
+    const QString preset = choice.section(" — ", 0, 0);
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder for the new run (a new empty folder)"),
+                                                             defaultRunsFolder());
+    if (!folder.isEmpty())
+        newRunFromPreset(preset, folder);
+}
+
+void StudioWindow::openRunDialog()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a run folder"), defaultRunsFolder());
+    if (!folder.isEmpty())
+        openRun(folder);
+}
+
+void StudioWindow::saveRunAsDialog()
+{
+    if (m_controller->runDir().isEmpty())
+        return;
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Save the run into (a new empty folder)"),
+                                                             defaultRunsFolder());
+    if (!folder.isEmpty())
+        saveRunAs(folder);
+}
+
+void StudioWindow::exportWDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export learned W"), m_controller->runDir() + "/learned_W.npy",
+                                                      tr("NumPy array (*.npy);;CSV (*.csv)"));
+    QString error;
+    if (!path.isEmpty() && !m_connectivity->exportLearnedW(path, &error))
+        showError(error);
+}
+
+void StudioWindow::exportPanelDialog()
+{
+    QStringList titles;
+    for (Panel* p : panels())
+        titles << p->title();
+    bool ok = false;
+    const QString title = QInputDialog::getItem(this, tr("Export panel"), tr("Panel:"), titles, 0, false, &ok);
+    if (!ok)
+        return;
+    Panel* chosen = panels()[static_cast<std::size_t>(titles.indexOf(title))];
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(title),
+                                                      m_controller->runDir() + "/" + chosen->name() + ".png",
+                                                      imageFileFilter() + tr(";;CSV data (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    const bool csv = QFileInfo(path).suffix().toLower() == "csv";
+    if (!(csv ? chosen->exportCsv(path, &error) : chosen->exportImage(path, &error)))
+        showError(error);
+}
+
+void StudioWindow::showShortcuts()
+{
+    QMessageBox::information(
+        this, tr("Keyboard shortcuts"),
+        tr("<table>"
+           "<tr><td><b>Space</b></td><td>pause / resume training; play / pause the activity when not training</td></tr>"
+           "<tr><td><b>Ctrl+R</b></td><td>simulate</td></tr>"
+           "<tr><td><b>Ctrl+T</b></td><td>train</td></tr>"
+           "<tr><td><b>Ctrl+.</b></td><td>one training step (while paused)</td></tr>"
+           "<tr><td><b>Esc</b></td><td>stop (training keeps a checkpoint)</td></tr>"
+           "<tr><td><b>Ctrl+N / Ctrl+O</b></td><td>new run / open run</td></tr>"
+           "<tr><td><b>Ctrl+Shift+S</b></td><td>save run as</td></tr>"
+           "<tr><td><b>Ctrl+E</b></td><td>export a panel (PNG, SVG, PDF or CSV)</td></tr>"
+           "<tr><td><b>Ctrl+Shift+D</b></td><td>dark theme</td></tr>"
+           "<tr><td><b>Ctrl+Q</b></td><td>quit</td></tr>"
+           "<tr><td><b>Mouse</b></td><td>click a neuron in any panel to select it everywhere; wheel zooms, drag pans; "
+           "double-click resets the network view</td></tr></table>"));
+}
+
+} // namespace plexus::ui

@@ -1,0 +1,281 @@
+#include "studio/studio_window.h"
+
+#include "panels/activity_panel.h"
+#include "panels/connectivity_panel.h"
+#include "panels/functions_panel.h"
+#include "panels/latent_panel.h"
+#include "panels/network_panel.h"
+#include "panels/training_panel.h"
+#include "studio/experiment_panel.h"
+#include "studio/neuron_selection.h"
+#include "studio/playback.h"
+#include "studio/run_controller.h"
+#include "studio/run_folder_io.h"
+#include "studio/transport_bar.h"
+
+#include "plexus/config/presets.h"
+
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileInfo>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+
+#include <algorithm>
+#include <unistd.h>
+
+namespace plexus::ui {
+
+namespace {
+
+/// Resident memory of this process now (bytes), from /proc/self/statm.
+double residentBytes()
+{
+    QFile file("/proc/self/statm");
+    if (!file.open(QIODevice::ReadOnly))
+        return 0.0;
+    const QList<QByteArray> fields = file.readAll().split(' ');
+    return fields.size() > 1 ? fields[1].toDouble() * static_cast<double>(sysconf(_SC_PAGESIZE)) : 0.0;
+}
+
+QString formatDuration(double seconds)
+{
+    if (seconds <= 0)
+        return "–";
+    const int s = static_cast<int>(seconds);
+    return s >= 3600 ? QString("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60)
+                     : QString("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+}
+
+} // namespace
+
+StudioWindow::StudioWindow(QWidget* parent) : QMainWindow(parent)
+{
+    setObjectName("studioWindow");
+    setWindowTitle(tr("Plexus Studio"));
+    m_controller = new RunController(this);
+    m_selection = new NeuronSelection(this);
+    m_playback = new Playback(this);
+    m_transport = new TransportBar(m_controller, m_playback, this);
+    addToolBar(Qt::TopToolBarArea, m_transport);
+    setDockNestingEnabled(true);
+    createPanels();
+    createMenus();
+    createStatusBar();
+    m_defaultLayout = saveState();
+    restoreLayout();
+    connect(m_controller, &RunController::errorOccurred, this, &StudioWindow::showError);
+    connect(m_controller, &RunController::progressChanged, this, &StudioWindow::updateStatus);
+    connect(m_controller, &RunController::stateChanged, this, &StudioWindow::updateStatus);
+    connect(m_controller, &RunController::runDirChanged, this, [this] {
+        setWindowTitle(tr("Plexus Studio — %1").arg(QFileInfo(m_controller->runDir()).fileName()));
+        m_selection->setCurrent(-1);
+        if (QFileInfo::exists(layoutPathOf(m_controller->runDir()))) {
+            QFile file(layoutPathOf(m_controller->runDir()));
+            if (file.open(QIODevice::ReadOnly))
+                restoreState(file.readAll());
+        }
+    });
+    resize(1600, 1000);
+}
+
+StudioWindow::~StudioWindow() = default;
+
+QString StudioWindow::defaultRunsFolder()
+{
+    const QByteArray fromEnvironment = qgetenv("PLEXUS_RUNS_DIR");
+    if (!fromEnvironment.isEmpty())
+        return QString::fromLocal8Bit(fromEnvironment);
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/runs";
+}
+
+void StudioWindow::createPanels()
+{
+    auto* experimentDock = new QDockWidget(tr("Experiment"), this);
+    experimentDock->setObjectName("experimentDock");
+    m_experiment = new ExperimentPanel(m_controller, experimentDock);
+    experimentDock->setWidget(m_experiment);
+    addDockWidget(Qt::LeftDockWidgetArea, experimentDock);
+    connect(m_experiment, &ExperimentPanel::presetRequested, this, [this](const QString& name) { newRunFromPreset(name); });
+
+    m_connectivity = new ConnectivityPanel(m_controller, m_selection);
+    m_functions = new FunctionsPanel(m_controller, m_selection);
+    m_latents = new LatentPanel(m_controller, m_selection);
+    m_activity = new ActivityPanel(m_controller, m_selection, m_playback);
+    m_network = new NetworkPanel(m_controller, m_selection, m_playback);
+    m_training = new TrainingPanel(m_controller, m_selection);
+    m_panels = {m_connectivity, m_functions, m_latents, m_activity, m_network, m_training};
+    std::vector<QDockWidget*> docks;
+    for (Panel* panel : m_panels) {
+        auto* dock = new QDockWidget(panel->title(), this);
+        dock->setObjectName(panel->name() + "Dock");
+        dock->setWidget(panel);
+        docks.push_back(dock);
+    }
+    addDockWidget(Qt::RightDockWidgetArea, docks[0]);
+    splitDockWidget(docks[0], docks[3], Qt::Vertical);
+    splitDockWidget(docks[0], docks[1], Qt::Horizontal);
+    splitDockWidget(docks[1], docks[2], Qt::Horizontal);
+    splitDockWidget(docks[3], docks[4], Qt::Horizontal);
+    splitDockWidget(docks[4], docks[5], Qt::Horizontal);
+    resizeDocks({experimentDock, docks[0]}, {390, 1210}, Qt::Horizontal);
+    resizeDocks({docks[0], docks[1], docks[2]}, {560, 420, 290}, Qt::Horizontal);
+    resizeDocks({docks[3], docks[4], docks[5]}, {520, 380, 370}, Qt::Horizontal);
+    resizeDocks({docks[0], docks[3]}, {560, 400}, Qt::Vertical);
+}
+
+Panel* StudioWindow::panel(const QString& name) const
+{
+    for (Panel* p : m_panels)
+        if (p->name() == name)
+            return p;
+    return nullptr;
+}
+
+void StudioWindow::createStatusBar()
+{
+    m_stateLabel = new QLabel(this);
+    m_stateLabel->setObjectName("stateLabel");
+    m_iterationLabel = new QLabel(this);
+    m_rateLabel = new QLabel(this);
+    m_memoryLabel = new QLabel(this);
+    m_redrawLabel = new QLabel(this);
+    m_redrawLabel->setToolTip(tr("Time the panels took for their last redraw (the UI redraws at most 30 times a second)"));
+    for (QLabel* label : {m_stateLabel, m_iterationLabel, m_rateLabel, m_memoryLabel, m_redrawLabel})
+        statusBar()->addPermanentWidget(label);
+    updateStatus();
+}
+
+void StudioWindow::updateStatus()
+{
+    m_stateLabel->setText(m_controller->stateText());
+    const std::int64_t total = m_controller->totalIterations();
+    m_iterationLabel->setText(total > 0 ? tr("iteration %L1 / %L2").arg(m_controller->iteration()).arg(total)
+                                        : tr("iteration %L1").arg(m_controller->iteration()));
+    m_rateLabel->setText(m_controller->state() == StudioState::Training
+                             ? tr("%1 it/s, ETA %2").arg(m_controller->iterationsPerSecond(), 0, 'f', 1)
+                                   .arg(formatDuration(m_controller->etaSeconds()))
+                             : QString());
+    m_memoryLabel->setText(tr("memory %1 MB").arg(residentBytes() / 1e6, 0, 'f', 0));
+    std::vector<double> times;
+    for (Panel* p : m_panels)
+        if (p->isVisible() && p->redrawCount() > 0)
+            times.push_back(p->lastRedrawMs());
+    m_redrawMs = 0.0;
+    for (double t : times)
+        m_redrawMs += t;
+    m_redrawLabel->setText(tr("redraw %1 ms").arg(m_redrawMs, 0, 'f', 1));
+}
+
+void StudioWindow::showError(const QString& message)
+{
+    statusBar()->showMessage(message, 15000);
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Plexus"), message, QMessageBox::Ok, this);
+    box->setObjectName("errorBox");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setModal(false);
+    box->show();
+}
+
+bool StudioWindow::newRunFromPreset(const QString& preset, const QString& runDir)
+{
+    QString folder = runDir;
+    if (folder.isEmpty()) {
+        folder = defaultRunsFolder() + "/" + preset;
+        for (int k = 2; QFileInfo::exists(configPathOf(folder)); ++k)
+            folder = defaultRunsFolder() + "/" + preset + "-" + QString::number(k);
+    }
+    QString error;
+    try {
+        const ConfigLoadResult loaded = loadPreset(preset.toStdString());
+        if (m_controller->newRun(loaded.config, folder, &error)) {
+            addRecentRun(m_controller->runDir());
+            return true;
+        }
+    } catch (const std::exception& e) {
+        error = QString::fromStdString(e.what());
+    }
+    showError(error);
+    return false;
+}
+
+bool StudioWindow::openRun(const QString& runDir)
+{
+    QString error;
+    if (!m_controller->openRun(runDir, &error)) {
+        showError(error);
+        return false;
+    }
+    addRecentRun(m_controller->runDir());
+    return true;
+}
+
+bool StudioWindow::saveRunAs(const QString& runDir)
+{
+    saveLayout();
+    QString error;
+    if (!m_controller->saveRunAs(runDir, &error)) {
+        showError(error);
+        return false;
+    }
+    addRecentRun(m_controller->runDir());
+    return true;
+}
+
+void StudioWindow::addRecentRun(const QString& runDir)
+{
+    QSettings settings;
+    QStringList recent = settings.value("recentRuns").toStringList();
+    recent.removeAll(runDir);
+    recent.prepend(runDir);
+    while (recent.size() > 10)
+        recent.removeLast();
+    settings.setValue("recentRuns", recent);
+    fillRecentMenu();
+}
+
+void StudioWindow::saveLayout()
+{
+    QSettings settings;
+    settings.setValue("layout", saveState());
+    settings.setValue("geometry", saveGeometry());
+    if (!m_controller->runDir().isEmpty()) {
+        QFile file(layoutPathOf(m_controller->runDir()));
+        if (file.open(QIODevice::WriteOnly))
+            file.write(saveState());
+    }
+}
+
+void StudioWindow::restoreLayout()
+{
+    QSettings settings;
+    if (settings.contains("geometry"))
+        restoreGeometry(settings.value("geometry").toByteArray());
+    if (settings.contains("layout"))
+        restoreState(settings.value("layout").toByteArray());
+}
+
+void StudioWindow::closeEvent(QCloseEvent* event)
+{
+    saveLayout();
+    m_controller->stop(); // training keeps a checkpoint
+    event->accept();
+}
+
+void StudioWindow::keyPressEvent(QKeyEvent* event)
+{
+    if (event->key() == Qt::Key_Space && event->modifiers() == Qt::NoModifier) {
+        m_transport->togglePlayPause();
+        event->accept();
+        return;
+    }
+    QMainWindow::keyPressEvent(event);
+}
+
+} // namespace plexus::ui

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QString>
+
+#include <vector>
+
+class QLabel;
+class QMenu;
+
+namespace plexus::ui {
+
+class ActivityPanel;
+class ConnectivityPanel;
+class ExperimentPanel;
+class FunctionsPanel;
+class LatentPanel;
+class NetworkPanel;
+class NeuronSelection;
+class Panel;
+class Playback;
+class RunController;
+class TrainingPanel;
+class TransportBar;
+
+/// Plexus Studio's main window: the experiment dock, the live panels in rearrangeable docks, the transport bar,
+/// menus and the status bar (state, iteration, it/s, ETA, memory, redraw time).
+class StudioWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit StudioWindow(QWidget* parent = nullptr);
+    ~StudioWindow() override;
+
+    /// A new run of a preset in `runDir` ("" → the default runs folder). Errors are shown and returned.
+    bool newRunFromPreset(const QString& preset, const QString& runDir = {});
+    bool openRun(const QString& runDir);
+    bool saveRunAs(const QString& runDir);
+    /// The folder new runs go to by default ($PLEXUS_RUNS_DIR, else the user's data folder).
+    static QString defaultRunsFolder();
+
+    RunController* controller() const { return m_controller; }
+    NeuronSelection* selection() const { return m_selection; }
+    Playback* playback() const { return m_playback; }
+    TransportBar* transport() const { return m_transport; }
+    ExperimentPanel* experiment() const { return m_experiment; }
+    const std::vector<Panel*>& panels() const { return m_panels; }
+    Panel* panel(const QString& name) const;
+    ConnectivityPanel* connectivityPanel() const { return m_connectivity; }
+    LatentPanel* latentPanel() const { return m_latents; }
+    NetworkPanel* networkPanel() const { return m_network; }
+    /// Median time of the last redraws of all visible panels (ms), for the status bar and benchmarks.
+    double redrawMilliseconds() const { return m_redrawMs; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+
+private:
+    void createPanels();
+    void createMenus();
+    void createStatusBar();
+    void updateStatus();
+    void showError(const QString& message);
+    void addRecentRun(const QString& runDir);
+    void fillRecentMenu();
+    void saveLayout();
+    void restoreLayout();
+    void newRunDialog();
+    void openRunDialog();
+    void saveRunAsDialog();
+    void exportWDialog();
+    void exportPanelDialog();
+    void showShortcuts();
+
+    RunController* m_controller;
+    NeuronSelection* m_selection;
+    Playback* m_playback;
+    TransportBar* m_transport = nullptr;
+    ExperimentPanel* m_experiment = nullptr;
+    std::vector<Panel*> m_panels;
+    ActivityPanel* m_activity = nullptr;
+    ConnectivityPanel* m_connectivity = nullptr;
+    LatentPanel* m_latents = nullptr;
+    FunctionsPanel* m_functions = nullptr;
+    TrainingPanel* m_training = nullptr;
+    NetworkPanel* m_network = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QLabel *m_stateLabel = nullptr, *m_iterationLabel = nullptr, *m_rateLabel = nullptr, *m_memoryLabel = nullptr,
+           *m_redrawLabel = nullptr;
+    QByteArray m_defaultLayout;
+    double m_redrawMs = 0.0;
+};
+
+} // namespace plexus::ui

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QColor>
+#include <QObject>
+#include <QString>
+
+class QCustomPlot;
+
+namespace plexus::ui {
+
+/// The colours every panel and plot follows (light or dark), and the palette of neuron types.
+struct Theme
+{
+    bool dark = false;
+    QColor background, foreground, grid, accent, selection;
+
+    static Theme light();
+    static Theme darkTheme();
+    /// Colour of neuron type (or cluster) k: the tab10 palette of the paper's figures.
+    static QColor typeColor(int k);
+};
+
+/// Holds the current theme; panels restyle on changed(). Applies the matching QPalette to the application.
+class ThemeManager : public QObject
+{
+    Q_OBJECT
+public:
+    static ThemeManager& instance();
+    const Theme& theme() const { return m_theme; }
+    void setDark(bool dark);
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    ThemeManager();
+    Theme m_theme;
+};
+
+} // namespace plexus::ui
