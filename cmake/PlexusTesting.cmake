@@ -1,6 +1,6 @@
-# plexus_add_test(NAME SOURCES... LABELS ... [TIMEOUT s]): one Qt Test executable registered with CTest.
+# plexus_add_test(NAME SOURCES... LABELS ... [TIMEOUT s] [WRAPPER cmd...]): WRAPPER runs the test (e.g. xvfb-run -a): one Qt Test executable registered with CTest.
 function(plexus_add_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LABELS;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LABELS;LIBS;WRAPPER" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
@@ -10,6 +10,6 @@ function(plexus_add_test name)
     PLEXUS_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
     PLEXUS_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")
   plexus_set_warnings(${name})
-  add_test(NAME ${name} COMMAND ${name})
+  add_test(NAME ${name} COMMAND ${ARG_WRAPPER} $<TARGET_FILE:${name}>)
   set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
 endfunction()

@@ -88,6 +88,12 @@ NetworkPanel::NetworkPanel(RunController* controller, NeuronSelection* selection
     toolRow()->insertWidget(0, m_info);
     toolRow()->insertWidget(1, m_source);
     toolRow()->insertWidget(2, m_count);
+    if (!VtkHostWidget::openGLAvailable()) {
+        auto* missing = new QLabel(tr("The network view needs OpenGL, which this display does not offer."), this);
+        missing->setAlignment(Qt::AlignCenter);
+        body()->addWidget(missing, 1);
+        return;
+    }
     m_view = new VtkHostWidget(this);
     m_view->installEventFilter(this);
     body()->addWidget(m_view, 1);
@@ -131,6 +137,8 @@ void NetworkPanel::setShowLearned(bool learned)
 
 void NetworkPanel::onDataset()
 {
+    if (!m_view)
+        return;
     const auto data = controller()->dataset();
     m_scene->setNeurons(data ? data->positions : Eigen::MatrixX2f());
     m_edgesGeneration = -2;
@@ -153,6 +161,8 @@ const Eigen::MatrixXf* NetworkPanel::connections(Eigen::MatrixXf& storage) const
 
 void NetworkPanel::showFrame(int frame)
 {
+    if (!m_view)
+        return;
     const auto data = controller()->dataset();
     if (!data || frame >= data->frames())
         return;
@@ -164,6 +174,8 @@ void NetworkPanel::showFrame(int frame)
 bool NetworkPanel::redraw()
 {
     const auto data = controller()->dataset();
+    if (!m_view)
+        return false;
     if (!data || m_scene->neurons() != data->neurons()) {
         m_info->setText(tr("No data yet."));
         m_view->update();

@@ -23,6 +23,7 @@ public:
     NetworkPanel(RunController* controller, NeuronSelection* selection, Playback* playback, QWidget* parent = nullptr);
     ~NetworkPanel() override;
     QString csvText() const override;
+    /// The VTK view; nullptr where the platform has no OpenGL (the panel then says so).
     VtkHostWidget* view() const { return m_view; }
     NetworkScene* scene() const { return m_scene.get(); }
     /// Shows true (false) or learned (true) connections.
@@ -39,7 +40,7 @@ private:
     const Eigen::MatrixXf* connections(Eigen::MatrixXf& storage) const;
 
     Playback* m_playback;
-    VtkHostWidget* m_view;
+    VtkHostWidget* m_view = nullptr;
     std::unique_ptr<NetworkScene> m_scene;
     QComboBox* m_source;
     QSpinBox* m_count;

@@ -276,7 +276,8 @@ void RunController::startSession(bool resume, bool paused)
 {
     SessionOptions options;
     options.training.runDir = m_runDir.toStdString();
-    options.metricsEvery = 100;
+    // Dense enough for live loss and R² curves; measuring costs an N² pass over W.
+    options.metricsEvery = m_dataset->neurons() <= 2000 ? 20 : 100;
     options.snapshotSeconds = 0.2;
     options.resume = resume;
     m_session = std::make_unique<Session>(m_config, m_dataset, options);

@@ -41,6 +41,15 @@ VtkHostWidget::~VtkHostWidget()
     doneCurrent();
 }
 
+bool VtkHostWidget::openGLAvailable()
+{
+    static const bool available = [] {
+        QOpenGLContext context;
+        return context.create();
+    }();
+    return available;
+}
+
 void VtkHostWidget::onWindowEvent(vtkObject*, unsigned long event, void* client, void* callData)
 {
     auto* self = static_cast<VtkHostWidget*>(client);

@@ -20,6 +20,10 @@ public:
     explicit VtkHostWidget(QWidget* parent = nullptr);
     ~VtkHostWidget() override;
 
+    /// Whether this platform can create an OpenGL context (not so under QT_QPA_PLATFORM=offscreen); without
+    /// one a QOpenGLWidget must not be created at all (Qt 6.4 crashes flushing the window).
+    static bool openGLAvailable();
+
     vtkRenderer* renderer() const { return m_renderer; }
     vtkGenericOpenGLRenderWindow* renderWindow() const { return m_window; }
     /// Widget (logical pixel) position → world position on the z = 0 plane.

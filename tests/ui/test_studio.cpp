@@ -1,0 +1,223 @@
+// Drives Plexus Studio's real controls on the demo_tiny preset (offscreen): simulate, train, pause, step,
+// resume, stop; edit parameters; save and reopen a run; export panels; linked selection.
+#include "panels/activity_panel.h"
+#include "panels/connectivity_panel.h"
+#include "panels/latent_panel.h"
+#include "panels/network_panel.h"
+#include "panels/panel.h"
+#include "studio/experiment_panel.h"
+#include "studio/neuron_selection.h"
+#include "studio/parameter_editor.h"
+#include "studio/run_controller.h"
+#include "studio/studio_window.h"
+#include "studio/transport_bar.h"
+
+#include <QAction>
+#include <QFile>
+#include <QImage>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace plexus::ui;
+
+class TestStudio : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<StudioWindow> m_window;
+    RunController* controller() const { return m_window->controller(); }
+    QString runDir() const { return m_dir.filePath("tiny"); }
+    static int redrawsWithData(Panel* panel) { return panel ? panel->redrawCount() : -1; }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName("PlexusTest"); // keep the user's settings out of it
+        QSettings().clear();
+        QVERIFY(m_dir.isValid());
+        qputenv("PLEXUS_RUNS_DIR", m_dir.path().toUtf8());
+        m_window = std::make_unique<StudioWindow>();
+        m_window->resize(1400, 900);
+        m_window->show();
+        QVERIFY(m_window->newRunFromPreset("demo_tiny", runDir()));
+        QVERIFY(QFile::exists(runDir() + "/config.yaml"));
+        QCOMPARE(controller()->state(), StudioState::NoData);
+    }
+
+    void simulateFromTheTransportBar()
+    {
+        QVERIFY(!m_window->transport()->stepAction()->isEnabled());
+        m_window->transport()->simulateAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(controller()->state(), StudioState::Ready, 60000);
+        QVERIFY(controller()->dataset());
+        QCOMPARE(controller()->dataset()->neurons(), 100);
+        QVERIFY(QFile::exists(runDir() + "/dataset.h5"));
+        QTRY_VERIFY(redrawsWithData(m_window->panel("activity")) > 0);
+        QVERIFY(m_window->transport()->trainAction()->isEnabled());
+    }
+
+    void trainPauseStepResumeStop()
+    {
+        TransportBar* transport = m_window->transport();
+        transport->trainAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(controller()->state(), StudioState::Training, 30000);
+        // Every live panel receives data while training runs.
+        for (const char* name : {"connectivity", "latents", "functions", "training"})
+            QTRY_VERIFY2_WITH_TIMEOUT(redrawsWithData(m_window->panel(name)) > 0, name, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(controller()->iteration() > 150, 60000);
+
+        transport->pauseAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(controller()->state(), StudioState::Paused, 30000);
+        QCOMPARE(transport->pauseAction()->text(), QString("Resume"));
+        const std::int64_t paused = controller()->iteration();
+        QTest::qWait(300);
+        QCOMPARE(controller()->iteration(), paused); // really paused
+
+        transport->stepAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(controller()->iteration(), paused + 1, 30000);
+        QTRY_COMPARE(controller()->state(), StudioState::Paused);
+        // The roll-out of the paused model reaches the activity panel.
+        QTRY_VERIFY_WITH_TIMEOUT(controller()->snapshot() && controller()->snapshot()->rollout, 30000);
+
+        transport->pauseAction()->trigger(); // "Resume"
+        QTRY_VERIFY_WITH_TIMEOUT(controller()->iteration() > paused + 10, 30000);
+        QCOMPARE(controller()->state(), StudioState::Training);
+
+        transport->stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(controller()->state(), StudioState::Stopped, 30000);
+        QVERIFY(!QDir(runDir() + "/checkpoints").entryList({"*.pt"}).isEmpty());
+        QVERIFY(!controller()->history().empty());
+        QVERIFY(m_window->connectivityPanel()->shownR2() > -1.0);
+    }
+
+    void linkedSelectionFromALatentClick()
+    {
+        LatentPanel* latents = m_window->latentPanel();
+        latents->refreshNow();
+        QWidget* plot = nullptr;
+        for (QWidget* child : latents->findChildren<QWidget*>())
+            if (QString(child->metaObject()->className()) == "QCustomPlot")
+                plot = child;
+        QVERIFY(plot);
+        const int neuron = 42;
+        std::vector<int> before;
+        for (Panel* panel : m_window->panels())
+            before.push_back(panel->redrawCount());
+        QTest::mouseClick(plot, Qt::LeftButton, {}, latents->pointOf(neuron).toPoint());
+        // A click picks the nearest point; several neurons may overlap there, so accept any at that spot.
+        QTRY_VERIFY(m_window->selection()->current() >= 0);
+        const int picked = m_window->selection()->current();
+        const QPointF at = latents->pointOf(picked), wanted = latents->pointOf(neuron);
+        QVERIFY2(std::hypot(at.x() - wanted.x(), at.y() - wanted.y()) < 16, "picked a neuron far from the click");
+        // Every panel redraws for the selection, and shows that neuron.
+        for (std::size_t k = 0; k < m_window->panels().size(); ++k)
+            if (m_window->panels()[k]->isVisible() && m_window->panels()[k]->name() != "training" &&
+                (m_window->panels()[k]->name() != "network" || m_window->networkPanel()->view()))
+                QTRY_VERIFY2(m_window->panels()[k]->redrawCount() > before[k], qPrintable(m_window->panels()[k]->name()));
+        auto* activity = static_cast<ActivityPanel*>(m_window->panel("activity"));
+        QCOMPARE(activity->shownNeurons().front(), picked);
+        QVERIFY(activity->csvText().startsWith(QString("frame,u_%1").arg(picked)));
+    }
+
+    void parameterEditing()
+    {
+        ParameterEditor* editor = m_window->experiment()->editor();
+        QVERIFY(editor->editValue("training.batch_size", "16"));
+        QCOMPARE(controller()->config().training.batchSize, 16);
+        QVERIFY(editor->errorFor("training.batch_size").isEmpty());
+        QFile saved(runDir() + "/config.yaml");
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QVERIFY(saved.readAll().contains("batch_size: 16"));
+
+        QVERIFY(!editor->editValue("training.batch_size", "many"));
+        QVERIFY2(editor->errorFor("training.batch_size").contains("batch_size"), qPrintable(editor->errorFor("training.batch_size")));
+        QCOMPARE(controller()->config().training.batchSize, 16); // unchanged
+
+        QVERIFY(!editor->editValue("simulation.n_neurons", "-5"));
+        QVERIFY(!editor->errorFor("simulation.n_neurons").isEmpty());
+        QVERIFY(controller()->dataset()); // a refused edit changes nothing
+
+        QVERIFY(editor->editValue("training.batch_size", "8"));
+    }
+
+    void exportPanelsAndData()
+    {
+        for (Panel* panel : m_window->panels()) {
+            for (const char* suffix : {"png", "svg", "pdf"}) {
+                const QString path = m_dir.filePath(panel->name() + "." + suffix);
+                QString error;
+                QVERIFY2(panel->exportImage(path, &error), qPrintable(error));
+                QFile file(path);
+                QVERIFY(file.open(QIODevice::ReadOnly));
+                const QByteArray head = file.read(64);
+                if (QString(suffix) == "png")
+                    QVERIFY(!QImage(path).isNull() && QImage(path).width() >= panel->width());
+                else if (QString(suffix) == "svg")
+                    QVERIFY(head.contains("<?xml") || head.contains("<svg"));
+                else
+                    QVERIFY(head.startsWith("%PDF"));
+                QVERIFY2(file.size() > 500, qPrintable(path));
+            }
+            const QString csv = m_dir.filePath(panel->name() + ".csv");
+            QString error;
+            QVERIFY2(panel->exportCsv(csv, &error), qPrintable(error));
+            QFile file(csv);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QList<QByteArray> lines = file.readAll().split('\n');
+            QVERIFY2(lines.size() >= 3, qPrintable(panel->name())); // header, at least one row, final newline
+            QVERIFY2(lines[1].contains(','), qPrintable(panel->name()));
+        }
+        QString error;
+        const QString npy = m_dir.filePath("learned_W.npy");
+        QVERIFY2(m_window->connectivityPanel()->exportLearnedW(npy, &error), qPrintable(error));
+        QFile file(npy);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.read(6) == QByteArray("\x93NUMPY"));
+        QVERIFY(file.size() >= 100 * 100 * 4);
+        QVERIFY(!m_window->connectivityPanel()->exportImage(m_dir.filePath("w.bmp"), &error));
+        QVERIFY(error.contains("expected .png, .svg or .pdf"));
+    }
+
+    void saveAsAndReopen()
+    {
+        const QString copy = m_dir.filePath("copy");
+        QVERIFY(m_window->saveRunAs(copy));
+        QCOMPARE(controller()->runDir(), QDir(copy).absolutePath());
+        QVERIFY(QFile::exists(copy + "/dataset.h5"));
+        QVERIFY(QFile::exists(copy + "/layout.dat") || QFile::exists(runDir() + "/layout.dat"));
+
+        StudioWindow reopened;
+        reopened.show();
+        QVERIFY(reopened.openRun(copy));
+        RunController* c = reopened.controller();
+        QCOMPARE(c->config().training.batchSize, 8);
+        QVERIFY(c->dataset());
+        QVERIFY(!c->history().empty());
+        // The learned model is restored from the checkpoint, paused, with its views.
+        QTRY_VERIFY_WITH_TIMEOUT(c->snapshot() != nullptr, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(c->state() == StudioState::Paused || c->state() == StudioState::Finished, 60000);
+        QVERIFY(c->snapshot()->iteration > 150);
+        // Both windows restored the same checkpoint: the one written when training was stopped.
+        QTRY_VERIFY_WITH_TIMEOUT(controller()->snapshot() != nullptr, 60000);
+        QCOMPARE(c->snapshot()->iteration, controller()->snapshot()->iteration);
+        QCOMPARE(c->snapshot()->latents.rows(), 100);
+        QTRY_VERIFY(redrawsWithData(reopened.panel("connectivity")) > 0);
+
+        QVERIFY(!reopened.openRun(m_dir.filePath("nowhere"))); // a clear refusal, window still usable
+        QCOMPARE(c->runDir(), QDir(copy).absolutePath());
+    }
+
+    void cleanupTestCase()
+    {
+        m_window.reset();
+        QSettings().clear();
+    }
+};
+
+QTEST_MAIN(TestStudio)
+#include "test_studio.moc"
