@@ -46,13 +46,16 @@ int main(int argc, char** argv)
     const QCommandLineOption dark("dark", "Use the dark theme.");
     const QCommandLineOption bench("bench-ui", "Train this long while measuring the UI; print JSON; quit.", "SECONDS");
     const QCommandLineOption benchOut("bench-out", "Write the --bench-ui JSON to this file.", "FILE");
-    const QCommandLineOption threads("threads", "Compute threads for training (default: all cores).", "N");
+    const QCommandLineOption threads("threads", "Compute threads for training (default: all cores but one, left "
+                                                "to the window).", "N");
     for (const auto& option : {preset, run, trainFor, screenshot, panel, dark, bench, benchOut, threads})
         parser.addOption(option);
     parser.process(app);
 
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    plexus::setComputeThreads(parser.isSet(threads) ? std::max(1, parser.value(threads).toInt()) : cores);
+    // All cores but one: with every core busy, LibTorch's OpenMP team waits on the GUI thread at each parallel
+    // region and training slows ~7× (13 vs 93 it/s on the demo, 2 cores; docs/benchmarks.md).
+    plexus::setComputeThreads(parser.isSet(threads) ? std::max(1, parser.value(threads).toInt()) : std::max(1, cores - 1));
     plexus::ui::ThemeManager::instance().setDark(parser.isSet(dark) || QSettings().value("darkTheme", false).toBool());
 
     plexus::ui::StudioWindow window;
@@ -75,6 +78,7 @@ int main(int argc, char** argv)
     if (automation.trainSeconds >= 0 || !automation.screenshot.isEmpty() || automation.benchSeconds > 0) {
         if (!ready)
             return 2;
+        window.useDefaultLayout(); // reproducible pictures and measurements, whatever the user arranged
         auto* driver = new plexus::ui::StudioAutomation(&window, automation);
         QTimer::singleShot(0, driver, &plexus::ui::StudioAutomation::start);
     }

@@ -20,6 +20,7 @@ namespace {
 constexpr int kMaxTracePoints = 2000;
 constexpr int kMaxHeatmapColumns = 800;
 constexpr int kMaxHeatmapRows = 400;
+constexpr int kTraceWindow = 1000; ///< frames shown at first (the roll-out covers the first 400)
 
 } // namespace
 
@@ -41,6 +42,12 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     m_traces->legend->setVisible(true);
     m_traces->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     body()->addWidget(m_traces, 1);
+    connect(m_traces->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& range) {
+        if (!m_settingRange) {
+            m_windowFrom = range.lower;
+            m_windowTo = range.upper;
+        }
+    });
     body()->addWidget(m_heatmap, 1);
 
     connect(m_heatmap, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
@@ -116,6 +123,7 @@ void ActivityPanel::rebuildHeatmap()
     m_map->setGradient(divergingGradient(ThemeManager::instance().theme()));
     m_heatmap->xAxis->setRange(0, frames - 1);
     m_heatmap->yAxis->setRange(-0.5, neurons - 0.5);
+    m_windowFrom = m_windowTo = 0.0;
     m_playback->setFrames(frames);
 }
 
@@ -161,9 +169,15 @@ bool ActivityPanel::redraw()
                 learned->removeFromLegend();
         }
     }
+    m_settingRange = true;
     m_traces->rescaleAxes();
+    if (m_windowTo > m_windowFrom) // keep what the user zoomed to
+        m_traces->xAxis->setRange(m_windowFrom, m_windowTo);
+    else
+        m_traces->xAxis->setRange(0, std::min(frames - 1, kTraceWindow));
     const QCPRange y = m_traces->yAxis->range();
     m_traces->yAxis->setRange(y.lower - 0.05 * y.size(), y.upper + 0.05 * y.size());
+    m_settingRange = false;
     m_info->setText(rollout ? tr("%1 neurons, %2 frames; dashed: learned roll-out at iteration %3")
                                   .arg(data->neurons())
                                   .arg(frames)
@@ -175,6 +189,12 @@ bool ActivityPanel::redraw()
 
 void ActivityPanel::moveCursor(int frame)
 {
+    const QCPRange shown = m_traces->xAxis->range();
+    if (m_playback->playing() && (frame < shown.lower || frame > shown.upper)) { // follow the playback
+        m_traces->xAxis->setRange(frame, frame + shown.size());
+        m_windowFrom = m_traces->xAxis->range().lower;
+        m_windowTo = m_traces->xAxis->range().upper;
+    }
     for (auto* cursor : {m_traceCursor, m_mapCursor}) {
         cursor->point1->setCoords(frame, 0);
         cursor->point2->setCoords(frame, 1);

@@ -38,7 +38,8 @@ private:
     QCPItemStraightLine* m_traceCursor;
     QCPItemStraightLine* m_mapCursor;
     QLabel* m_info;
-    int m_heatmapRowsPerNeuron = 1;
+    double m_windowFrom = 0.0, m_windowTo = 0.0; ///< frames the user zoomed the traces to (equal: default window)
+    bool m_settingRange = false;
 };
 
 } // namespace plexus::ui

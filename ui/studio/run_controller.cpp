@@ -301,10 +301,12 @@ void RunController::train()
     }
     if (m_state == StudioState::Finished)
         return trainFromScratch();
-    if (m_session && m_session->state() == SessionState::Paused)
-        return resume();
-    if (m_session && m_session->state() == SessionState::Running)
-        return;
+    if (m_session) {
+        const SessionState state = m_session->state();
+        // A session still loading (e.g. a reopened run about to pause) counts as running: clear its pause.
+        if (state == SessionState::Paused || state == SessionState::Running || state == SessionState::Idle)
+            return resume();
+    }
     m_session.reset();
     m_lastError.clear();
     startSession(hasCheckpoint(m_runDir), false);

@@ -76,7 +76,7 @@ StudioWindow::StudioWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_controller, &RunController::runDirChanged, this, [this] {
         setWindowTitle(tr("Plexus Studio — %1").arg(QFileInfo(m_controller->runDir()).fileName()));
         m_selection->setCurrent(-1);
-        if (QFileInfo::exists(layoutPathOf(m_controller->runDir()))) {
+        if (m_rememberLayout && QFileInfo::exists(layoutPathOf(m_controller->runDir()))) {
             QFile file(layoutPathOf(m_controller->runDir()));
             if (file.open(QIODevice::ReadOnly))
                 restoreState(file.readAll());
@@ -240,8 +240,16 @@ void StudioWindow::addRecentRun(const QString& runDir)
     fillRecentMenu();
 }
 
+void StudioWindow::useDefaultLayout()
+{
+    m_rememberLayout = false;
+    restoreState(m_defaultLayout);
+}
+
 void StudioWindow::saveLayout()
 {
+    if (!m_rememberLayout)
+        return;
     QSettings settings;
     settings.setValue("layout", saveState());
     settings.setValue("geometry", saveGeometry());

@@ -49,6 +49,8 @@ public:
     ConnectivityPanel* connectivityPanel() const { return m_connectivity; }
     LatentPanel* latentPanel() const { return m_latents; }
     NetworkPanel* networkPanel() const { return m_network; }
+    /// Back to the built-in panel arrangement, and do not remember the layout on close (automation).
+    void useDefaultLayout();
     /// Median time of the last redraws of all visible panels (ms), for the status bar and benchmarks.
     double redrawMilliseconds() const { return m_redrawMs; }
 
@@ -90,6 +92,7 @@ private:
            *m_redrawLabel = nullptr;
     QByteArray m_defaultLayout;
     double m_redrawMs = 0.0;
+    bool m_rememberLayout = true;
 };
 
 } // namespace plexus::ui
