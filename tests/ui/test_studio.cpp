@@ -12,6 +12,8 @@
 #include "studio/studio_window.h"
 #include "studio/transport_bar.h"
 
+#include "plexus/analysis/linear_fit.h"
+
 #include <QAction>
 #include <QFile>
 #include <QImage>
@@ -92,7 +94,18 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(controller()->state(), StudioState::Stopped, 30000);
         QVERIFY(!QDir(runDir() + "/checkpoints").entryList({"*.pt"}).isEmpty());
         QVERIFY(!controller()->history().empty());
-        QVERIFY(m_window->connectivityPanel()->shownR2() > -1.0);
+        // The connectivity shown is the ψ*-corrected learned W: W*_ij · upper_j / g (SPEC D.1).
+        const auto snapshot = controller()->snapshot();
+        const auto learned = controller()->learnedConnectivity();
+        QVERIFY(snapshot && learned);
+        QCOMPARE(snapshot->transferScale.size(), Eigen::Index(100));
+        const float expected = (*snapshot->connectivityFull)(3, 7) * snapshot->transferScale(7) / 10.0f;
+        QVERIFY(std::fabs((*learned)(3, 7) - expected) <= 1e-5f * std::max(1.0f, std::fabs(expected)));
+        m_window->connectivityPanel()->refreshNow();
+        const auto& truth = controller()->dataset()->connectivity;
+        const plexus::LinearFit fit = plexus::fitLine(truth.data(), learned->data(), truth.size());
+        QVERIFY(std::fabs(m_window->connectivityPanel()->shownR2() - fit.r2) < 1e-6);
+        QVERIFY(std::fabs(m_window->connectivityPanel()->shownSlope() - fit.slope) < 1e-6);
     }
 
     void linkedSelectionFromALatentClick()

@@ -34,12 +34,12 @@ ConnectivityPanel::ConnectivityPanel(RunController* controller, NeuronSelection*
     toolRow()->insertWidget(0, m_info);
     m_trueView = makePlot(this, tr("presynaptic j"), tr("postsynaptic i"));
     m_learnedView = makePlot(this, tr("presynaptic j"), tr("postsynaptic i"));
-    m_scatter = makePlot(this, tr("true W"), tr("learned W / g"));
+    m_scatter = makePlot(this, tr("true W"), tr("learned W"));
     m_history = makePlot(this, tr("iteration"), tr("W R²"));
     m_trueView->plotLayout()->insertRow(0);
     m_trueView->plotLayout()->addElement(0, 0, new QCPTextElement(m_trueView, tr("true W")));
     m_learnedView->plotLayout()->insertRow(0);
-    m_learnedView->plotLayout()->addElement(0, 0, new QCPTextElement(m_learnedView, tr("learned W / g")));
+    m_learnedView->plotLayout()->addElement(0, 0, new QCPTextElement(m_learnedView, tr("learned W (ψ*-corrected)")));
     m_trueMap = new QCPColorMap(m_trueView->xAxis, m_trueView->yAxis);
     m_learnedMap = new QCPColorMap(m_learnedView->xAxis, m_learnedView->yAxis);
     for (QCustomPlot* view : {m_trueView, m_learnedView}) {
@@ -48,6 +48,8 @@ ConnectivityPanel::ConnectivityPanel(RunController* controller, NeuronSelection*
     auto* scale = new QCPColorScale(m_learnedView);
     m_learnedView->plotLayout()->addElement(1, 1, scale);
     m_learnedMap->setColorScale(scale);
+    m_learnedMap->setGradient(divergingGradient(ThemeManager::instance().theme()));
+    m_learnedMap->setDataRange(QCPRange(-1, 1));
     m_trueRow = new QCPItemRect(m_trueView);
     m_learnedRow = new QCPItemRect(m_learnedView);
     for (QCPItemRect* rect : {m_trueRow, m_learnedRow}) {
@@ -110,6 +112,12 @@ void ConnectivityPanel::onDataset()
         }
     }
     fillMap(m_trueMap, m_trueBlocks, n);
+    const double limit = std::max(1e-6f, data->connectivity.cwiseAbs().maxCoeff());
+    m_scatter->xAxis->setRange(-limit * 1.05, limit * 1.05);
+    m_scatter->yAxis->setRange(-limit * 1.3, limit * 1.3);
+    const int size = static_cast<int>(m_trueBlocks.rows());
+    m_learnedView->xAxis->setRange(-0.5, size - 0.5);
+    m_learnedView->yAxis->setRange(-0.5, size - 0.5);
     markDirty();
 }
 
@@ -138,18 +146,19 @@ bool ConnectivityPanel::redraw()
     drawHistory();
     if (data && m_trueBlocks.size() > 0)
         m_trueView->replot(QCustomPlot::rpQueuedReplot);
-    if (!data || !snapshot || !snapshot->connectivityFull) {
+    if (!data || !controller()->learnedConnectivity()) {
         m_learnedMap->data()->clear();
         m_scatter->clearGraphs();
         m_info->setText(data ? tr("True W shown; the learned W appears when training starts.") : tr("No data yet."));
+        m_fitLine->setVisible(false);
         highlight();
         m_learnedView->replot(QCustomPlot::rpQueuedReplot);
         m_scatter->replot(QCustomPlot::rpQueuedReplot);
         return false;
     }
-    const Eigen::MatrixXf learnedView = snapshot->connectivity / kConnectivityGain;
-    fillMap(m_learnedMap, learnedView, data->neurons());
-    const Eigen::MatrixXf learned = *snapshot->connectivityFull / kConnectivityGain;
+    const auto learnedFull = controller()->learnedConnectivity();
+    const Eigen::MatrixXf& learned = *learnedFull;
+    fillMap(m_learnedMap, blockAverage(learned, m_block), data->neurons());
     drawScatter(learned);
     highlight();
     m_learnedView->replot(QCustomPlot::rpQueuedReplot);
@@ -190,15 +199,18 @@ void ConnectivityPanel::drawScatter(const Eigen::MatrixXf& learned)
         row->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, ThemeManager::instance().theme().selection, 5));
         row->setData(sx, sy);
     }
+    m_fitLine->setVisible(true);
     m_fitLine->point1->setCoords(0, fit.intercept);
     m_fitLine->point2->setCoords(1, fit.intercept + fit.slope);
     const double limit = std::max(1e-6f, data->connectivity.cwiseAbs().maxCoeff());
     m_scatter->xAxis->setRange(-limit * 1.05, limit * 1.05);
     m_scatter->yAxis->setRange(-limit * 1.3, limit * 1.3);
-    m_info->setText(tr("R² %1   slope %2   (learned W / g vs true W, g = %3; iteration %4)")
+    const TrainingMetrics& raw = controller()->snapshot()->metrics;
+    m_info->setText(tr("R² %1   slope %2   (ψ*-corrected W vs true W; uncorrected W/g: R² %3, slope %4; iteration %5)")
                         .arg(fit.r2, 0, 'f', 4)
                         .arg(fit.slope, 0, 'f', 3)
-                        .arg(kConnectivityGain)
+                        .arg(raw.connectivityR2, 0, 'f', 3)
+                        .arg(raw.connectivitySlope, 0, 'f', 2)
                         .arg(controller()->snapshot()->iteration));
 }
 
@@ -237,16 +249,16 @@ QString ConnectivityPanel::csvText() const
 {
     QString text;
     QTextStream out(&text);
-    out << "i,j,true_w,learned_w_over_g\n";
+    out << "i,j,true_w,learned_w_corrected\n";
     const auto data = controller()->dataset();
-    const auto snapshot = controller()->snapshot();
+    const auto learned = controller()->learnedConnectivity();
     if (!data)
         return text;
     for (std::size_t k = 0; k < m_sampleRows.size(); ++k) {
         const int i = m_sampleRows[k], j = m_sampleCols[k];
         out << i << "," << j << "," << data->connectivity(i, j) << ",";
-        if (snapshot && snapshot->connectivityFull)
-            out << (*snapshot->connectivityFull)(i, j) / kConnectivityGain;
+        if (learned)
+            out << (*learned)(i, j);
         out << "\n";
     }
     return text;
@@ -254,12 +266,12 @@ QString ConnectivityPanel::csvText() const
 
 bool ConnectivityPanel::exportLearnedW(const QString& path, QString* error) const
 {
-    const auto snapshot = controller()->snapshot();
-    if (!snapshot || !snapshot->connectivityFull) {
+    const auto learned = controller()->learnedConnectivity();
+    if (!learned) {
         *error = tr("There is no learned W yet: train first.");
         return false;
     }
-    const Eigen::MatrixXf w = *snapshot->connectivityFull / kConnectivityGain;
+    const Eigen::MatrixXf& w = *learned;
     const std::int64_t n = w.rows();
     if (QFileInfo(path).suffix().toLower() == "npy") {
         try {

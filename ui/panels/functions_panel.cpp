@@ -42,8 +42,10 @@ Eigen::VectorXf FunctionsPanel::normalisation(const Eigen::MatrixXf& curves, con
 {
     const double xnorm = controller()->activityScale();
     const auto& plotting = controller()->config().plotting;
-    const double start = std::isnan(plotting.normXStart) ? 0.8 * xnorm : plotting.normXStart;
-    const double stop = std::isnan(plotting.normXStop) ? xnorm : plotting.normXStop;
+    // norm_x_start / norm_x_stop are in units of xnorm (SPEC D.1), as in the evaluation.
+    const bool set = std::isfinite(plotting.normXStart) && std::isfinite(plotting.normXStop);
+    const double start = (set ? plotting.normXStart : 0.8) * xnorm;
+    const double stop = (set ? plotting.normXStop : 1.0) * xnorm;
     std::vector<Eigen::Index> inRange;
     for (Eigen::Index k = 0; k < samples.size(); ++k)
         if (samples(k) >= start && samples(k) <= stop)

@@ -75,6 +75,7 @@ bool LatentPanel::redraw()
     if (!data || !snapshot || snapshot->latents.rows() != data->neurons()) {
         m_points.resize(0, 2);
         m_info->setText(tr("The latents appear when training starts."));
+        m_plot->legend->setVisible(false);
         m_plot->replot(QCustomPlot::rpQueuedReplot);
         return false;
     }
@@ -119,6 +120,7 @@ bool LatentPanel::redraw()
         mark->setData({static_cast<double>(m_points(selected, 0))}, {static_cast<double>(m_points(selected, 1))});
         mark->setName(tr("neuron %1").arg(selected));
     }
+    m_plot->legend->setVisible(true);
     m_plot->rescaleAxes();
     for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
         const QCPRange r = axis->range();

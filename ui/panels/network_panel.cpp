@@ -152,10 +152,10 @@ const Eigen::MatrixXf* NetworkPanel::connections(Eigen::MatrixXf& storage) const
         return nullptr;
     if (m_source->currentIndex() == 0)
         return &data->connectivity;
-    const auto snapshot = controller()->snapshot();
-    if (!snapshot || !snapshot->connectivityFull)
+    const auto learned = controller()->learnedConnectivity();
+    if (!learned)
         return nullptr;
-    storage = *snapshot->connectivityFull / kConnectivityGain;
+    storage = *learned;
     return &storage;
 }
 

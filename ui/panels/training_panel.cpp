@@ -117,6 +117,8 @@ bool TrainingPanel::redraw()
             graph->setName(QString::fromStdString(groups[g].first));
         }
     }
+    m_loss->legend->setVisible(m_loss->graphCount() > 0);
+    m_rates->legend->setVisible(m_rates->graphCount() > 0);
     m_loss->rescaleAxes();
     m_rates->rescaleAxes();
     for (QCPAxis* axis : {m_rates->yAxis}) {

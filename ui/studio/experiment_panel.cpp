@@ -16,6 +16,7 @@ namespace plexus::ui {
 ExperimentPanel::ExperimentPanel(RunController* controller, QWidget* parent) : QWidget(parent), m_controller(controller)
 {
     setObjectName("experiment");
+    setMinimumWidth(330);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     m_runLabel = new QLabel(this);

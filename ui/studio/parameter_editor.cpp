@@ -58,8 +58,8 @@ ParameterEditor::ParameterEditor(RunController* controller, QWidget* parent) : Q
     m_tree->setAlternatingRowColors(true);
     m_tree->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                             QAbstractItemView::SelectedClicked);
-    m_tree->setColumnWidth(KeyColumn, 165);
-    m_tree->setColumnWidth(ValueColumn, 110);
+    m_tree->setColumnWidth(KeyColumn, 150);
+    m_tree->setColumnWidth(ValueColumn, 95);
     m_tree->setColumnWidth(EffectColumn, 100);
     layout->addWidget(m_search);
     layout->addWidget(m_tree, 1);

@@ -3,6 +3,7 @@
 #include "panels/panel.h"
 #include "studio/neuron_selection.h"
 #include "studio/run_controller.h"
+#include "studio/run_folder_io.h"
 #include "studio/studio_window.h"
 
 #include <QApplication>
@@ -57,11 +58,19 @@ void StudioAutomation::tick()
         return;
     }
     if (m_options.trainSeconds <= 0) {
-        if (controller->dataset() && state != StudioState::Simulating)
+        // A reopened run restores its model (paused): wait for its views, roll-out included.
+        const auto snapshot = controller->snapshot();
+        const bool restoring = hasCheckpoint(controller->runDir()) && state != StudioState::Ready;
+        const bool restored = snapshot && snapshot->rolloutIteration == snapshot->iteration;
+        if (controller->dataset() && state != StudioState::Simulating &&
+            (!restoring || restored || m_waiting.elapsed() > 60000))
             finish();
         return;
     }
-    if (state == StudioState::Training && !m_trainingSeen) {
+    // The clock starts at the first iteration done, after the model and data are loaded.
+    if (state == StudioState::Training && m_baseIteration < 0)
+        m_baseIteration = controller->iteration();
+    if (!m_trainingSeen && m_baseIteration >= 0 && controller->iteration() > m_baseIteration) {
         m_trainingSeen = true;
         m_training.start();
         m_startIteration = controller->iteration();

@@ -40,7 +40,7 @@ private:
     QTimer m_timer;
     QElapsedTimer m_training, m_waiting;
     bool m_trainingSeen = false, m_pausing = false;
-    std::int64_t m_startIteration = -1, m_endIteration = 0;
+    std::int64_t m_baseIteration = -1, m_startIteration = -1, m_endIteration = 0;
     double m_trainedSeconds = 0.0;
     std::vector<double> m_redrawMs, m_inputMs;
     int m_snapshots = 0;

@@ -233,6 +233,13 @@ Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen
     return upper;
 }
 
+Eigen::VectorXf transferScales(const LearnedModel& model, const ExperimentConfig& c, double xnorm, int samples)
+{
+    auto [start, stop] = normalisationRange(c);
+    const Eigen::VectorXf r = linspace(start * xnorm, stop * xnorm, samples);
+    return transferNormalisation(model.transferCurves(r), r, c.plotting.normMethod);
+}
+
 Evaluation evaluate(const LearnedModel& model, const Dataset& d, const ExperimentConfig& c, std::int64_t rolloutFrames,
                     const Progress& progress)
 {

@@ -127,6 +127,7 @@ void Session::run()
 {
     try {
         Trainer trainer(m_config, m_data, m_options.training);
+        m_xnorm = trainer.activityScale();
         if (m_options.resume)
             trainer.resume();
         m_total = trainer.totalIterations();
@@ -209,9 +210,11 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
             snapshot->curveNeurons.push_back(k * n / shown);
         snapshot->updateCurves = model.updateCurves(snapshot->curveSamples, snapshot->curveNeurons);
         snapshot->transferCurves = model.transferCurves(snapshot->curveSamples, snapshot->curveNeurons);
+        snapshot->transferScale = transferScales(model, m_config, m_xnorm);
         snapshot->curvesGeneration = -1; // set below, to this snapshot's generation
     } else {
         snapshot->curvesGeneration = previous->curvesGeneration;
+        snapshot->transferScale = previous->transferScale;
         snapshot->curveSamples = previous->curveSamples;
         snapshot->curveNeurons = previous->curveNeurons;
         snapshot->updateCurves = previous->updateCurves;

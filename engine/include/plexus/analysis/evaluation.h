@@ -78,6 +78,11 @@ double activityScale(const Dataset& data);
 Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples,
                                       const std::string& method);
 
+/// Each neuron's ψ* normalisation statistic upper_n over the normalisation range (SPEC D.1) with `samples`
+/// points: the column scale of the ψ*-corrected W (W*_ij · upper_j / g), comparable with the true W.
+Eigen::VectorXf transferScales(const LearnedModel& model, const ExperimentConfig& config, double xnorm,
+                               int samples = 200);
+
 /// Scores everything a user can ask of a trained model. `rolloutFrames` 0 skips the roll-out.
 Evaluation evaluate(const LearnedModel& model, const Dataset& data, const ExperimentConfig& config,
                     std::int64_t rolloutFrames = 1000, const Progress& progress = {});

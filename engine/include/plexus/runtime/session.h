@@ -34,6 +34,8 @@ struct Snapshot
     Eigen::MatrixXf updateCurves;          ///< φ* [neurons shown, 200]
     Eigen::MatrixXf transferCurves;        ///< ψ* [neurons shown, 200]
     std::int64_t curvesGeneration = 0;     ///< generation at which the curves were computed
+    /// ψ* normalisation of every neuron [N] (with the curves): the ψ*-corrected W is W · diag(scale) / g.
+    Eigen::VectorXf transferScale;
     TrainingMetrics metrics;               ///< the latest metrics row
     std::vector<std::pair<std::string, double>> learningRates; ///< per optimiser group, now
     /// The learned model's roll-out from frame 0 next to the noise-free truth, computed whenever training
@@ -92,6 +94,7 @@ private:
     ExperimentConfig m_config;
     std::shared_ptr<const Dataset> m_data;
     SessionOptions m_options;
+    double m_xnorm = 1.0;
 
     std::thread m_worker;
     mutable std::mutex m_mutex;
