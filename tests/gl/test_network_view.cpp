@@ -4,6 +4,7 @@
 #include "views/vtk_host_widget.h"
 
 #include <QImage>
+#include <QWindow>
 #include <QTest>
 
 using namespace plexus::ui;
@@ -44,9 +45,10 @@ private Q_SLOTS:
         scene.setActivity(activity, 1.0f);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        view.update();
+        QVERIFY(QTest::qWaitForWindowExposed(view.glWindow()));
+        view.requestRender();
         QTest::qWait(200);
-        const double ratio = view.devicePixelRatioF();
+        const double ratio = view.glWindow()->devicePixelRatio();
         QImage image = view.grabFramebuffer();
         QVERIFY(!image.isNull());
 
@@ -66,7 +68,7 @@ private Q_SLOTS:
 
         // An excitatory connection 0 → 1 is a reddish line through (0, −1).
         scene.setEdges({{0, 1, 0.8f}}, 1.0f);
-        view.update();
+        view.requestRender();
         QTest::qWait(200);
         image = view.grabFramebuffer();
         const QColor line = pixelAt(image, view.worldToWidget(0, -1), ratio);
@@ -74,7 +76,7 @@ private Q_SLOTS:
 
         // Selecting neuron 2 with an input from 0 draws it dark and the input green.
         scene.setSelection(2, {{0, 2, 0.5f}}, {});
-        view.update();
+        view.requestRender();
         QTest::qWait(200);
         image = view.grabFramebuffer();
         const QColor selected = pixelAt(image, view.worldToWidget(0, 1), ratio);

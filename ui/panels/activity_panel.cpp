@@ -79,7 +79,7 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
         if (s && s->rollout)
             markDirty();
     });
-    connect(selection, &NeuronSelection::changed, this, &ActivityPanel::markDirty);
+    connect(selection, &NeuronSelection::changed, this, &ActivityPanel::markSelectionDirty);
     connect(playback, &Playback::frameChanged, this, &ActivityPanel::moveCursor);
 }
 

@@ -72,7 +72,7 @@ ConnectivityPanel::ConnectivityPanel(RunController* controller, NeuronSelection*
     connect(controller, &RunController::datasetChanged, this, &ConnectivityPanel::onDataset);
     connect(controller, &RunController::snapshotChanged, this, &ConnectivityPanel::markDirty);
     connect(controller, &RunController::metricsAppended, this, &ConnectivityPanel::markDirty);
-    connect(selection, &NeuronSelection::changed, this, &ConnectivityPanel::markDirty);
+    connect(selection, &NeuronSelection::changed, this, &ConnectivityPanel::markSelectionDirty);
 }
 
 void ConnectivityPanel::pickFrom(QCustomPlot* plot, QMouseEvent* event)
@@ -186,19 +186,7 @@ void ConnectivityPanel::drawScatter(const Eigen::MatrixXf& learned)
     cloud->setLineStyle(QCPGraph::lsNone);
     cloud->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, ThemeManager::instance().theme().accent, 2.5));
     cloud->setData(x, y);
-    const int selected = selection()->current();
-    if (selected >= 0 && selected < data->neurons()) {
-        QVector<double> sx, sy;
-        for (Eigen::Index j = 0; j < data->neurons(); ++j)
-            if (j != selected) {
-                sx.push_back(data->connectivity(selected, j));
-                sy.push_back(learned(selected, j));
-            }
-        QCPGraph* row = m_scatter->addGraph();
-        row->setLineStyle(QCPGraph::lsNone);
-        row->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, ThemeManager::instance().theme().selection, 5));
-        row->setData(sx, sy);
-    }
+    drawSelectedRow();
     m_fitLine->setVisible(true);
     m_fitLine->point1->setCoords(0, fit.intercept);
     m_fitLine->point2->setCoords(1, fit.intercept + fit.slope);
@@ -212,6 +200,34 @@ void ConnectivityPanel::drawScatter(const Eigen::MatrixXf& learned)
                         .arg(raw.connectivityR2, 0, 'f', 3)
                         .arg(raw.connectivitySlope, 0, 'f', 2)
                         .arg(controller()->snapshot()->iteration));
+}
+
+void ConnectivityPanel::drawSelectedRow()
+{
+    const auto data = controller()->dataset();
+    const auto learned = controller()->learnedConnectivity();
+    if (!data || !learned || m_scatter->graphCount() == 0)
+        return;
+    QCPGraph* row = m_scatter->graphCount() > 1 ? m_scatter->graph(1) : m_scatter->addGraph();
+    row->setLineStyle(QCPGraph::lsNone);
+    row->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, ThemeManager::instance().theme().selection, 5));
+    QVector<double> x, y;
+    const int selected = selection()->current();
+    if (selected >= 0 && selected < data->neurons())
+        for (Eigen::Index j = 0; j < data->neurons(); ++j)
+            if (j != selected) {
+                x.push_back(data->connectivity(selected, j));
+                y.push_back((*learned)(selected, j));
+            }
+    row->setData(x, y);
+}
+
+void ConnectivityPanel::redrawSelection()
+{
+    highlight();
+    drawSelectedRow();
+    for (QCustomPlot* plot : plots())
+        plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void ConnectivityPanel::drawHistory()

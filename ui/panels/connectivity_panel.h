@@ -31,11 +31,13 @@ public:
 
 protected:
     bool redraw() override;
+    void redrawSelection() override;
 
 private:
     void onDataset();
     void fillMap(QCPColorMap* map, const Eigen::MatrixXf& view, std::int64_t n);
     void drawScatter(const Eigen::MatrixXf& learned);
+    void drawSelectedRow();
     void drawHistory();
     void highlight();
     void pickFrom(QCustomPlot* plot, QMouseEvent* event);

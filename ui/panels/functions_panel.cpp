@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cmath>
 
 namespace plexus::ui {
@@ -35,7 +36,7 @@ FunctionsPanel::FunctionsPanel(RunController* controller, NeuronSelection* selec
         m_drawnCurves = -1;
         markDirty();
     });
-    connect(selection, &NeuronSelection::changed, this, &FunctionsPanel::markDirty);
+    connect(selection, &NeuronSelection::changed, this, &FunctionsPanel::markSelectionDirty);
 }
 
 Eigen::VectorXf FunctionsPanel::normalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples) const
@@ -97,10 +98,39 @@ void FunctionsPanel::drawTrue(const Eigen::VectorXf& samples)
     }
 }
 
+void FunctionsPanel::placeMarks()
+{
+    if (!m_marks[0])
+        return;
+    const int selected = selection()->current();
+    const auto found = std::find(m_drawnNeurons.begin(), m_drawnNeurons.end(), selected);
+    const int row = found == m_drawnNeurons.end() ? -1 : static_cast<int>(found - m_drawnNeurons.begin());
+    for (int k = 0; k < 2; ++k) {
+        QCustomPlot* plot = k == 0 ? m_update : m_transfer;
+        if (row >= 0) {
+            m_marks[k]->setData(plot->graph(m_firstLearned + row)->data());
+            m_marks[k]->setName(tr("neuron %1").arg(selected));
+            m_marks[k]->addToLegend();
+        } else {
+            m_marks[k]->data()->clear();
+            m_marks[k]->removeFromLegend();
+        }
+    }
+    m_info->setText(m_infoBase + (selected >= 0 && row < 0 ? tr("; neuron %1 is not among them").arg(selected) : QString()));
+}
+
+void FunctionsPanel::redrawSelection()
+{
+    placeMarks();
+    m_update->replot(QCustomPlot::rpQueuedReplot);
+    m_transfer->replot(QCustomPlot::rpQueuedReplot);
+}
+
 bool FunctionsPanel::redraw()
 {
     m_update->clearGraphs();
     m_transfer->clearGraphs();
+    m_marks[0] = m_marks[1] = nullptr;
     m_learnedCurves = 0;
     const auto data = controller()->dataset();
     const auto snapshot = controller()->snapshot();
@@ -117,17 +147,14 @@ bool FunctionsPanel::redraw()
         samples = snapshot->curveSamples;
     drawTrue(samples);
     const bool haveCurves = snapshot && snapshot->updateCurves.rows() > 0;
-    const int selected = selection()->current();
     if (haveCurves) {
         const Eigen::VectorXf upper = normalisation(snapshot->transferCurves, samples);
         QVector<double> x(samples.size());
         for (Eigen::Index s = 0; s < samples.size(); ++s)
             x[s] = samples(s);
-        int selectedRow = -1;
+        m_firstLearned = m_update->graphCount();
         for (std::size_t r = 0; r < snapshot->curveNeurons.size(); ++r) {
             const auto n = static_cast<int>(snapshot->curveNeurons[r]);
-            if (n == selected)
-                selectedRow = static_cast<int>(r);
             QColor color = Theme::typeColor(data->types[static_cast<std::size_t>(n)]);
             color.setAlpha(160);
             QVector<double> phi(samples.size()), psi(samples.size());
@@ -143,26 +170,20 @@ bool FunctionsPanel::redraw()
             }
             ++m_learnedCurves;
         }
-        if (selectedRow >= 0) {
-            for (QCustomPlot* plot : {m_update, m_transfer}) {
-                QCPGraph* source = plot->graph(plot->graphCount() - static_cast<int>(snapshot->curveNeurons.size()) + selectedRow);
-                QCPGraph* mark = plot->addGraph();
-                mark->setPen(QPen(ThemeManager::instance().theme().selection, 2.5));
-                mark->setData(source->data());
-                mark->setName(tr("neuron %1").arg(selected));
-            }
+        m_drawnNeurons = snapshot->curveNeurons;
+        for (int k = 0; k < 2; ++k) {
+            m_marks[k] = (k == 0 ? m_update : m_transfer)->addGraph();
+            m_marks[k]->setPen(QPen(ThemeManager::instance().theme().selection, 2.5));
         }
-        m_info->setText(tr("%1 neurons' curves at iteration %2 (thick: true functions of each type)%3")
-                            .arg(m_learnedCurves)
-                            .arg(snapshot->iteration)
-                            .arg(selected >= 0 && selectedRow < 0 ? tr("; neuron %1 is not among them").arg(selected)
-                                                                  : QString()));
+        m_infoBase = tr("%1 neurons' curves at iteration %2 (thick: true functions of each type)")
+                         .arg(m_learnedCurves)
+                         .arg(snapshot->iteration);
+        placeMarks();
         m_drawnCurves = snapshot->curvesGeneration;
     } else {
         m_info->setText(tr("True functions of each type; the learned curves appear when training starts."));
         m_drawnCurves = -1;
     }
-    m_drawnSelection = selected;
     m_update->xAxis->setRange(plotting.xlim[0], plotting.xlim[1]);
     m_update->yAxis->setRange(plotting.ylim[0], plotting.ylim[1]);
     m_transfer->xAxis->setRange(plotting.xlim[0], plotting.xlim[1]);

@@ -5,7 +5,9 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <vector>
 
+class QCPGraph;
 class QLabel;
 
 namespace plexus::ui {
@@ -24,17 +26,22 @@ public:
 
 protected:
     bool redraw() override;
+    void redrawSelection() override;
 
 private:
     /// Per-row normalisation of ψ curves over the normalisation range (NaN-free; 1 where undefined).
     Eigen::VectorXf normalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples) const;
     void drawTrue(const Eigen::VectorXf& samples);
+    void placeMarks();
 
     QCustomPlot* m_update;
     QCustomPlot* m_transfer;
     QLabel* m_info;
     std::int64_t m_drawnCurves = -1;
-    int m_drawnSelection = -2;
+    std::vector<std::int64_t> m_drawnNeurons;
+    int m_firstLearned = 0;
+    QCPGraph* m_marks[2] = {nullptr, nullptr};
+    QString m_infoBase;
     int m_learnedCurves = 0;
 };
 

@@ -33,7 +33,7 @@ LatentPanel::LatentPanel(RunController* controller, NeuronSelection* selection, 
     connect(m_plot, &QCustomPlot::mousePress, this, &LatentPanel::pick);
     connect(controller, &RunController::snapshotChanged, this, &LatentPanel::markDirty);
     connect(controller, &RunController::datasetChanged, this, &LatentPanel::markDirty);
-    connect(selection, &NeuronSelection::changed, this, &LatentPanel::markDirty);
+    connect(selection, &NeuronSelection::changed, this, &LatentPanel::markSelectionDirty);
 }
 
 void LatentPanel::setColourByCluster(bool byCluster)
@@ -70,12 +70,14 @@ void LatentPanel::pick(QMouseEvent* event)
 bool LatentPanel::redraw()
 {
     m_plot->clearGraphs();
+    m_marker = nullptr;
     const auto data = controller()->dataset();
     const auto snapshot = controller()->snapshot();
     if (!data || !snapshot || snapshot->latents.rows() != data->neurons()) {
         m_points.resize(0, 2);
         m_info->setText(tr("The latents appear when training starts."));
         m_plot->legend->setVisible(false);
+        m_marker = nullptr;
         m_plot->replot(QCustomPlot::rpQueuedReplot);
         return false;
     }
@@ -111,15 +113,11 @@ bool LatentPanel::redraw()
         graph->setName(byCluster ? tr("cluster %1 (%2)").arg(group).arg(points.size())
                                  : tr("type %1 (%2)").arg(group).arg(points.size()));
     }
-    const int selected = selection()->current();
-    if (selected >= 0 && selected < m_points.rows()) {
-        QCPGraph* mark = m_plot->addGraph();
-        mark->setLineStyle(QCPGraph::lsNone);
-        mark->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(ThemeManager::instance().theme().selection, 2),
+    m_marker = m_plot->addGraph();
+    m_marker->setLineStyle(QCPGraph::lsNone);
+    m_marker->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(ThemeManager::instance().theme().selection, 2),
                                               QBrush(Qt::NoBrush), 12));
-        mark->setData({static_cast<double>(m_points(selected, 0))}, {static_cast<double>(m_points(selected, 1))});
-        mark->setName(tr("neuron %1").arg(selected));
-    }
+    placeMarker();
     m_plot->legend->setVisible(true);
     m_plot->rescaleAxes();
     for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
@@ -136,6 +134,27 @@ bool LatentPanel::redraw()
                         .arg(snapshot->iteration));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     return true;
+}
+
+void LatentPanel::placeMarker()
+{
+    if (!m_marker)
+        return;
+    const int selected = selection()->current();
+    if (selected >= 0 && selected < m_points.rows()) {
+        m_marker->setData({static_cast<double>(m_points(selected, 0))}, {static_cast<double>(m_points(selected, 1))});
+        m_marker->setName(tr("neuron %1").arg(selected));
+        m_marker->addToLegend();
+    } else {
+        m_marker->data()->clear();
+        m_marker->removeFromLegend();
+    }
+}
+
+void LatentPanel::redrawSelection()
+{
+    placeMarker();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 QString LatentPanel::csvText() const

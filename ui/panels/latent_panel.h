@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+class QCPGraph;
 class QComboBox;
 class QLabel;
 
@@ -31,11 +32,14 @@ public:
 
 protected:
     bool redraw() override;
+    void redrawSelection() override;
 
 private:
     void pick(QMouseEvent* event);
+    void placeMarker();
 
     QCustomPlot* m_plot;
+    QCPGraph* m_marker = nullptr;
     QComboBox* m_colourBy;
     QLabel* m_info;
     Eigen::MatrixXf m_points; ///< [N, 2] as drawn

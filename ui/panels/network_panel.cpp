@@ -15,6 +15,7 @@
 #include <QMouseEvent>
 #include <QSpinBox>
 #include <QTextStream>
+#include <QWindow>
 
 #include <algorithm>
 #include <queue>
@@ -95,13 +96,13 @@ NetworkPanel::NetworkPanel(RunController* controller, NeuronSelection* selection
         return;
     }
     m_view = new VtkHostWidget(this);
-    m_view->installEventFilter(this);
+    m_view->glWindow()->installEventFilter(this);
     body()->addWidget(m_view, 1);
     m_scene = std::make_unique<NetworkScene>(m_view->renderer());
     const auto applyBackground = [this] {
         const QColor c = ThemeManager::instance().theme().background;
         m_scene->setBackground({c.redF(), c.greenF(), c.blueF()});
-        m_view->update();
+        m_view->requestRender();
     };
     applyBackground();
     connect(&ThemeManager::instance(), &ThemeManager::changed, this, applyBackground);
@@ -118,10 +119,7 @@ NetworkPanel::NetworkPanel(RunController* controller, NeuronSelection* selection
         if (m_source->currentIndex() == 1)
             markDirty();
     });
-    connect(selection, &NeuronSelection::changed, this, [this] {
-        m_edgesGeneration = -2;
-        markDirty();
-    });
+    connect(selection, &NeuronSelection::changed, this, &NetworkPanel::markSelectionDirty);
     connect(playback, &Playback::frameChanged, this, &NetworkPanel::showFrame);
 }
 
@@ -145,18 +143,33 @@ void NetworkPanel::onDataset()
     markDirty();
 }
 
-const Eigen::MatrixXf* NetworkPanel::connections(Eigen::MatrixXf& storage) const
+std::shared_ptr<const Eigen::MatrixXf> NetworkPanel::connections() const
 {
     const auto data = controller()->dataset();
     if (!data)
         return nullptr;
     if (m_source->currentIndex() == 0)
-        return &data->connectivity;
-    const auto learned = controller()->learnedConnectivity();
-    if (!learned)
-        return nullptr;
-    storage = *learned;
-    return &storage;
+        return std::shared_ptr<const Eigen::MatrixXf>(data, &data->connectivity);
+    return controller()->learnedConnectivity();
+}
+
+void NetworkPanel::showSelection()
+{
+    const auto data = controller()->dataset();
+    const auto w = connections();
+    const int selected = selection()->current();
+    if (w && selected >= 0 && selected < data->neurons())
+        m_scene->setSelection(selected, strongestOf(*w, selected, true), strongestOf(*w, selected, false));
+    else
+        m_scene->setSelection(data && selected < data->neurons() ? selected : -1, {}, {});
+}
+
+void NetworkPanel::redrawSelection()
+{
+    if (!m_view || !controller()->dataset())
+        return;
+    showSelection();
+    m_view->requestRender();
 }
 
 void NetworkPanel::showFrame(int frame)
@@ -168,7 +181,7 @@ void NetworkPanel::showFrame(int frame)
         return;
     const float limit = std::max(1e-6f, data->activity.cwiseAbs().maxCoeff());
     m_scene->setActivity(data->activity.row(frame).transpose(), limit);
-    m_view->update();
+    m_view->requestRender();
 }
 
 bool NetworkPanel::redraw()
@@ -178,23 +191,18 @@ bool NetworkPanel::redraw()
         return false;
     if (!data || m_scene->neurons() != data->neurons()) {
         m_info->setText(tr("No data yet."));
-        m_view->update();
+        m_view->requestRender();
         return false;
     }
     const auto snapshot = controller()->snapshot();
     const std::int64_t generation = m_source->currentIndex() == 1 && snapshot ? snapshot->generation : -1;
     if (generation != m_edgesGeneration) {
-        Eigen::MatrixXf storage;
-        const Eigen::MatrixXf* w = connections(storage);
+        const auto w = connections();
         const float limit = w ? std::max(1e-9f, w->cwiseAbs().maxCoeff()) : 1.0f;
         m_scene->setEdges(w ? strongest(*w, m_count->value()) : std::vector<DrawnEdge>{}, limit);
-        const int selected = selection()->current();
-        if (w && selected >= 0 && selected < data->neurons())
-            m_scene->setSelection(selected, strongestOf(*w, selected, true), strongestOf(*w, selected, false));
-        else
-            m_scene->setSelection(selected < data->neurons() ? selected : -1, {}, {});
         m_edgesGeneration = generation;
     }
+    showSelection();
     showFrame(m_playback->frame());
     const int selected = selection()->current();
     m_info->setText(selected >= 0 ? tr("neuron %1 (type %2): inputs green, outputs orange; frame %3")
@@ -204,13 +212,13 @@ bool NetworkPanel::redraw()
                                   : tr("%1 neurons; click one to see its connections; frame %2")
                                         .arg(data->neurons())
                                         .arg(m_playback->frame()));
-    m_view->update();
+    m_view->requestRender();
     return true;
 }
 
 bool NetworkPanel::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == m_view && event->type() == QEvent::MouseButtonPress) {
+    if (m_view && watched == m_view->glWindow() && event->type() == QEvent::MouseButtonPress) {
         auto* mouse = static_cast<QMouseEvent*>(event);
         if (mouse->button() == Qt::LeftButton && m_scene->neurons() > 0) {
             const QPointF world = m_view->widgetToWorld(mouse->position());

@@ -31,13 +31,15 @@ public:
 
 protected:
     bool redraw() override;
+    void redrawSelection() override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void onDataset();
     void showFrame(int frame);
-    /// The matrix the lines come from (true W or learned W / g), nullptr when absent.
-    const Eigen::MatrixXf* connections(Eigen::MatrixXf& storage) const;
+    /// The matrix the lines come from (true W or the corrected learned W), nullptr when absent.
+    std::shared_ptr<const Eigen::MatrixXf> connections() const;
+    void showSelection();
 
     Playback* m_playback;
     VtkHostWidget* m_view = nullptr;

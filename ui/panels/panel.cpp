@@ -2,6 +2,7 @@
 
 #include "plots/plot_export.h"
 #include "plots/plot_style.h"
+#include "studio/run_controller.h"
 #include "studio/theme.h"
 
 #include <qcustomplot.h>
@@ -39,6 +40,7 @@ Panel::Panel(const QString& name, const QString& title, RunController* controlle
     exportButton->setToolTip(tr("Save this panel as PNG, SVG or PDF, and its data as CSV"));
     m_tools->addWidget(exportButton);
     connect(exportButton, &QToolButton::clicked, this, &Panel::exportDialog);
+    connect(controller, &RunController::progressChanged, this, &Panel::onTick);
     connect(&ThemeManager::instance(), &ThemeManager::changed, this, [this] {
         applyTheme(ThemeManager::instance().theme());
         markDirty();
@@ -51,17 +53,64 @@ void Panel::applyTheme(const Theme& theme)
         stylePlot(plot, theme);
 }
 
+namespace {
+
+/// Milliseconds since the program started (steady).
+qint64 nowMs()
+{
+    static QElapsedTimer clock = [] {
+        QElapsedTimer c;
+        c.start();
+        return c;
+    }();
+    return clock.elapsed();
+}
+
+constexpr double kRedrawShare = 0.05;
+
+} // namespace
+
 void Panel::markDirty()
 {
     m_dirty = true;
-    if (!isVisible() || m_scheduled)
-        return;
+    if (!isVisible() || m_scheduled || nowMs() < m_nextAllowedMs)
+        return; // a throttled panel catches up on a later controller tick (onTick)
     m_scheduled = true; // several signals of one poll → one redraw
+    QTimer::singleShot(0, this, &Panel::runScheduled);
+}
+
+void Panel::onTick()
+{
+    // Catch-up redraws happen on the controller's poll, so the panels that are due repaint together (one window
+    // composite) rather than each on its own timer.
+    if (m_dirty && !m_scheduled && isVisible() && nowMs() >= m_nextAllowedMs) {
+        m_scheduled = true;
+        QTimer::singleShot(0, this, &Panel::runScheduled);
+    }
+}
+
+void Panel::markSelectionDirty()
+{
+    m_selectionDirty = true;
+    if (!isVisible())
+        return;
     QTimer::singleShot(0, this, [this] {
-        m_scheduled = false;
-        if (m_dirty && isVisible())
-            refreshNow();
+        if (!m_selectionDirty || !isVisible())
+            return;
+        m_selectionDirty = false;
+        QElapsedTimer clock;
+        clock.start();
+        redrawSelection();
+        ++m_redraws;
+        m_lastRedrawMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
     });
+}
+
+void Panel::runScheduled()
+{
+    m_scheduled = false;
+    if (m_dirty && isVisible())
+        refreshNow();
 }
 
 void Panel::refreshNow()
@@ -69,9 +118,11 @@ void Panel::refreshNow()
     QElapsedTimer clock;
     clock.start();
     m_dirty = false;
+    m_selectionDirty = false;
     if (redraw())
         ++m_redraws;
     m_lastRedrawMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+    m_nextAllowedMs = nowMs() + static_cast<qint64>(m_lastRedrawMs / kRedrawShare);
     if (qEnvironmentVariableIsSet("PLEXUS_DEBUG_REDRAW"))
         qInfo("redraw %s %.1f ms", qPrintable(objectName()), m_lastRedrawMs);
 }
@@ -79,7 +130,7 @@ void Panel::refreshNow()
 void Panel::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
-    if (m_dirty)
+    if (m_dirty || m_selectionDirty)
         refreshNow();
 }
 

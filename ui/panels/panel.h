@@ -40,6 +40,10 @@ public:
 protected:
     /// Draws from the controller's current state; returns true when there was data to draw.
     virtual bool redraw() = 0;
+    /// Shows a new selected neuron (default: a full redraw); panels with costly redraws only move highlights.
+    virtual void redrawSelection() { redraw(); }
+    /// Schedules redrawSelection() at once (selection feedback is not throttled).
+    void markSelectionDirty();
     virtual void applyTheme(const Theme& theme);
     void markDirty();
     void showEvent(QShowEvent* event) override;
@@ -56,8 +60,13 @@ private:
     NeuronSelection* m_selection;
     QVBoxLayout* m_body;
     QHBoxLayout* m_tools;
+    void runScheduled();
+    void onTick();
+
     bool m_dirty = true;
+    bool m_selectionDirty = false;
     bool m_scheduled = false;
+    qint64 m_nextAllowedMs = 0; ///< data redraws wait until then (throttle: a panel spends ≤ 5 % of the time)
     int m_redraws = 0;
     double m_lastRedrawMs = 0.0;
 };

@@ -1,5 +1,7 @@
 #include "plots/plot_export.h"
 
+#include "views/vtk_host_widget.h"
+
 #include <qcustomplot.h>
 
 #include <QFileInfo>
@@ -10,13 +12,30 @@
 
 namespace plexus::ui {
 
+QPixmap grabWithViews(QWidget* widget, double devicePixelRatio)
+{
+    QPixmap image(widget->size() * devicePixelRatio);
+    image.setDevicePixelRatio(devicePixelRatio);
+    image.fill(widget->palette().color(QPalette::Window));
+    widget->render(&image);
+    QPainter painter(&image);
+    for (VtkHostWidget* view : widget->findChildren<VtkHostWidget*>()) {
+        if (!view->isVisible())
+            continue;
+        const QImage frame = view->grabFramebuffer();
+        if (!frame.isNull())
+            painter.drawImage(QRectF(view->mapTo(widget, QPoint(0, 0)), QSizeF(view->size())), frame);
+    }
+    return image;
+}
+
 namespace {
 
 /// Paints the widget: vector plots where there are plots, a raster of the rest underneath.
 void paintWidget(QCPPainter& painter, QWidget* widget, const QList<QCustomPlot*>& plots)
 {
     if (plots.isEmpty()) {
-        painter.drawPixmap(0, 0, widget->grab());
+        painter.drawPixmap(0, 0, grabWithViews(widget));
         return;
     }
     for (QCustomPlot* plot : plots) {
@@ -59,10 +78,7 @@ bool exportWidgetImage(QWidget* widget, const QList<QCustomPlot*>& plots, const 
     const QString temporary = path + ".part";
     const QSize size = widget->size();
     if (suffix == "png") {
-        QPixmap image(size * 2);
-        image.setDevicePixelRatio(2.0);
-        image.fill(widget->palette().color(QPalette::Window));
-        widget->render(&image);
+        const QPixmap image = grabWithViews(widget, 2.0);
         if (!image.save(temporary, "PNG")) {
             *error = path + ": cannot write the PNG file here";
             return false;

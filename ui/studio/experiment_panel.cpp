@@ -55,11 +55,9 @@ void ExperimentPanel::showRun()
                             : tr("<b>%1</b><br><small>%2</small>").arg(name.isEmpty() ? tr("experiment") : name,
                                                                       m_controller->runDir().toHtmlEscaped()));
     const QString source = QString::fromStdString(m_controller->config().source);
-    if (source.startsWith("preset:")) {
-        const int index = m_presets->findText(source.mid(7));
-        if (index >= 0)
-            m_presets->setCurrentIndex(index);
-    }
+    const int index = m_presets->findText(source.startsWith("preset:") ? source.mid(7) : name);
+    if (index >= 0)
+        m_presets->setCurrentIndex(index);
 }
 
 } // namespace plexus::ui

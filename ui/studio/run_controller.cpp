@@ -292,8 +292,11 @@ void RunController::startSession(bool resume, bool paused)
     SessionOptions options;
     options.training.runDir = m_runDir.toStdString();
     // Dense enough for live loss and R² curves; measuring costs an N² pass over W.
-    options.metricsEvery = m_dataset->neurons() <= 2000 ? 20 : 100;
-    options.snapshotSeconds = 0.2;
+    const bool large = m_dataset->neurons() > 500;
+    options.metricsEvery = large ? 100 : 20;
+    // Each snapshot copies W and fits it (N²) on the training thread: fewer of them for large networks.
+    options.snapshotSeconds = large ? 0.5 : 0.2;
+    options.curveSeconds = large ? 5.0 : 1.0; // φ*/ψ* of 256 neurons + ψ* scales of all: ~0.2 s at N = 1000
     options.resume = resume;
     m_session = std::make_unique<Session>(m_config, m_dataset, options);
     if (paused)

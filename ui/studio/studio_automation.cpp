@@ -1,6 +1,7 @@
 #include "studio/studio_automation.h"
 
 #include "panels/panel.h"
+#include "plots/plot_export.h"
 #include "studio/neuron_selection.h"
 #include "studio/run_controller.h"
 #include "studio/run_folder_io.h"
@@ -134,7 +135,7 @@ void StudioAutomation::finish()
         }
         // Let queued replots and the GL view render once more before grabbing.
         QTimer::singleShot(500, this, [target, path = m_options.screenshot] {
-            const bool saved = target->grab().save(path);
+            const bool saved = grabWithViews(target).save(path);
             if (!saved)
                 std::fprintf(stderr, "plexus: cannot write %s\n", qPrintable(path));
             else

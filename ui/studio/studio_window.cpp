@@ -17,6 +17,7 @@
 
 #include <QCloseEvent>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
@@ -71,7 +72,13 @@ StudioWindow::StudioWindow(QWidget* parent) : QMainWindow(parent)
     m_defaultLayout = saveState();
     restoreLayout();
     connect(m_controller, &RunController::errorOccurred, this, &StudioWindow::showError);
-    connect(m_controller, &RunController::progressChanged, this, &StudioWindow::updateStatus);
+    // Text changes repaint the window (a full GL composite with the network view): 2 Hz is plenty.
+    connect(m_controller, &RunController::progressChanged, this, [this] {
+        if (m_statusClock.isValid() && m_statusClock.elapsed() < 500)
+            return;
+        m_statusClock.restart();
+        updateStatus();
+    });
     connect(m_controller, &RunController::stateChanged, this, &StudioWindow::updateStatus);
     connect(m_controller, &RunController::runDirChanged, this, [this] {
         setWindowTitle(tr("Plexus Studio — %1").arg(QFileInfo(m_controller->runDir()).fileName()));
@@ -243,6 +250,7 @@ void StudioWindow::addRecentRun(const QString& runDir)
 void StudioWindow::useDefaultLayout()
 {
     m_rememberLayout = false;
+    resize(1600, 1000);
     restoreState(m_defaultLayout);
 }
 

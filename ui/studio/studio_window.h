@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QString>
 
@@ -93,6 +94,7 @@ private:
     QByteArray m_defaultLayout;
     double m_redrawMs = 0.0;
     bool m_rememberLayout = true;
+    QElapsedTimer m_statusClock;
 };
 
 } // namespace plexus::ui

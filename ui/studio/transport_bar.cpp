@@ -87,7 +87,12 @@ TransportBar::TransportBar(RunController* controller, Playback* playback, QWidge
         m_frameLabel->setText(tr("frame %1").arg(m_playback->frame()));
     });
     connect(controller, &RunController::stateChanged, this, &TransportBar::updateState);
-    connect(controller, &RunController::progressChanged, this, &TransportBar::updateProgress);
+    connect(controller, &RunController::progressChanged, this, [this] {
+        if (m_progressClock.isValid() && m_progressClock.elapsed() < 500)
+            return; // each change repaints the window: 2 Hz is plenty
+        m_progressClock.restart();
+        updateProgress();
+    });
     connect(controller, &RunController::datasetChanged, this, &TransportBar::updateState);
     updateState();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QToolBar>
 
 class QAction;
@@ -42,6 +43,7 @@ private:
     QSlider* m_time;
     QLabel* m_frameLabel;
     QProgressBar* m_progress;
+    QElapsedTimer m_progressClock;
 };
 
 } // namespace plexus::ui

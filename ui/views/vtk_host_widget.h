@@ -1,50 +1,51 @@
 #pragma once
 
-#include <QOpenGLWidget>
+#include <QImage>
 #include <QPointF>
+#include <QWidget>
 
-#include <vtkCallbackCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
 
+class QWindow;
+
 namespace plexus::ui {
 
-/// Hosts a VTK renderer in a Qt 6 QOpenGLWidget (the QVTKOpenGLNativeWidget design; Debian's VTK Qt module is
-/// built for Qt 5, ARCHITECTURE §1): VTK renders into its own framebuffer with Qt's context, and paintGL blits
-/// the result into the widget's framebuffer. Wheel zooms, a double click resets the view.
-class VtkHostWidget : public QOpenGLWidget
+class VtkGlWindow;
+
+/// Hosts a VTK renderer in the Studio (the QVTKOpenGLNativeWidget design; Debian's VTK Qt module is built for
+/// Qt 5, ARCHITECTURE §1): VTK renders with Qt's OpenGL context into its own framebuffer, which is blitted into
+/// a QOpenGLWindow embedded with QWidget::createWindowContainer. Not a QOpenGLWidget: with one in the window Qt
+/// composites the whole window through OpenGL on every repaint of any plot, which on software OpenGL (llvmpipe)
+/// cost 40 % of the CPU and 6× the input latency (docs/benchmarks.md). Wheel zooms, a double click resets.
+class VtkHostWidget : public QWidget
 {
     Q_OBJECT
 public:
     explicit VtkHostWidget(QWidget* parent = nullptr);
     ~VtkHostWidget() override;
 
-    /// Whether this platform can create an OpenGL context (not so under QT_QPA_PLATFORM=offscreen); without
-    /// one a QOpenGLWidget must not be created at all (Qt 6.4 crashes flushing the window).
+    /// Whether this platform can create an OpenGL context (not so under QT_QPA_PLATFORM=offscreen, or with
+    /// PLEXUS_NO_GL=1); without one no GL window must be created.
     static bool openGLAvailable();
 
-    vtkRenderer* renderer() const { return m_renderer; }
-    vtkGenericOpenGLRenderWindow* renderWindow() const { return m_window; }
+    vtkRenderer* renderer() const;
+    vtkGenericOpenGLRenderWindow* renderWindow() const;
+    /// The native window that receives the mouse (install event filters here).
+    QWindow* glWindow() const;
     /// Widget (logical pixel) position → world position on the z = 0 plane.
     QPointF widgetToWorld(const QPointF& position) const;
     /// World (x, y, 0) → widget (logical pixel) position.
     QPointF worldToWidget(double x, double y) const;
     void resetView();
-
-protected:
-    void initializeGL() override;
-    void resizeGL(int width, int height) override;
-    void paintGL() override;
-    void wheelEvent(QWheelEvent* event) override;
-    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    /// Schedules a new frame.
+    void requestRender();
+    /// Renders a frame now and returns it (device pixels; null when the window is not initialised yet).
+    QImage grabFramebuffer();
 
 private:
-    static void onWindowEvent(vtkObject* caller, unsigned long event, void* client, void* callData);
-
-    vtkSmartPointer<vtkGenericOpenGLRenderWindow> m_window;
-    vtkSmartPointer<vtkRenderer> m_renderer;
-    vtkSmartPointer<vtkCallbackCommand> m_observer;
+    VtkGlWindow* m_window;
 };
 
 } // namespace plexus::ui

@@ -210,7 +210,7 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
             snapshot->curveNeurons.push_back(k * n / shown);
         snapshot->updateCurves = model.updateCurves(snapshot->curveSamples, snapshot->curveNeurons);
         snapshot->transferCurves = model.transferCurves(snapshot->curveSamples, snapshot->curveNeurons);
-        snapshot->transferScale = transferScales(model, m_config, m_xnorm);
+        snapshot->transferScale = transferScales(model, m_config, m_xnorm, 50); // display: 50 samples suffice
         snapshot->curvesGeneration = -1; // set below, to this snapshot's generation
     } else {
         snapshot->curvesGeneration = previous->curvesGeneration;
