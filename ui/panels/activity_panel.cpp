@@ -28,7 +28,8 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     : Panel("activity", tr("Activity"), controller, selection, parent), m_playback(playback)
 {
     m_info = new QLabel(this);
-    toolRow()->insertWidget(0, m_info);
+    m_info->setWordWrap(true); // long texts wrap rather than widen the window
+    toolRow()->insertWidget(0, m_info, 1);
     m_traces = makePlot(this, tr("frame"), tr("u"));
     m_heatmap = makePlot(this, tr("frame"), tr("neuron"));
     m_heatmap->setInteractions(QCP::iRangeZoom | QCP::iRangeDrag);

@@ -31,7 +31,8 @@ ConnectivityPanel::ConnectivityPanel(RunController* controller, NeuronSelection*
     : Panel("connectivity", tr("Connectivity"), controller, selection, parent)
 {
     m_info = new QLabel(this);
-    toolRow()->insertWidget(0, m_info);
+    m_info->setWordWrap(true); // long texts wrap rather than widen the window
+    toolRow()->insertWidget(0, m_info, 1);
     m_trueView = makePlot(this, tr("presynaptic j"), tr("postsynaptic i"));
     m_learnedView = makePlot(this, tr("presynaptic j"), tr("postsynaptic i"));
     m_scatter = makePlot(this, tr("true W"), tr("learned W"));
@@ -40,6 +41,8 @@ ConnectivityPanel::ConnectivityPanel(RunController* controller, NeuronSelection*
     m_trueView->plotLayout()->addElement(0, 0, new QCPTextElement(m_trueView, tr("true W")));
     m_learnedView->plotLayout()->insertRow(0);
     m_learnedView->plotLayout()->addElement(0, 0, new QCPTextElement(m_learnedView, tr("learned W (ψ*-corrected)")));
+    stylePlot(m_trueView, ThemeManager::instance().theme()); // the titles follow the theme too
+    stylePlot(m_learnedView, ThemeManager::instance().theme());
     m_trueMap = new QCPColorMap(m_trueView->xAxis, m_trueView->yAxis);
     m_learnedMap = new QCPColorMap(m_learnedView->xAxis, m_learnedView->yAxis);
     for (QCustomPlot* view : {m_trueView, m_learnedView}) {
@@ -67,8 +70,10 @@ ConnectivityPanel::ConnectivityPanel(RunController* controller, NeuronSelection*
     grid->addWidget(m_history, 1, 1);
     body()->addLayout(grid, 1);
 
-    for (QCustomPlot* view : {m_trueView, m_learnedView})
+    for (QCustomPlot* view : {m_trueView, m_learnedView}) {
         connect(view, &QCustomPlot::mousePress, this, [this, view](QMouseEvent* e) { pickFrom(view, e); });
+        connect(view, &QCustomPlot::mouseMove, this, [this, view](QMouseEvent* e) { hover(view, e); });
+    }
     connect(controller, &RunController::datasetChanged, this, &ConnectivityPanel::onDataset);
     connect(controller, &RunController::snapshotChanged, this, &ConnectivityPanel::markDirty);
     connect(controller, &RunController::metricsAppended, this, &ConnectivityPanel::markDirty);
@@ -84,6 +89,33 @@ void ConnectivityPanel::pickFrom(QCustomPlot* plot, QMouseEvent* event)
     const auto neuron = static_cast<int>(std::floor(row) * static_cast<double>(m_block));
     if (neuron >= 0 && neuron < data->neurons())
         selection()->setCurrent(neuron);
+}
+
+void ConnectivityPanel::hover(QCustomPlot* plot, QMouseEvent* event)
+{
+    const auto data = controller()->dataset();
+    if (!data || m_trueBlocks.size() == 0)
+        return;
+    const auto row = static_cast<Eigen::Index>(std::floor(plot->yAxis->pixelToCoord(event->position().y()) + 0.5));
+    const auto col = static_cast<Eigen::Index>(std::floor(plot->xAxis->pixelToCoord(event->position().x()) + 0.5));
+    if (row < 0 || col < 0 || row >= m_trueBlocks.rows() || col >= m_trueBlocks.cols()) {
+        plot->setToolTip({});
+        return;
+    }
+    const auto learned = controller()->learnedConnectivity();
+    const QString where = m_block > 1 ? tr("neurons %1–%2 ← %3–%4 (block mean)")
+                                            .arg(row * m_block)
+                                            .arg(std::min<std::int64_t>((row + 1) * m_block, data->neurons()) - 1)
+                                            .arg(col * m_block)
+                                            .arg(std::min<std::int64_t>((col + 1) * m_block, data->neurons()) - 1)
+                                      : tr("W[%1, %2] (%2 → %1)").arg(row).arg(col);
+    QString text = tr("%1\ntrue %2").arg(where).arg(m_trueBlocks(row, col), 0, 'g', 4);
+    if (learned) {
+        const std::int64_t n = data->neurons(), r0 = row * m_block, c0 = col * m_block;
+        const float value = learned->block(r0, c0, std::min(m_block, n - r0), std::min(m_block, n - c0)).mean();
+        text += tr("\nlearned %1").arg(value, 0, 'g', 4);
+    }
+    plot->setToolTip(text);
 }
 
 void ConnectivityPanel::onDataset()

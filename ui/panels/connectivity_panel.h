@@ -41,6 +41,7 @@ private:
     void drawHistory();
     void highlight();
     void pickFrom(QCustomPlot* plot, QMouseEvent* event);
+    void hover(QCustomPlot* plot, QMouseEvent* event);
 
     QCustomPlot* m_trueView;
     QCustomPlot* m_learnedView;

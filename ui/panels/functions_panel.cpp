@@ -20,7 +20,8 @@ FunctionsPanel::FunctionsPanel(RunController* controller, NeuronSelection* selec
     : Panel("functions", tr("Functions"), controller, selection, parent)
 {
     m_info = new QLabel(this);
-    toolRow()->insertWidget(0, m_info);
+    m_info->setWordWrap(true); // long texts wrap rather than widen the window
+    toolRow()->insertWidget(0, m_info, 1);
     m_update = makePlot(this, tr("u"), tr("φ*(u, a)"));
     m_transfer = makePlot(this, tr("u"), tr("ψ*(u) / normalisation"));
     auto* row = new QHBoxLayout;

@@ -21,16 +21,28 @@ LatentPanel::LatentPanel(RunController* controller, NeuronSelection* selection, 
     : Panel("latents", tr("Latent space"), controller, selection, parent)
 {
     m_info = new QLabel(this);
+    m_info->setWordWrap(true); // long texts wrap rather than widen the window
     m_colourBy = new QComboBox(this);
     m_colourBy->setObjectName("colourBy");
     m_colourBy->addItems({tr("colour by true type"), tr("colour by found cluster")});
-    toolRow()->insertWidget(0, m_info);
+    toolRow()->insertWidget(0, m_info, 1);
     toolRow()->insertWidget(1, m_colourBy);
     m_plot = makePlot(this, tr("a₀"), tr("a₁"));
     m_plot->legend->setVisible(true);
     body()->addWidget(m_plot, 1);
     connect(m_colourBy, &QComboBox::currentIndexChanged, this, &LatentPanel::markDirty);
     connect(m_plot, &QCustomPlot::mousePress, this, &LatentPanel::pick);
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+        const int n = nearestTo(event->position());
+        const auto data = this->controller()->dataset();
+        m_plot->setToolTip(n >= 0 && data ? tr("neuron %1, type %2, cluster %3\na = (%4, %5)")
+                                                .arg(n)
+                                                .arg(data->types[static_cast<std::size_t>(n)])
+                                                .arg(static_cast<std::size_t>(n) < m_clusters.size() ? m_clusters[static_cast<std::size_t>(n)] : -1)
+                                                .arg(m_points(n, 0), 0, 'g', 4)
+                                                .arg(m_points(n, 1), 0, 'g', 4)
+                                          : QString());
+    });
     connect(controller, &RunController::snapshotChanged, this, &LatentPanel::markDirty);
     connect(controller, &RunController::datasetChanged, this, &LatentPanel::markDirty);
     connect(selection, &NeuronSelection::changed, this, &LatentPanel::markSelectionDirty);
@@ -48,21 +60,26 @@ QPointF LatentPanel::pointOf(int neuron) const
     return {m_plot->xAxis->coordToPixel(m_points(neuron, 0)), m_plot->yAxis->coordToPixel(m_points(neuron, 1))};
 }
 
-void LatentPanel::pick(QMouseEvent* event)
+int LatentPanel::nearestTo(const QPointF& position) const
 {
-    if (event->button() != Qt::LeftButton || m_points.rows() == 0)
-        return;
-    const QPointF click = event->position();
     int best = -1;
     double bestDistance = 15.0 * 15.0; // pixels
     for (int n = 0; n < m_points.rows(); ++n) {
         const QPointF p = pointOf(n);
-        const double d = (p.x() - click.x()) * (p.x() - click.x()) + (p.y() - click.y()) * (p.y() - click.y());
+        const double d = (p.x() - position.x()) * (p.x() - position.x()) + (p.y() - position.y()) * (p.y() - position.y());
         if (d < bestDistance) {
             bestDistance = d;
             best = n;
         }
     }
+    return best;
+}
+
+void LatentPanel::pick(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton)
+        return;
+    const int best = nearestTo(event->position());
     if (best >= 0)
         selection()->setCurrent(best);
 }

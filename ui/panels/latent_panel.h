@@ -36,6 +36,8 @@ protected:
 
 private:
     void pick(QMouseEvent* event);
+    /// The neuron drawn within 15 pixels of a plot position (the nearest), or −1.
+    int nearestTo(const QPointF& position) const;
     void placeMarker();
 
     QCustomPlot* m_plot;

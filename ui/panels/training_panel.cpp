@@ -44,7 +44,8 @@ TrainingPanel::TrainingPanel(RunController* controller, NeuronSelection* selecti
     : Panel("training", tr("Training"), controller, selection, parent)
 {
     m_info = new QLabel(this);
-    toolRow()->insertWidget(0, m_info);
+    m_info->setWordWrap(true); // long texts wrap rather than widen the window
+    toolRow()->insertWidget(0, m_info, 1);
     m_loss = makePlot(this, tr("iteration"), tr("loss"));
     m_rates = makePlot(this, tr("iteration"), tr("learning rate"));
     useLogScale(m_loss->yAxis);

@@ -19,6 +19,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QDockWidget>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QFile>
 #include <QFileInfo>
 #include <QKeyEvent>
@@ -89,7 +91,14 @@ StudioWindow::StudioWindow(QWidget* parent) : QMainWindow(parent)
                 restoreState(file.readAll());
         }
     });
-    resize(1600, 1000);
+    resize(defaultSize());
+}
+
+QSize StudioWindow::defaultSize()
+{
+    const QScreen* screen = QGuiApplication::primaryScreen();
+    const QSize available = screen ? screen->availableSize() : QSize(1900, 1060);
+    return QSize(std::min(1900, available.width() * 95 / 100), std::min(1060, available.height() * 95 / 100));
 }
 
 StudioWindow::~StudioWindow() = default;
@@ -250,7 +259,7 @@ void StudioWindow::addRecentRun(const QString& runDir)
 void StudioWindow::useDefaultLayout()
 {
     m_rememberLayout = false;
-    resize(1600, 1000);
+    resize(defaultSize());
     restoreState(m_defaultLayout);
 }
 

@@ -39,6 +39,8 @@ public:
     bool saveRunAs(const QString& runDir);
     /// The folder new runs go to by default ($PLEXUS_RUNS_DIR, else the user's data folder).
     static QString defaultRunsFolder();
+    /// The window's first size: most of the screen, at most 1900 × 1060.
+    static QSize defaultSize();
 
     RunController* controller() const { return m_controller; }
     NeuronSelection* selection() const { return m_selection; }
