@@ -59,7 +59,10 @@ void StudioWindow::createMenus()
         QSettings().setValue("darkTheme", on);
         ThemeManager::instance().setDark(on);
     });
-    view->addAction(tr("&Reset layout"), this, [this] { restoreState(m_defaultLayout); });
+    view->addAction(tr("&Reset layout"), this, [this] {
+        restoreState(m_defaultLayout);
+        applyDefaultSizes();
+    });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, &StudioWindow::showShortcuts);

@@ -29,6 +29,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTimer>
 
 #include <algorithm>
 #include <unistd.h>
@@ -140,10 +141,33 @@ void StudioWindow::createPanels()
     splitDockWidget(docks[1], docks[2], Qt::Horizontal);
     splitDockWidget(docks[3], docks[4], Qt::Horizontal);
     splitDockWidget(docks[4], docks[5], Qt::Horizontal);
-    resizeDocks({experimentDock, docks[0]}, {390, 1210}, Qt::Horizontal);
-    resizeDocks({docks[0], docks[1], docks[2]}, {560, 420, 290}, Qt::Horizontal);
-    resizeDocks({docks[3], docks[4], docks[5]}, {520, 380, 370}, Qt::Horizontal);
-    resizeDocks({docks[0], docks[3]}, {560, 400}, Qt::Vertical);
+    m_docks = docks;
+    m_docks.insert(m_docks.begin(), experimentDock);
+}
+
+void StudioWindow::applyDefaultSizes()
+{
+    // Proportions of the window; only effective once the window has its size (hence after the first show).
+    const int w = width(), h = height();
+    const std::vector<QDockWidget*>& d = m_docks; // experiment, connectivity, functions, latents, activity, network, training
+    resizeDocks({d[0], d[1]}, {w * 20 / 100, w * 80 / 100}, Qt::Horizontal);
+    resizeDocks({d[1], d[2], d[3]}, {w * 34 / 100, w * 26 / 100, w * 20 / 100}, Qt::Horizontal);
+    resizeDocks({d[4], d[5], d[6]}, {w * 32 / 100, w * 26 / 100, w * 22 / 100}, Qt::Horizontal);
+    resizeDocks({d[1], d[4]}, {h * 55 / 100, h * 45 / 100}, Qt::Vertical);
+}
+
+void StudioWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (m_shownOnce)
+        return;
+    m_shownOnce = true;
+    QTimer::singleShot(0, this, [this] {
+        if (m_layoutRestored)
+            return;
+        applyDefaultSizes();
+        m_defaultLayout = saveState();
+    });
 }
 
 Panel* StudioWindow::panel(const QString& name) const
@@ -259,6 +283,7 @@ void StudioWindow::addRecentRun(const QString& runDir)
 void StudioWindow::useDefaultLayout()
 {
     m_rememberLayout = false;
+    m_layoutRestored = false;
     resize(defaultSize());
     restoreState(m_defaultLayout);
 }
@@ -283,7 +308,7 @@ void StudioWindow::restoreLayout()
     if (settings.contains("geometry"))
         restoreGeometry(settings.value("geometry").toByteArray());
     if (settings.contains("layout"))
-        restoreState(settings.value("layout").toByteArray());
+        m_layoutRestored = restoreState(settings.value("layout").toByteArray());
 }
 
 void StudioWindow::closeEvent(QCloseEvent* event)

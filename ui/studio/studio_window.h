@@ -6,6 +6,7 @@
 
 #include <vector>
 
+class QDockWidget;
 class QLabel;
 class QMenu;
 
@@ -59,10 +60,12 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
     void createPanels();
+    void applyDefaultSizes();
     void createMenus();
     void createStatusBar();
     void updateStatus();
@@ -96,6 +99,9 @@ private:
     QByteArray m_defaultLayout;
     double m_redrawMs = 0.0;
     bool m_rememberLayout = true;
+    bool m_layoutRestored = false;
+    bool m_shownOnce = false;
+    std::vector<QDockWidget*> m_docks;
     QElapsedTimer m_statusClock;
 };
 
