@@ -8,6 +8,7 @@
 #include "studio/experiment_panel.h"
 #include "studio/neuron_selection.h"
 #include "studio/parameter_editor.h"
+#include "studio/playback.h"
 #include "studio/run_controller.h"
 #include "studio/studio_window.h"
 #include "studio/transport_bar.h"
@@ -18,6 +19,8 @@
 #include <QFile>
 #include <QImage>
 #include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -137,6 +140,22 @@ private Q_SLOTS:
         QVERIFY(activity->csvText().startsWith(QString("frame,u_%1").arg(picked)));
     }
 
+    void playbackMovesTheFrame()
+    {
+        QAction* play = m_window->transport()->playAction();
+        QVERIFY(play->isEnabled());
+        const int start = m_window->playback()->frame();
+        play->trigger();
+        QVERIFY(m_window->playback()->playing());
+        QTRY_VERIFY(m_window->playback()->frame() > start + 10);
+        play->trigger();
+        QVERIFY(!m_window->playback()->playing());
+        QCOMPARE(m_window->transport()->timeSlider()->value(), m_window->playback()->frame());
+        m_window->transport()->timeSlider()->setValue(123); // dragging the slider moves the views
+        QCOMPARE(m_window->playback()->frame(), 123);
+        QVERIFY(m_window->panel("network")->csvText().startsWith("neuron,x,y,type,u_at_frame_123"));
+    }
+
     void parameterEditing()
     {
         ParameterEditor* editor = m_window->experiment()->editor();
@@ -223,6 +242,33 @@ private Q_SLOTS:
 
         QVERIFY(!reopened.openRun(m_dir.filePath("nowhere"))); // a clear refusal, window still usable
         QCOMPARE(c->runDir(), QDir(copy).absolutePath());
+    }
+
+    void engineErrorsAreShownAndTheWindowStaysUsable()
+    {
+        ParameterEditor* editor = m_window->experiment()->editor();
+        // The reopened run is paused on its checkpoint: a simulation change is refused until the work stops.
+        QTRY_COMPARE_WITH_TIMEOUT(controller()->state(), StudioState::Paused, 60000);
+        QVERIFY(!editor->editValue("simulation.n_neurons", "90000"));
+        QVERIFY2(editor->errorFor("simulation.n_neurons").contains("stop the current work"),
+                 qPrintable(editor->errorFor("simulation.n_neurons")));
+        m_window->transport()->stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(controller()->state(), StudioState::Stopped, 30000);
+        // Valid values, together far too big for any machine's memory (≈ 7 TB of activity).
+        QVERIFY(editor->editValue("simulation.n_neurons", "90000"));
+        QVERIFY2(editor->editValue("simulation.n_frames", "10000000"), qPrintable(editor->errorFor("simulation.n_frames")));
+        QVERIFY(!controller()->dataset());
+        QCOMPARE(controller()->state(), StudioState::NoData);
+        QSignalSpy errors(controller(), &RunController::errorOccurred);
+        m_window->transport()->simulateAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, 30000);
+        const QString message = errors.first().first().toString();
+        QVERIFY2(message.contains("memory"), qPrintable(message));
+        QTRY_COMPARE(controller()->state(), StudioState::NoData);
+        QVERIFY(m_window->transport()->simulateAction()->isEnabled());
+        QVERIFY(editor->editValue("simulation.n_neurons", "100"));
+        QVERIFY(editor->editValue("simulation.n_frames", "10000"));
+        QCOMPARE(controller()->config().simulation.nNeurons, 100);
     }
 
     void cleanupTestCase()
