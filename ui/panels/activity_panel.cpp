@@ -27,9 +27,7 @@ constexpr int kTraceWindow = 1000; ///< frames shown at first (the roll-out cove
 ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selection, Playback* playback, QWidget* parent)
     : Panel("activity", tr("Activity"), controller, selection, parent), m_playback(playback)
 {
-    m_info = new QLabel(this);
-    m_info->setWordWrap(true); // long texts wrap rather than widen the window
-    toolRow()->insertWidget(0, m_info, 1);
+    m_info = addInfoLabel();
     m_traces = makePlot(this, tr("frame"), tr("u"));
     m_heatmap = makePlot(this, tr("frame"), tr("neuron"));
     m_heatmap->setInteractions(QCP::iRangeZoom | QCP::iRangeDrag);

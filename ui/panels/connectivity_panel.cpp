@@ -30,9 +30,7 @@ constexpr std::size_t kScatterPoints = 20000;
 ConnectivityPanel::ConnectivityPanel(RunController* controller, NeuronSelection* selection, QWidget* parent)
     : Panel("connectivity", tr("Connectivity"), controller, selection, parent)
 {
-    m_info = new QLabel(this);
-    m_info->setWordWrap(true); // long texts wrap rather than widen the window
-    toolRow()->insertWidget(0, m_info, 1);
+    m_info = addInfoLabel();
     m_trueView = makePlot(this, tr("presynaptic j"), tr("postsynaptic i"));
     m_learnedView = makePlot(this, tr("presynaptic j"), tr("postsynaptic i"));
     m_scatter = makePlot(this, tr("true W"), tr("learned W"));

@@ -19,9 +19,7 @@ namespace plexus::ui {
 FunctionsPanel::FunctionsPanel(RunController* controller, NeuronSelection* selection, QWidget* parent)
     : Panel("functions", tr("Functions"), controller, selection, parent)
 {
-    m_info = new QLabel(this);
-    m_info->setWordWrap(true); // long texts wrap rather than widen the window
-    toolRow()->insertWidget(0, m_info, 1);
+    m_info = addInfoLabel();
     m_update = makePlot(this, tr("u"), tr("φ*(u, a)"));
     m_transfer = makePlot(this, tr("u"), tr("ψ*(u) / normalisation"));
     auto* row = new QHBoxLayout;

@@ -20,12 +20,10 @@ namespace plexus::ui {
 LatentPanel::LatentPanel(RunController* controller, NeuronSelection* selection, QWidget* parent)
     : Panel("latents", tr("Latent space"), controller, selection, parent)
 {
-    m_info = new QLabel(this);
-    m_info->setWordWrap(true); // long texts wrap rather than widen the window
+    m_info = addInfoLabel();
     m_colourBy = new QComboBox(this);
     m_colourBy->setObjectName("colourBy");
     m_colourBy->addItems({tr("colour by true type"), tr("colour by found cluster")});
-    toolRow()->insertWidget(0, m_info, 1);
     toolRow()->insertWidget(1, m_colourBy);
     m_plot = makePlot(this, tr("a₀"), tr("a₁"));
     m_plot->legend->setVisible(true);

@@ -78,8 +78,7 @@ std::vector<DrawnEdge> strongestOf(const Eigen::MatrixXf& w, int neuron, bool in
 NetworkPanel::NetworkPanel(RunController* controller, NeuronSelection* selection, Playback* playback, QWidget* parent)
     : Panel("network", tr("Network"), controller, selection, parent), m_playback(playback)
 {
-    m_info = new QLabel(this);
-    m_info->setWordWrap(true); // long texts wrap rather than widen the window
+    m_info = addInfoLabel();
     m_source = new QComboBox(this);
     m_source->setObjectName("edgeSource");
     m_source->addItems({tr("true connections"), tr("learned connections")});
@@ -87,7 +86,6 @@ NetworkPanel::NetworkPanel(RunController* controller, NeuronSelection* selection
     m_count->setRange(0, 5000);
     m_count->setValue(300);
     m_count->setPrefix(tr("strongest "));
-    toolRow()->insertWidget(0, m_info, 1);
     toolRow()->insertWidget(1, m_source);
     toolRow()->insertWidget(2, m_count);
     if (!VtkHostWidget::openGLAvailable()) {

@@ -11,6 +11,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QMessageBox>
 #include <QTimer>
 #include <QToolButton>
@@ -45,6 +46,14 @@ Panel::Panel(const QString& name, const QString& title, RunController* controlle
         applyTheme(ThemeManager::instance().theme());
         markDirty();
     });
+}
+
+QLabel* Panel::addInfoLabel()
+{
+    auto* label = new QLabel(this);
+    label->setWordWrap(true); // long texts wrap rather than widen the window
+    m_tools->insertWidget(0, label, 1);
+    return label;
 }
 
 void Panel::applyTheme(const Theme& theme)

@@ -5,6 +5,7 @@
 
 class QCustomPlot;
 class QHBoxLayout;
+class QLabel;
 class QVBoxLayout;
 
 namespace plexus::ui {
@@ -49,6 +50,8 @@ protected:
     void showEvent(QShowEvent* event) override;
     QVBoxLayout* body() const { return m_body; }
     QHBoxLayout* toolRow() const { return m_tools; }
+    /// A wrapping status line at the start of the tool row (what the panel shows, its scores).
+    QLabel* addInfoLabel();
     RunController* controller() const { return m_controller; }
     NeuronSelection* selection() const { return m_selection; }
 

@@ -43,9 +43,7 @@ void useLogScale(QCPAxis* axis)
 TrainingPanel::TrainingPanel(RunController* controller, NeuronSelection* selection, QWidget* parent)
     : Panel("training", tr("Training"), controller, selection, parent)
 {
-    m_info = new QLabel(this);
-    m_info->setWordWrap(true); // long texts wrap rather than widen the window
-    toolRow()->insertWidget(0, m_info, 1);
+    m_info = addInfoLabel();
     m_loss = makePlot(this, tr("iteration"), tr("loss"));
     m_rates = makePlot(this, tr("iteration"), tr("learning rate"));
     useLogScale(m_loss->yAxis);
