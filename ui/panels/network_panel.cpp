@@ -98,6 +98,7 @@ NetworkPanel::NetworkPanel(RunController* controller, NeuronSelection* selection
     m_view->glWindow()->installEventFilter(this);
     body()->addWidget(m_view, 1);
     m_scene = std::make_unique<NetworkScene>(m_view->renderer());
+    m_scene->setPixelScale(m_view->glWindow()->devicePixelRatio());
     const auto applyBackground = [this] {
         const QColor c = ThemeManager::instance().theme().background;
         m_scene->setBackground({c.redF(), c.greenF(), c.blueF()});

@@ -143,7 +143,7 @@ void StudioAutomation::finish()
         }
         // Let queued replots and the GL view render once more before grabbing.
         QTimer::singleShot(500, this, [target, path = m_options.screenshot] {
-            const bool saved = grabWithViews(target).save(path);
+            const bool saved = grabWithViews(target, target->devicePixelRatioF()).save(path);
             if (!saved)
                 std::fprintf(stderr, "plexus: cannot write %s\n", qPrintable(path));
             else

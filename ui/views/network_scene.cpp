@@ -100,6 +100,14 @@ NetworkScene::~NetworkScene()
         m_renderer->RemoveActor(actor);
 }
 
+void NetworkScene::setPixelScale(double scale)
+{
+    m_selectedEdgeActor->GetProperty()->SetLineWidth(static_cast<float>(2.0 * scale));
+    m_edgeActor->GetProperty()->SetLineWidth(static_cast<float>(scale));
+    m_pointActor->GetProperty()->SetPointSize(static_cast<float>(7.0 * scale));
+    m_selectedPointActor->GetProperty()->SetPointSize(static_cast<float>(15.0 * scale));
+}
+
 void NetworkScene::setBackground(const std::array<double, 3>& rgb)
 {
     m_renderer->SetBackground(rgb[0], rgb[1], rgb[2]);

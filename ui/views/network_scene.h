@@ -31,6 +31,8 @@ public:
     ~NetworkScene();
 
     void setBackground(const std::array<double, 3>& rgb);
+    /// Device pixels per logical pixel (high-DPI screens): point sizes and line widths follow it.
+    void setPixelScale(double scale);
     /// Neuron positions [N, 2]; resets colours, edges and the camera.
     void setNeurons(const Eigen::MatrixX2f& positions);
     /// Activity per neuron [N], coloured on [−limit, limit].
