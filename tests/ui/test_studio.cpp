@@ -138,6 +138,15 @@ private Q_SLOTS:
         auto* activity = static_cast<ActivityPanel*>(m_window->panel("activity"));
         QCOMPARE(activity->shownNeurons().front(), picked);
         QVERIFY(activity->csvText().startsWith(QString("frame,u_%1").arg(picked)));
+        // Pinned traces: a list and a range, and a refused value that keeps the previous list.
+        QVERIFY(activity->setPinnedNeurons("3, 10-11"));
+        QCOMPARE(activity->shownNeurons(), (std::vector<int>{picked, 3, 10, 11}));
+        QVERIFY(!activity->setPinnedNeurons("7, 500"));
+        QVERIFY(!activity->setPinnedNeurons("seven"));
+        QCOMPARE(activity->shownNeurons().size(), std::size_t(4));
+        QVERIFY(activity->setPinnedNeurons(""));
+        const std::size_t shown = activity->shownNeurons().size(); // selected + one per type (4 if it is one of those)
+        QVERIFY(shown == 4 || shown == 5);
     }
 
     void playbackMovesTheFrame()

@@ -6,6 +6,7 @@
 #include "studio/run_controller.h"
 
 #include <QLabel>
+#include <QLineEdit>
 #include <QHBoxLayout>
 #include <QTextStream>
 #include <QVBoxLayout>
@@ -28,6 +29,13 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     : Panel("activity", tr("Activity"), controller, selection, parent), m_playback(playback)
 {
     m_info = addInfoLabel();
+    m_pinned = new QLineEdit(this);
+    m_pinned->setObjectName("pinnedNeurons");
+    m_pinned->setPlaceholderText(tr("traces: e.g. 3, 10-12"));
+    m_pinned->setToolTip(tr("Neurons whose traces to show besides the selected one (empty: one neuron per type)"));
+    m_pinned->setMaximumWidth(170);
+    toolRow()->insertWidget(1, m_pinned);
+    connect(m_pinned, &QLineEdit::editingFinished, this, [this] { setPinnedNeurons(m_pinned->text()); });
     m_traces = makePlot(this, tr("frame"), tr("u"));
     m_heatmap = makePlot(this, tr("frame"), tr("neuron"));
     m_heatmap->setInteractions(QCP::iRangeZoom | QCP::iRangeDrag);
@@ -82,6 +90,39 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     connect(playback, &Playback::frameChanged, this, &ActivityPanel::moveCursor);
 }
 
+bool ActivityPanel::setPinnedNeurons(const QString& text)
+{
+    const auto data = controller()->dataset();
+    const int neurons = data ? static_cast<int>(data->neurons()) : 0;
+    std::vector<int> pinned;
+    QString error;
+    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
+        const QStringList range = part.trimmed().split('-');
+        bool okFirst = false, okLast = true;
+        const int first = range.value(0).trimmed().toInt(&okFirst);
+        const int last = range.size() == 2 ? range[1].trimmed().toInt(&okLast) : first;
+        if (range.size() > 2 || !okFirst || !okLast || first > last) {
+            error = tr("'%1' is not a neuron number or a range like 10-12").arg(part.trimmed());
+            break;
+        }
+        if (first < 0 || last >= neurons) {
+            error = tr("neuron numbers go from 0 to %1").arg(neurons - 1);
+            break;
+        }
+        for (int n = first; n <= last && pinned.size() < 12; ++n)
+            pinned.push_back(n);
+    }
+    m_pinned->setText(text);
+    m_pinned->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("background: #ffdcdc"));
+    m_pinned->setToolTip(error.isEmpty() ? tr("Neurons whose traces to show besides the selected one (at most 12)")
+                                         : error);
+    if (!error.isEmpty())
+        return false;
+    m_pinnedNeurons = pinned;
+    markDirty();
+    return true;
+}
+
 std::vector<int> ActivityPanel::shownNeurons() const
 {
     std::vector<int> shown;
@@ -90,6 +131,12 @@ std::vector<int> ActivityPanel::shownNeurons() const
         return shown;
     if (selection()->current() >= 0 && selection()->current() < data->neurons())
         shown.push_back(selection()->current());
+    if (!m_pinnedNeurons.empty()) {
+        for (int n : m_pinnedNeurons)
+            if (n < data->neurons() && (shown.empty() || shown.front() != n))
+                shown.push_back(n);
+        return shown;
+    }
     std::set<int> seenTypes;
     for (int n = 0; n < data->neurons() && shown.size() < 5; ++n) {
         const int type = data->types[static_cast<std::size_t>(n)];

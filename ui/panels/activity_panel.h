@@ -7,6 +7,7 @@
 class QCPColorMap;
 class QCPItemStraightLine;
 class QLabel;
+class QLineEdit;
 
 namespace plexus::ui {
 
@@ -21,8 +22,12 @@ public:
     ActivityPanel(RunController* controller, NeuronSelection* selection, Playback* playback, QWidget* parent = nullptr);
     QList<QCustomPlot*> plots() const override { return {m_traces, m_heatmap}; }
     QString csvText() const override;
-    /// The neurons whose traces are shown (selected first).
+    /// The neurons whose traces are shown: the selected one first, then the pinned ones (or one per type when none
+    /// are pinned).
     std::vector<int> shownNeurons() const;
+    /// Pins traces from a list like "3, 10-12" (empty: one neuron per type). Returns false with the reason shown
+    /// next to the field when the text is not a list of neuron numbers in range.
+    bool setPinnedNeurons(const QString& text);
 
 protected:
     bool redraw() override;
@@ -38,6 +43,8 @@ private:
     QCPItemStraightLine* m_traceCursor;
     QCPItemStraightLine* m_mapCursor;
     QLabel* m_info;
+    QLineEdit* m_pinned;
+    std::vector<int> m_pinnedNeurons;
     double m_windowFrom = 0.0, m_windowTo = 0.0; ///< frames the user zoomed the traces to (equal: default window)
     bool m_settingRange = false;
 };
