@@ -1,5 +1,7 @@
 // Metrics against small known cases: line fit and R², clustering, type accuracy (median label and matched), ARI.
 #include "plexus/analysis/clustering.h"
+#include "plexus/analysis/evaluation.h"
+#include "plexus/analysis/matrix_view.h"
 #include "plexus/analysis/linear_fit.h"
 #include "plexus/analysis/type_recovery.h"
 #include "test_helpers.h"
@@ -28,6 +30,31 @@ private Q_SLOTS:
         truth << 1, 2, 3;
         prediction << 1, 2, 4;
         QVERIFY(std::fabs(predictionR2(truth, prediction) - 0.5) < 1e-12);
+    }
+
+    void correctedConnectivityScalesColumns()
+    {
+        Eigen::MatrixXf learned(2, 2);
+        learned << 0.0f, 20.0f, 30.0f, 0.0f;
+        Eigen::VectorXf upper(2);
+        upper << 2.0f, 0.5f;
+        const Eigen::MatrixXf corrected = plexus::correctedConnectivity(learned, upper); // W*_ij · upper_j / 10
+        QCOMPARE(corrected(0, 1), 1.0f);
+        QCOMPARE(corrected(1, 0), 6.0f);
+        QCOMPARE(plexus::correctedConnectivity(learned, {})(1, 0), 3.0f); // no scales yet: W* / g
+    }
+
+    void blockAverageKeepsRaggedEdges()
+    {
+        Eigen::MatrixXf w(3, 3);
+        w << 1, 2, 3, 4, 5, 6, 7, 8, 9;
+        QCOMPARE(plexus::viewBlockSize(3, 2), std::int64_t(2));
+        QCOMPARE(plexus::viewBlockSize(3, 512), std::int64_t(1));
+        const Eigen::MatrixXf view = plexus::blockAverage(w, 2);
+        QCOMPARE(view.rows(), Eigen::Index(2));
+        QCOMPARE(view(0, 0), 3.0f);  // (1 + 2 + 4 + 5) / 4
+        QCOMPARE(view(0, 1), 4.5f);  // (3 + 6) / 2
+        QCOMPARE(view(1, 1), 9.0f);
     }
 
     void singleLinkageChainsAndCuts()

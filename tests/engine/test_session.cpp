@@ -2,10 +2,15 @@
 // generations; failures become the Failed state with a message.
 #include "plexus/config/presets.h"
 #include "plexus/runtime/session.h"
+#include "plexus/runtime/simulation_job.h"
+#include "plexus/train/metrics_file.h"
+#include "plexus/util/errors.h"
 #include "plexus/sim/simulator.h"
 #include "test_helpers.h"
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 using namespace plexus;
@@ -65,6 +70,16 @@ private Q_SLOTS:
 
         auto before = session.latestSnapshot();
         QVERIFY(before);
+        // A pause publishes the learned model's roll-out at the paused iteration, next to the truth.
+        QVERIFY(waitFor([&] { return session.latestSnapshot()->rolloutIteration == paused + 5; }));
+        before = session.latestSnapshot();
+        QVERIFY(before->rollout);
+        QCOMPARE(before->rollout->learned.cols(), Eigen::Index(30));
+        QCOMPARE(before->rollout->learned.rows(), before->rollout->truth.rows());
+        QVERIFY(before->rollout->learned.rows() > 100);
+        QVERIFY(before->rollout->truth.row(0) == before->rollout->learned.row(0)); // both start from frame 0
+        QCOMPARE(before->transferScale.size(), Eigen::Index(30));
+        QCOMPARE(before->connectivityFull->rows(), Eigen::Index(30));
         session.resume();
         QVERIFY(waitFor([&] { return session.iteration() > paused + 40; }));
         auto after = session.latestSnapshot();
@@ -83,6 +98,56 @@ private Q_SLOTS:
         session.stop();
         QCOMPARE(session.state(), SessionState::Stopped);
         QVERIFY(stateChanges >= 3);
+    }
+
+    void simulationJobFinishesAndCancels()
+    {
+        QTemporaryDir dir;
+        const std::string path = test::pathIn(dir, "dataset.h5");
+        SimulationJob job(tinyConfig(), path);
+        job.start();
+        QVERIFY(waitFor([&] { return job.state() != SimulationJob::State::Running; }));
+        QCOMPARE(job.state(), SimulationJob::State::Finished);
+        QVERIFY(job.result() && job.result()->neurons() == 30);
+        QVERIFY(std::filesystem::exists(path));
+
+        ExperimentConfig longer = tinyConfig();
+        longer.simulation.nFrames = 2000000; // seconds of work (480 MB): stopped at once
+        const std::string other = test::pathIn(dir, "other.h5");
+        SimulationJob cancelled(longer, other);
+        cancelled.start();
+        cancelled.stop();
+        QCOMPARE(cancelled.state(), SimulationJob::State::Stopped);
+        QVERIFY(!cancelled.result());
+        QVERIFY(!std::filesystem::exists(other));
+    }
+
+    void metricsFileReadsBackAndNamesBadLines()
+    {
+        QTemporaryDir dir;
+        const std::string path = test::pathIn(dir, "metrics.csv");
+        QVERIFY(readMetricsFile(path).empty()); // no file yet: no history
+        {
+            std::ofstream out(path);
+            out << "iteration,epoch,wall_seconds,loss,prediction,update_at_zero,monotonicity,sparsity,w_r2,w_slope,clusters\n"
+                << "100,0,1.5,3,2.5,0.25,0.25,0,0.5,0.9,3\n";
+        }
+        const auto rows = readMetricsFile(path);
+        QCOMPARE(rows.size(), std::size_t(1));
+        QCOMPARE(rows[0].iteration, std::int64_t(100));
+        QCOMPARE(rows[0].loss.prediction, 2.5);
+        QCOMPARE(rows[0].connectivityR2, 0.5);
+        QCOMPARE(rows[0].clusters, 3);
+        {
+            std::ofstream out(path, std::ios::app);
+            out << "200,0,x,3,2,0,0,0,0.6,0.9,3\n";
+        }
+        try {
+            readMetricsFile(path);
+            QFAIL("a malformed row was accepted");
+        } catch (const InputError& e) {
+            QVERIFY2(std::string(e.what()).find("metrics.csv:3") != std::string::npos, e.what());
+        }
     }
 
     void finishesAndReportsFailures()

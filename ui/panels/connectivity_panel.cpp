@@ -186,9 +186,8 @@ bool ConnectivityPanel::redraw()
         m_scatter->replot(QCustomPlot::rpQueuedReplot);
         return false;
     }
-    const auto learnedFull = controller()->learnedConnectivity();
-    const Eigen::MatrixXf& learned = *learnedFull;
-    fillMap(m_learnedMap, blockAverage(learned, m_block), data->neurons());
+    const Eigen::MatrixXf& learned = *snapshot->connectivityFull;
+    fillMap(m_learnedMap, snapshot->connectivity, data->neurons()); // the engine's view, same blocks as the truth
     drawScatter(learned);
     highlight();
     m_learnedView->replot(QCustomPlot::rpQueuedReplot);

@@ -74,21 +74,6 @@ std::int64_t RunController::totalIterations() const
     return m_session ? m_session->totalIterations() : 0;
 }
 
-std::shared_ptr<const Eigen::MatrixXf> RunController::learnedConnectivity() const
-{
-    if (!m_snapshot || !m_snapshot->connectivityFull)
-        return nullptr;
-    if (m_learnedWGeneration != m_snapshot->generation) {
-        const Eigen::MatrixXf& w = *m_snapshot->connectivityFull;
-        if (m_snapshot->transferScale.size() == w.cols())
-            m_learnedW = std::make_shared<Eigen::MatrixXf>(w * (m_snapshot->transferScale / kConnectivityGain).asDiagonal());
-        else
-            m_learnedW = std::make_shared<Eigen::MatrixXf>(w / kConnectivityGain);
-        m_learnedWGeneration = m_snapshot->generation;
-    }
-    return m_learnedW;
-}
-
 double RunController::etaSeconds() const
 {
     const std::int64_t left = totalIterations() - iteration();

@@ -46,9 +46,12 @@ public:
     std::shared_ptr<const Dataset> dataset() const { return m_dataset; }
     std::shared_ptr<const Snapshot> snapshot() const { return m_snapshot; }
     const std::vector<TrainingMetrics>& history() const { return m_history; }
-    /// The learned W comparable with the true W: ψ*-corrected, W*_ij · upper_j / g (SPEC D.1), or W*/g before the
-    /// first curves; nullptr before training. Cached per snapshot.
-    std::shared_ptr<const Eigen::MatrixXf> learnedConnectivity() const;
+    /// The learned W comparable with the true W (ψ*-corrected, SPEC D.1; Snapshot::connectivityFull), nullptr
+    /// before training.
+    std::shared_ptr<const Eigen::MatrixXf> learnedConnectivity() const
+    {
+        return m_snapshot ? m_snapshot->connectivityFull : nullptr;
+    }
     double activityScale() const { return m_xnorm; }
 
     StudioState state() const { return m_state; }
@@ -100,8 +103,6 @@ private:
     std::unique_ptr<Session> m_session;
     bool m_trainAfterSimulation = false;
     std::shared_ptr<const Snapshot> m_snapshot;
-    mutable std::shared_ptr<const Eigen::MatrixXf> m_learnedW;
-    mutable std::int64_t m_learnedWGeneration = -1;
     std::vector<TrainingMetrics> m_history;
     StudioState m_state = StudioState::NoData;
     QString m_lastError;

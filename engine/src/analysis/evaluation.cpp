@@ -76,7 +76,7 @@ ConnectivityScore scoreConnectivity(const LearnedModel& model, const Dataset& d,
     auto [start, stop] = normalisationRange(c);
     Eigen::VectorXf samples = linspace(start * xnorm, stop * xnorm, 1000);
     Eigen::VectorXf upper = transferNormalisation(model.transferCurves(samples), samples, c.plotting.normMethod);
-    Eigen::MatrixXf corrected = learned * (upper / 10.0f).asDiagonal(); // column j scaled by upper_j / g
+    const Eigen::MatrixXf corrected = correctedConnectivity(learned, upper);
     score.corrected = fitLine(d.connectivity.data(), corrected.data(), corrected.size());
     return score;
 }
@@ -238,6 +238,13 @@ Eigen::VectorXf transferScales(const LearnedModel& model, const ExperimentConfig
     auto [start, stop] = normalisationRange(c);
     const Eigen::VectorXf r = linspace(start * xnorm, stop * xnorm, samples);
     return transferNormalisation(model.transferCurves(r), r, c.plotting.normMethod);
+}
+
+Eigen::MatrixXf correctedConnectivity(const Eigen::MatrixXf& learned, const Eigen::VectorXf& upper)
+{
+    if (upper.size() != learned.cols())
+        return learned / kConnectivityGain;
+    return learned * (upper / kConnectivityGain).asDiagonal();
 }
 
 Evaluation evaluate(const LearnedModel& model, const Dataset& d, const ExperimentConfig& c, std::int64_t rolloutFrames,

@@ -197,10 +197,6 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
     snapshot->metrics = metrics;
     snapshot->learningRates = trainer.learningRates();
     snapshot->latents = model.latents();
-    auto full = std::make_shared<Eigen::MatrixXf>(model.connectivity());
-    snapshot->connectivityBlock = viewBlockSize(n);
-    snapshot->connectivity = blockAverage(*full, snapshot->connectivityBlock);
-    snapshot->connectivityFull = std::move(full);
     std::shared_ptr<const Snapshot> previous = latestSnapshot();
     if (withCurves || !previous) {
         const auto& xlim = m_config.plotting.xlim;
@@ -220,6 +216,11 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
         snapshot->updateCurves = previous->updateCurves;
         snapshot->transferCurves = previous->transferCurves;
     }
+    // The corrected W and its view are made here, on the training thread, not by the UI.
+    auto corrected = std::make_shared<Eigen::MatrixXf>(correctedConnectivity(model.connectivity(), snapshot->transferScale));
+    snapshot->connectivityBlock = viewBlockSize(n);
+    snapshot->connectivity = blockAverage(*corrected, snapshot->connectivityBlock);
+    snapshot->connectivityFull = std::move(corrected);
     if (previous) {
         snapshot->rollout = previous->rollout;
         snapshot->rolloutIteration = previous->rolloutIteration;

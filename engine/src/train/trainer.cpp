@@ -211,7 +211,7 @@ TrainingMetrics Trainer::Impl::measure()
     m.epoch = iteration / iterationsPerEpoch;
     m.wallSeconds = wallOffset + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     m.loss = lossTerms();
-    Eigen::MatrixXf learnedW = learned->connectivity() / 10.0f; // the known gain g = 10 (SPEC D.1)
+    Eigen::MatrixXf learnedW = learned->connectivity() / kConnectivityGain; // SPEC D.1
     if (data->connectivity.size() == learnedW.size()) {
         LinearFit fit = fitLine(data->connectivity.data(), learnedW.data(), learnedW.size());
         m.connectivityR2 = fit.r2;

@@ -83,6 +83,10 @@ Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen
 Eigen::VectorXf transferScales(const LearnedModel& model, const ExperimentConfig& config, double xnorm,
                                int samples = 200);
 
+/// The learned W made comparable with the true W (SPEC D.1): column j scaled by upper_j / g, i.e.
+/// W*_ij · upper_j / g; with no scales (empty `upper`), W* / g.
+Eigen::MatrixXf correctedConnectivity(const Eigen::MatrixXf& learned, const Eigen::VectorXf& upper);
+
 /// Scores everything a user can ask of a trained model. `rolloutFrames` 0 skips the roll-out.
 Evaluation evaluate(const LearnedModel& model, const Dataset& data, const ExperimentConfig& config,
                     std::int64_t rolloutFrames = 1000, const Progress& progress = {});

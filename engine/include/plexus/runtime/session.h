@@ -26,15 +26,17 @@ struct Snapshot
     std::int64_t generation = 0;
     std::int64_t iteration = 0;
     Eigen::MatrixXf latents;               ///< [N, d]
-    Eigen::MatrixXf connectivity;          ///< learned W, block-averaged to ≤ 512 × 512
+    /// The learned W made comparable with the true W: ψ*-corrected, W*_ij · upper_j / g (SPEC D.1), [N, N]
+    /// (for the scatter, a neuron's row, export); shared, not copied between snapshots of the same step.
+    std::shared_ptr<const Eigen::MatrixXf> connectivityFull;
+    Eigen::MatrixXf connectivity;          ///< that W block-averaged to ≤ 512 × 512 (display view)
     std::int64_t connectivityBlock = 1;    ///< neurons per block of that view
-    std::shared_ptr<const Eigen::MatrixXf> connectivityFull; ///< learned W [N, N] (for scatter, rows, export)
     Eigen::VectorXf curveSamples;          ///< [200] over plotting.xlim
     std::vector<std::int64_t> curveNeurons; ///< which neurons the curve rows belong to
     Eigen::MatrixXf updateCurves;          ///< φ* [neurons shown, 200]
     Eigen::MatrixXf transferCurves;        ///< ψ* [neurons shown, 200]
     std::int64_t curvesGeneration = 0;     ///< generation at which the curves were computed
-    /// ψ* normalisation of every neuron [N] (with the curves): the ψ*-corrected W is W · diag(scale) / g.
+    /// ψ* normalisation upper_n of every neuron [N], refreshed with the curves (used for the corrected W).
     Eigen::VectorXf transferScale;
     TrainingMetrics metrics;               ///< the latest metrics row
     std::vector<std::pair<std::string, double>> learningRates; ///< per optimiser group, now
