@@ -141,7 +141,7 @@ void ConnectivityPanel::onDataset()
             m_sampleCols.push_back(j);
         }
     }
-    fillMap(m_trueMap, m_trueBlocks, n);
+    fillMap(m_trueMap, m_trueBlocks);
     const double limit = std::max(1e-6f, data->connectivity.cwiseAbs().maxCoeff());
     m_scatter->xAxis->setRange(-limit * 1.05, limit * 1.05);
     m_scatter->yAxis->setRange(-limit * 1.3, limit * 1.3);
@@ -151,7 +151,7 @@ void ConnectivityPanel::onDataset()
     markDirty();
 }
 
-void ConnectivityPanel::fillMap(QCPColorMap* map, const Eigen::MatrixXf& view, std::int64_t n)
+void ConnectivityPanel::fillMap(QCPColorMap* map, const Eigen::MatrixXf& view)
 {
     const int size = static_cast<int>(view.rows());
     map->data()->setSize(size, size);
@@ -166,7 +166,6 @@ void ConnectivityPanel::fillMap(QCPColorMap* map, const Eigen::MatrixXf& view, s
     plot->xAxis->setRange(-0.5, size - 0.5);
     plot->yAxis->setRange(-0.5, size - 0.5);
     plot->xAxis->setLabel(m_block > 1 ? tr("presynaptic j (blocks of %1)").arg(m_block) : tr("presynaptic j"));
-    Q_UNUSED(n);
 }
 
 bool ConnectivityPanel::redraw()
@@ -187,7 +186,7 @@ bool ConnectivityPanel::redraw()
         return false;
     }
     const Eigen::MatrixXf& learned = *snapshot->connectivityFull;
-    fillMap(m_learnedMap, snapshot->connectivity, data->neurons()); // the engine's view, same blocks as the truth
+    fillMap(m_learnedMap, snapshot->connectivity); // the engine's view, same blocks as the truth
     drawScatter(learned);
     highlight();
     m_learnedView->replot(QCustomPlot::rpQueuedReplot);

@@ -35,7 +35,7 @@ protected:
 
 private:
     void onDataset();
-    void fillMap(QCPColorMap* map, const Eigen::MatrixXf& view, std::int64_t n);
+    void fillMap(QCPColorMap* map, const Eigen::MatrixXf& view);
     void drawScatter(const Eigen::MatrixXf& learned);
     void drawSelectedRow();
     void drawHistory();

@@ -132,8 +132,6 @@ void Panel::refreshNow()
         ++m_redraws;
     m_lastRedrawMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
     m_nextAllowedMs = nowMs() + static_cast<qint64>(m_lastRedrawMs / kRedrawShare);
-    if (qEnvironmentVariableIsSet("PLEXUS_DEBUG_REDRAW"))
-        qInfo("redraw %s %.1f ms", qPrintable(objectName()), m_lastRedrawMs);
 }
 
 void Panel::showEvent(QShowEvent* event)

@@ -137,7 +137,7 @@ bool RunController::newRun(const ExperimentConfig& config, const QString& runDir
     Q_EMIT snapshotChanged();
     Q_EMIT metricsAppended();
     setState(m_dataset ? StudioState::Ready : StudioState::NoData);
-    Q_EMIT stateChanged();
+    Q_EMIT stateChanged(); // also when the state is unchanged: the stale-data text may have changed
     return true;
 }
 

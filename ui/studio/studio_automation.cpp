@@ -121,14 +121,6 @@ void StudioAutomation::probeInput()
 void StudioAutomation::finish()
 {
     m_timer.stop();
-    if (qEnvironmentVariableIsSet("PLEXUS_DEBUG_LAYOUT")) {
-        qInfo("window %dx%d min %dx%d", m_window->width(), m_window->height(), m_window->minimumSizeHint().width(),
-              m_window->minimumSizeHint().height());
-        for (QWidget* w : m_window->findChildren<QWidget*>())
-            if (w->minimumSizeHint().width() > 500 || w->minimumWidth() > 500)
-                qInfo("  %s %s minHint %d min %d", w->metaObject()->className(), qPrintable(w->objectName()),
-                      w->minimumSizeHint().width(), w->minimumWidth());
-    }
     for (Panel* panel : m_window->panels())
         panel->refreshNow();
     QApplication::processEvents();

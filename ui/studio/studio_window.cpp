@@ -23,7 +23,6 @@
 #include <QScreen>
 #include <QFile>
 #include <QFileInfo>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QMessageBox>
 #include <QSettings>
@@ -316,16 +315,6 @@ void StudioWindow::closeEvent(QCloseEvent* event)
     saveLayout();
     m_controller->stop(); // training keeps a checkpoint
     event->accept();
-}
-
-void StudioWindow::keyPressEvent(QKeyEvent* event)
-{
-    if (event->key() == Qt::Key_Space && event->modifiers() == Qt::NoModifier) {
-        m_transport->togglePlayPause();
-        event->accept();
-        return;
-    }
-    QMainWindow::keyPressEvent(event);
 }
 
 } // namespace plexus::ui
