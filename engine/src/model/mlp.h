@@ -16,6 +16,8 @@ public:
     /// [rows, inputs] → [rows, outputs]
     torch::Tensor forward(torch::Tensor x);
     int64_t inputs() const { return m_inputs; }
+    const std::vector<torch::nn::Linear>& layers() const { return m_layers; }
+    const std::string& activation() const { return m_activation; }
 
 private:
     torch::Tensor activate(const torch::Tensor& x) const;

@@ -66,6 +66,14 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
                                                         : std::max<int64_t>(1, iterationsPerEpoch / 20);
     applyEpochSchedule(0);
     rebuildOptimizer(startRates());
+    const std::string reason = options.cpuKernels ? CpuTrainingStep::unsupportedReason(*model, device)
+                                                  : std::string("switched off");
+    if (reason.empty()) {
+        cpuStep = std::make_unique<CpuTrainingStep>(model, data, std::max<int64_t>(1, t.batchSize));
+        stepKernel = "cpu kernels";
+    } else {
+        stepKernel = "autograd (" + reason + ")";
+    }
 }
 
 GroupRates Trainer::Impl::startRates() const
@@ -163,17 +171,28 @@ torch::Tensor Trainer::Impl::lossTensors(const torch::Tensor& frames)
     return torch::stack({total, predictionLoss, updateAtZero, monotonicity, sparsity});
 }
 
-double Trainer::Impl::step()
+torch::Tensor Trainer::Impl::lossAndGradients(const torch::Tensor& frames)
 {
-    auto terms = lossTensors(sampleFrames(batchSize()));
+    const CpuTrainingStep::Coefficients c{config.training.coeffLinPhiZero, coeffMonotonicity, coeffL1, xnorm / 150.0};
+    if (cpuStep && cpuStep->handles(c)) {
+        const auto values = cpuStep->run(frames.data_ptr<int64_t>(), frames.size(0), c);
+        return torch::tensor(std::vector<double>(values.begin(), values.end()), torch::kFloat);
+    }
+    auto terms = lossTensors(frames);
     optimizer->zeroGrad();
     terms[0].backward();
     model->maskDiagonalGradient();
+    return terms.detach();
+}
+
+double Trainer::Impl::step()
+{
+    auto terms = lossAndGradients(sampleFrames(batchSize()));
     const double value = terms[0].item<double>();
     if (!std::isfinite(value))
         throw DivergedError(iteration + 1);
     optimizer->step();
-    lastTerms = terms.detach();
+    lastTerms = terms;
     ++iteration;
     if (iteration % iterationsPerEpoch == 0)
         finishEpoch(iteration / iterationsPerEpoch - 1); // saves the epoch checkpoint
@@ -263,6 +282,7 @@ std::int64_t Trainer::iterationsPerEpoch() const { return m_impl->iterationsPerE
 std::int64_t Trainer::epoch() const { return m_impl->iteration / m_impl->iterationsPerEpoch; }
 bool Trainer::finished() const { return m_impl->iteration >= m_impl->totalIterations; }
 std::string Trainer::deviceName() const { return m_impl->device.str(); }
+std::string Trainer::stepKernel() const { return m_impl->stepKernel; }
 double Trainer::activityScale() const { return m_impl->xnorm; }
 double Trainer::step() { return m_impl->step(); }
 LossTerms Trainer::lastLoss() const { return m_impl->lossTerms(); }
@@ -277,6 +297,58 @@ LossTerms Trainer::lossOn(const std::vector<std::int64_t>& frames)
     auto terms = m_impl->lossTensors(k).to(torch::kCPU, torch::kDouble);
     const double* v = terms.data_ptr<double>();
     return {v[0], v[1], v[2], v[3], v[4]};
+}
+
+namespace {
+
+LossTerms termsOf(const torch::Tensor& terms)
+{
+    auto v = terms.to(torch::kCPU, torch::kDouble);
+    const double* p = v.data_ptr<double>();
+    return {p[0], p[1], p[2], p[3], p[4]};
+}
+
+std::vector<torch::Tensor> gradientCopies(const std::vector<torch::Tensor>& parameters)
+{
+    std::vector<torch::Tensor> out;
+    for (const auto& p : parameters)
+        out.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+    return out;
+}
+
+} // namespace
+
+StepKernelComparison Trainer::compareStepKernels(const std::vector<std::int64_t>& frames)
+{
+    auto& impl = *m_impl;
+    StepKernelComparison result;
+    result.kernel = impl.stepKernel;
+    auto k = torch::tensor(std::vector<int64_t>(frames.begin(), frames.end()), torch::kLong);
+    const CpuTrainingStep::Coefficients c{impl.config.training.coeffLinPhiZero, impl.coeffMonotonicity, impl.coeffL1,
+                                          impl.xnorm / 150.0};
+    result.available = impl.cpuStep && impl.cpuStep->handles(c);
+    if (!result.available)
+        return result;
+    std::vector<torch::Tensor> parameters;
+    for (const auto& named : impl.model->named_parameters()) {
+        result.names.push_back(named.key());
+        parameters.push_back(named.value());
+    }
+    const auto values = impl.cpuStep->run(k.data_ptr<int64_t>(), k.size(0), c);
+    result.kernels = {values[0], values[1], values[2], values[3], values[4]};
+    const auto fromKernels = gradientCopies(parameters);
+    auto terms = impl.lossTensors(k.to(impl.device));
+    impl.optimizer->zeroGrad();
+    terms[0].backward();
+    impl.model->maskDiagonalGradient();
+    result.autograd = termsOf(terms.detach());
+    const auto fromAutograd = gradientCopies(parameters);
+    for (std::size_t p = 0; p < parameters.size(); ++p) {
+        const double scale = fromAutograd[p].abs().max().item<double>();
+        const double error = (fromKernels[p] - fromAutograd[p]).abs().max().item<double>();
+        result.differences.push_back(scale > 0 ? error / scale : error);
+    }
+    return result;
 }
 
 std::vector<std::pair<std::string, double>> Trainer::learningRates() const

@@ -2,6 +2,7 @@
 
 // Private to the engine: the Trainer's state, shared by its translation units. Includes LibTorch.
 #include "model/assembly_model.h"
+#include "cpu_training_step.h"
 #include "fused_adam.h"
 #include "model/torch_learned_model.h"
 #include "plexus/sim/rng.h"
@@ -30,6 +31,8 @@ struct Trainer::Impl
     /// The loss terms [5] (total, prediction, update at zero, monotonicity, sparsity) on these frames.
     torch::Tensor lossTensors(const torch::Tensor& frames);
     torch::Tensor sampleFrames(int64_t batch);
+    /// The loss terms [5] of one step with every gradient set: hand-written CPU step or autograd.
+    torch::Tensor lossAndGradients(const torch::Tensor& frames);
     torch::Tensor externalFor(const torch::Tensor& frames) const;
     void applyEpochSchedule(int64_t epoch);
     void finishEpoch(int64_t epoch);
@@ -56,6 +59,8 @@ struct Trainer::Impl
     AssemblyModel model{nullptr};
     std::unique_ptr<TorchLearnedModel> learned;
     std::unique_ptr<FusedAdam> optimizer;
+    std::unique_ptr<CpuTrainingStep> cpuStep; ///< null when autograd does every step (see stepKernel)
+    std::string stepKernel;                   ///< which step runs, and why not the CPU kernels
     Rng rng{0};
 
     torch::Tensor activity, derivative, stimulus; // [T, N], [T, N], [T, M] on the device

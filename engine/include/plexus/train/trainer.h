@@ -36,6 +36,7 @@ struct TrainingOptions
     std::int64_t iterations = -1;        ///< total iterations; −1: n_epochs × iterations per epoch
     std::int64_t checkpointInterval = -1; ///< iterations between checkpoints; −1: ⌊iterations per epoch / 20⌋
     std::string runDir;                  ///< checkpoints/ and metrics.csv go here ("" → nothing written)
+    bool cpuKernels = true;              ///< hand-written CPU step where the model allows it (false: autograd always)
 };
 
 /// The loss of one iteration, term by term (SPEC C.3), each already multiplied by its coefficient.
@@ -46,6 +47,16 @@ struct LossTerms
     double updateAtZero = 0.0; ///< B·λ_φ0·‖φ*(0, a)‖₂
     double monotonicity = 0.0; ///< λ_ed·Σ_b ‖relu(ψ*(u) − ψ*(u + xnorm/150))‖₂
     double sparsity = 0.0;   ///< λ_L1·Σ|W|
+};
+
+/// The CPU training step against autograd on the same frames and weights (Trainer::compareStepKernels).
+struct StepKernelComparison
+{
+    bool available = false;           ///< false: this model trains with autograd only (kernel says why)
+    std::string kernel;               ///< Trainer::stepKernel()
+    LossTerms kernels, autograd;      ///< the loss terms each computed
+    std::vector<std::string> names;   ///< parameter names
+    std::vector<double> differences;  ///< per parameter: max |g_kernels − g_autograd| / max |g_autograd|
 };
 
 /// One row of metrics.csv.
@@ -80,6 +91,8 @@ public:
     std::int64_t epoch() const;
     bool finished() const;
     std::string deviceName() const;
+    /// Which training step runs: "cpu kernels", or "autograd (why not the kernels)".
+    std::string stepKernel() const;
     double activityScale() const;            ///< xnorm = round(1.5·std(u))
 
     /// One iteration, then the epoch-end work when an epoch completes; returns the total loss.
@@ -89,6 +102,8 @@ public:
     LossTerms lastLoss() const;
     /// The loss the model has now on the given frames, term by term (no learning step).
     LossTerms lossOn(const std::vector<std::int64_t>& frames);
+    /// Gradients of the loss on these frames from the CPU kernels and from autograd, compared; no learning step.
+    StepKernelComparison compareStepKernels(const std::vector<std::int64_t>& frames);
     /// Learning rate of each optimiser group now: latent, updateFunction, connectivity, transferFunction
     /// (latent is absent when the latents are fixed).
     std::vector<std::pair<std::string, double>> learningRates() const;

@@ -1,0 +1,341 @@
+#include "cpu_training_step.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace plexus {
+
+namespace {
+
+dense::Activation activationOf(const std::string& name)
+{
+    if (name == "tanh")
+        return dense::Activation::Tanh;
+    if (name == "leaky_relu")
+        return dense::Activation::LeakyRelu;
+    if (name == "sigmoid")
+        return dense::Activation::Sigmoid;
+    return dense::Activation::Relu;
+}
+
+PackedMlp packedOf(const MlpImpl& mlp, int64_t features, int64_t neurons, int64_t groups)
+{
+    const auto& layers = mlp.layers();
+    return PackedMlp(static_cast<int64_t>(layers.size()), layers.front()->weight.size(0), features,
+                     activationOf(mlp.activation()), neurons, groups);
+}
+
+std::vector<const float*> constPointers(const std::vector<torch::Tensor>& tensors)
+{
+    std::vector<const float*> out;
+    for (const auto& t : tensors)
+        out.push_back(t.data_ptr<float>());
+    return out;
+}
+
+/// The .grad of a parameter, allocated when missing (first step).
+float* gradientOf(const torch::Tensor& parameter)
+{
+    if (!parameter.grad().defined())
+        const_cast<torch::Tensor&>(parameter).mutable_grad() = torch::zeros_like(parameter);
+    return parameter.grad().data_ptr<float>();
+}
+
+void layerTensors(const MlpImpl& mlp, std::vector<torch::Tensor>& weights, std::vector<torch::Tensor>& biases)
+{
+    for (const auto& layer : mlp.layers()) {
+        weights.push_back(layer->weight);
+        biases.push_back(layer->bias);
+    }
+}
+
+void storeMlp(const PackedMlp& packed, const PackedMlp::Gradients& g, const MlpImpl& mlp)
+{
+    std::vector<float*> weights, biases;
+    for (const auto& layer : mlp.layers()) {
+        weights.push_back(gradientOf(layer->weight));
+        biases.push_back(gradientOf(layer->bias));
+    }
+    packed.store(g, weights, biases);
+}
+
+constexpr int kFixedTerms = 3; // prediction², update-at-zero², Σ|W| before the per-frame monotonicity terms
+
+} // namespace
+
+std::string CpuTrainingStep::unsupportedReason(const AssemblyModelImpl& model, const torch::Device& device)
+{
+    if (!device.is_cpu())
+        return "not on the CPU";
+    if (!dense::available())
+        return "this CPU has no AVX2/FMA";
+    if (model.transferInputs() == TransferInputs::ActivitySenderReceiver)
+        return "ψ* needs the receiver (per-edge model)";
+    if (model.hasStimulusField())
+        return "learned external input";
+    if (!model.connectivity.defined())
+        return "low-rank W";
+    if (model.updateFunction->layers().size() < 2 || model.transferFunction->layers().size() < 2)
+        return "an MLP without hidden layer";
+    if (model.transferFunction->layers().back()->weight.size(0) != 1)
+        return "ψ* with more than one output";
+    for (const auto& p : model.parameters())
+        if (p.scalar_type() != torch::kFloat || !p.is_contiguous())
+            return "parameters are not contiguous float32";
+    return {};
+}
+
+CpuTrainingStep::CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t maxBatch)
+    : m_model(std::move(model)), m_data(std::move(data)), m_neurons(m_data->neurons()), m_maxBatch(maxBatch),
+      m_latentDim(m_model->latent.size(1)),
+      m_transferFeatures(m_model->transferInputs() == TransferInputs::ActivityAndSender),
+      m_multiplicative(m_model->inputMode() == "multiplicative"), m_additive(m_model->inputMode() == "additive"),
+      m_threads(std::max(1, torch::get_num_threads())),
+      m_update(packedOf(*m_model->updateFunction, m_latentDim, m_neurons, maxBatch + 1)),
+      m_transfer(packedOf(*m_model->transferFunction, m_transferFeatures ? m_latentDim : 0, m_neurons, 2 * maxBatch))
+{
+    const int64_t n = m_neurons, bn = maxBatch * n;
+    // Neuron ranges per thread, multiples of 8 (W's columns are read 8 at a time).
+    const int64_t share = (n / m_threads + 7) / 8 * 8;
+    for (int t = 0; t <= m_threads; ++t)
+        m_bounds.push_back(std::min(n, t * share));
+    m_bounds.back() = n;
+    for (int t = 0; t < m_threads; ++t) {
+        m_updateGrads.push_back(m_update.makeGradients());
+        m_transferGrads.push_back(m_transfer.makeGradients());
+        m_scratch.push_back(m_update.makeScratch());
+        m_scratch.push_back(m_transfer.makeScratch());
+    }
+    for (auto* v : {&m_u, &m_shifted, &m_external, &m_messages, &m_residual, &m_messageGrad})
+        v->assign(static_cast<std::size_t>(bn), 0.0f);
+    m_zeros.assign(static_cast<std::size_t>(n), 0.0f);
+    m_updateOut.assign(static_cast<std::size_t>(bn + n), 0.0f);
+    m_updateDOut.assign(static_cast<std::size_t>(bn + n), 0.0f);
+    m_transferOut.assign(static_cast<std::size_t>(2 * bn), 0.0f);
+    m_transferDOut.assign(static_cast<std::size_t>(2 * bn), 0.0f);
+    m_latentFromUpdate.assign(static_cast<std::size_t>(n * m_latentDim), 0.0f);
+    m_latentFromTransfer.assign(static_cast<std::size_t>(n * m_latentDim), 0.0f);
+    m_partial.assign(static_cast<std::size_t>(m_threads * (kFixedTerms + maxBatch)), 0.0);
+}
+
+bool CpuTrainingStep::handles(const Coefficients& c) const { return !(c.monotonicity > 0 && m_transferFeatures); }
+
+void CpuTrainingStep::loadWeights()
+{
+    std::vector<torch::Tensor> weights, biases;
+    layerTensors(*m_model->updateFunction, weights, biases);
+    m_update.load(constPointers(weights), constPointers(biases));
+    weights.clear();
+    biases.clear();
+    layerTensors(*m_model->transferFunction, weights, biases);
+    m_transfer.load(constPointers(weights), constPointers(biases));
+}
+
+void CpuTrainingStep::forwardNeurons(int t, const int64_t* frames, const Coefficients& c)
+{
+    const int64_t n = m_neurons, first = m_bounds[t], last = m_bounds[t + 1];
+    const float* latent = m_model->latent.data_ptr<float>();
+    const float* activity = m_data->activity.data();
+    m_update.prepareNeurons(latent, first, last);
+    m_transfer.prepareNeurons(latent, first, last);
+    for (int64_t b = 0; b < m_batch; ++b) {
+        float* u = m_u.data() + b * n;
+        std::copy(activity + frames[b] * n + first, activity + frames[b] * n + last, u + first);
+        m_update.forward(u + first, b, first, last, m_updateOut.data() + b * n + first);
+        m_transfer.forward(u + first, b, first, last, m_transferOut.data() + b * n + first);
+        if (c.monotonicity > 0) {
+            float* shifted = m_shifted.data() + b * n;
+            for (int64_t i = first; i < last; ++i)
+                shifted[i] = u[i] + static_cast<float>(c.shift);
+            m_transfer.forward(shifted + first, m_batch + b, first, last,
+                               m_transferOut.data() + (m_batch + b) * n + first);
+        }
+    }
+    if (c.updateAtZero > 0)
+        m_update.forward(m_zeros.data() + first, m_batch, first, last, m_updateOut.data() + m_batch * n + first);
+}
+
+void CpuTrainingStep::residualNeurons(int t, const int64_t* frames, const Coefficients& c)
+{
+    const int64_t n = m_neurons, first = m_bounds[t], last = m_bounds[t + 1];
+    const float* w = m_model->connectivity.data_ptr<float>();
+    dense::receiverSums(w, m_transferOut.data(), m_messages.data(), n, m_batch, first, last);
+    const float* target = m_data->derivative.data();
+    const auto& stimulus = m_data->stimulus;
+    const float neutral = m_data->neutralInput();
+    double* partial = m_partial.data() + t * (kFixedTerms + m_maxBatch);
+    std::fill(partial, partial + kFixedTerms + m_maxBatch, 0.0);
+    for (int64_t b = 0; b < m_batch; ++b) {
+        for (int64_t i = first; i < last; ++i) {
+            const int64_t k = b * n + i;
+            float message = m_messages[k];
+            if (m_additive || m_multiplicative) {
+                const float e = i < stimulus.cols() ? stimulus(frames[b], i) : neutral;
+                m_external[k] = e;
+                message = m_multiplicative ? message * e : message + e;
+            }
+            const float r = m_updateOut[k] + message - target[frames[b] * n + i];
+            m_residual[k] = r;
+            partial[0] += static_cast<double>(r) * r;
+            if (c.monotonicity > 0) {
+                const float rise = std::max(0.0f, m_transferOut[k] - m_transferOut[(m_batch + b) * n + i]);
+                partial[kFixedTerms + b] += static_cast<double>(rise) * rise;
+            }
+        }
+    }
+    if (c.updateAtZero > 0)
+        for (int64_t i = first; i < last; ++i)
+            partial[1] += static_cast<double>(m_updateOut[m_batch * n + i]) * m_updateOut[m_batch * n + i];
+    if (c.sparsity > 0)
+        for (int64_t k = first * n; k < last * n; ++k)
+            partial[2] += std::fabs(w[k]);
+}
+
+CpuTrainingStep::Totals CpuTrainingStep::totals() const
+{
+    Totals s;
+    s.monotonicity.assign(static_cast<std::size_t>(m_batch), 0.0);
+    for (int t = 0; t < m_threads; ++t) {
+        const double* p = m_partial.data() + t * (kFixedTerms + m_maxBatch);
+        s.prediction += p[0];
+        s.updateAtZero += p[1];
+        s.sparsity += p[2];
+        for (int64_t b = 0; b < m_batch; ++b)
+            s.monotonicity[b] += p[kFixedTerms + b];
+    }
+    s.prediction = std::sqrt(s.prediction);
+    s.updateAtZero = std::sqrt(s.updateAtZero);
+    for (auto& m : s.monotonicity)
+        m = std::sqrt(m);
+    return s;
+}
+
+void CpuTrainingStep::outputGradients(int t, const Totals& s, const Coefficients& c)
+{
+    // d‖r‖/dr = r/‖r‖ (0 when r = 0, as torch's norm backward)
+    const int64_t n = m_neurons, first = m_bounds[t], last = m_bounds[t + 1];
+    const float scale = s.prediction > 0 ? static_cast<float>(1.0 / s.prediction) : 0.0f;
+    for (int64_t b = 0; b < m_batch; ++b)
+        for (int64_t i = first; i < last; ++i) {
+            const int64_t k = b * n + i;
+            const float d = m_residual[k] * scale;
+            m_updateDOut[k] = d;
+            m_messageGrad[k] = m_multiplicative ? d * m_external[k] : d;
+        }
+    if (c.updateAtZero > 0) {
+        const double factor = s.updateAtZero > 0 ? c.updateAtZero * static_cast<double>(m_batch) / s.updateAtZero : 0.0;
+        for (int64_t i = first; i < last; ++i)
+            m_updateDOut[m_batch * n + i] = static_cast<float>(factor * m_updateOut[m_batch * n + i]);
+    }
+}
+
+void CpuTrainingStep::backwardNeurons(int t, const Totals& s, const Coefficients& c, float* gradW)
+{
+    const int64_t n = m_neurons, first = m_bounds[t], last = m_bounds[t + 1];
+    const float* w = m_model->connectivity.data_ptr<float>();
+    dense::senderGradients(w, m_messageGrad.data(), m_transferOut.data(), gradW, m_transferDOut.data(), n, m_batch,
+                           first, last);
+    if (c.sparsity > 0) {
+        const auto l1 = static_cast<float>(c.sparsity);
+        for (int64_t i = 0; i < n; ++i)
+            for (int64_t j = first; j < last; ++j) {
+                const float x = w[i * n + j];
+                gradW[i * n + j] += x > 0 ? l1 : (x < 0 ? -l1 : 0.0f);
+            }
+    }
+    for (int64_t j = first; j < last; ++j)
+        gradW[j * n + j] = 0.0f; // the diagonal stays out of learning
+    if (c.monotonicity > 0)
+        for (int64_t b = 0; b < m_batch; ++b) {
+            const double norm = s.monotonicity[b];
+            for (int64_t j = first; j < last; ++j) {
+                const float rise = m_transferOut[b * n + j] - m_transferOut[(m_batch + b) * n + j];
+                const float d = norm > 0 && rise > 0 ? static_cast<float>(c.monotonicity * rise / norm) : 0.0f;
+                m_transferDOut[b * n + j] += d;
+                m_transferDOut[(m_batch + b) * n + j] = -d;
+            }
+        }
+    auto& updateGrads = m_updateGrads[t];
+    auto& transferGrads = m_transferGrads[t];
+    updateGrads.zero();
+    transferGrads.zero();
+    auto& updateScratch = m_scratch[2 * t];
+    auto& transferScratch = m_scratch[2 * t + 1];
+    for (int64_t b = 0; b < m_batch; ++b) {
+        const float* u = m_u.data() + b * n + first;
+        m_update.backward(m_updateDOut.data() + b * n + first, u, b, first, last, updateGrads, updateScratch);
+        m_transfer.backward(m_transferDOut.data() + b * n + first, u, b, first, last, transferGrads, transferScratch);
+        if (c.monotonicity > 0)
+            m_transfer.backward(m_transferDOut.data() + (m_batch + b) * n + first, m_shifted.data() + b * n + first,
+                                m_batch + b, first, last, transferGrads, transferScratch);
+    }
+    if (c.updateAtZero > 0)
+        m_update.backward(m_updateDOut.data() + m_batch * n + first, m_zeros.data() + first, m_batch, first, last,
+                          updateGrads, updateScratch);
+    const float* latent = m_model->latent.data_ptr<float>();
+    m_update.finishNeurons(latent, first, last, updateGrads, m_latentFromUpdate.data());
+    m_transfer.finishNeurons(latent, first, last, transferGrads, m_latentFromTransfer.data()); // bias (+ latents)
+}
+
+void CpuTrainingStep::storeGradients()
+{
+    for (int t = 1; t < m_threads; ++t) {
+        m_updateGrads[0].add(m_updateGrads[t]);
+        m_transferGrads[0].add(m_transferGrads[t]);
+    }
+    storeMlp(m_update, m_updateGrads[0], *m_model->updateFunction);
+    storeMlp(m_transfer, m_transferGrads[0], *m_model->transferFunction);
+    if (m_model->latent.requires_grad()) {
+        float* grad = gradientOf(m_model->latent);
+        for (int64_t k = 0; k < m_neurons * m_latentDim; ++k)
+            grad[k] = m_latentFromUpdate[k] + (m_transferFeatures ? m_latentFromTransfer[k] : 0.0f);
+    }
+}
+
+std::array<double, 5> CpuTrainingStep::run(const int64_t* frames, int64_t batch, const Coefficients& c)
+{
+    if (batch < 1 || batch > m_maxBatch)
+        throw std::invalid_argument("CpuTrainingStep: batch of " + std::to_string(batch) + " frames, at most " +
+                                    std::to_string(m_maxBatch));
+    m_batch = batch;
+    loadWeights();
+    float* gradW = gradientOf(m_model->connectivity);
+    const int ranges = m_threads;
+#pragma omp parallel num_threads(ranges)
+    {
+        // Each neuron range is worked on by one thread per phase (OpenMP may give fewer threads than asked).
+        const int first = omp_get_thread_num(), stride = omp_get_num_threads();
+        for (int r = first; r < ranges; r += stride)
+            forwardNeurons(r, frames, c);
+#pragma omp barrier
+        for (int r = first; r < ranges; r += stride)
+            residualNeurons(r, frames, c);
+#pragma omp barrier
+#pragma omp single
+        m_totals = totals();
+        for (int r = first; r < ranges; r += stride)
+            outputGradients(r, m_totals, c);
+#pragma omp barrier
+        for (int r = first; r < ranges; r += stride)
+            backwardNeurons(r, m_totals, c, gradW);
+    }
+    const Totals& shared = m_totals;
+    storeGradients();
+    double monotonicity = 0.0;
+    for (double m : shared.monotonicity)
+        monotonicity += m;
+    std::array<double, 5> terms{0.0, shared.prediction, 0.0, 0.0, 0.0};
+    if (c.updateAtZero > 0)
+        terms[2] = shared.updateAtZero * c.updateAtZero * static_cast<double>(m_batch);
+    if (c.monotonicity > 0)
+        terms[3] = monotonicity * c.monotonicity;
+    if (c.sparsity > 0)
+        terms[4] = shared.sparsity * c.sparsity;
+    terms[0] = terms[1] + terms[2] + terms[3] + terms[4];
+    return terms;
+}
+
+} // namespace plexus

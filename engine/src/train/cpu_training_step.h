@@ -1,0 +1,73 @@
+#pragma once
+
+// Private to the engine: includes LibTorch.
+#include "model/assembly_model.h"
+#include "packed_mlp.h"
+#include "plexus/data/dataset.h"
+
+#include <torch/torch.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace plexus {
+
+/// One training step of SPEC C on the CPU with hand-written forward and backward passes instead of autograd: the same
+/// loss terms and the same gradients (to float rounding), written into every trainable parameter's .grad for the
+/// optimiser. ψ* and φ* run through PackedMlp's AVX2 kernels, Σ_j W_ij ψ*_j and its gradients in one pass over W per
+/// product, and the threads split the neurons (no reduction over W). Covers the per-neuron models (PDE_N2, PDE_N4)
+/// with a given or absent external input; the Trainer uses autograd for everything else (unsupportedReason).
+class CpuTrainingStep
+{
+public:
+    struct Coefficients
+    {
+        double updateAtZero = 0.0;  ///< coeff_lin_phi_zero
+        double monotonicity = 0.0;  ///< coeff_edge_diff of this epoch
+        double sparsity = 0.0;      ///< L1 coefficient of this epoch
+        double shift = 0.0;         ///< xnorm/150, the monotonicity step
+    };
+
+    /// "" when this model on this device can use the step, else why not.
+    static std::string unsupportedReason(const AssemblyModelImpl& model, const torch::Device& device);
+
+    CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t maxBatch);
+
+    /// False for the few loss settings it leaves to autograd (monotonicity with latent ψ* inputs).
+    bool handles(const Coefficients& c) const;
+    /// Loss terms [total, prediction, update at zero, monotonicity, sparsity] on the frames; sets every gradient.
+    std::array<double, 5> run(const int64_t* frames, int64_t batch, const Coefficients& c);
+
+private:
+    /// Norms of the loss terms over all neurons (prediction, update at zero, Σ|W|, ‖relu(rise_b)‖ per frame).
+    struct Totals
+    {
+        double prediction = 0.0, updateAtZero = 0.0, sparsity = 0.0;
+        std::vector<double> monotonicity;
+    };
+    void forwardNeurons(int thread, const int64_t* frames, const Coefficients& c);
+    void residualNeurons(int thread, const int64_t* frames, const Coefficients& c);
+    void outputGradients(int thread, const Totals& totals, const Coefficients& c);
+    void backwardNeurons(int thread, const Totals& totals, const Coefficients& c, float* gradW);
+    Totals totals() const;
+    void loadWeights();
+    void storeGradients();
+
+    AssemblyModel m_model;
+    std::shared_ptr<const Dataset> m_data;
+    int64_t m_neurons, m_maxBatch, m_batch = 0, m_latentDim;
+    bool m_transferFeatures, m_multiplicative, m_additive;
+    int m_threads;
+    std::vector<int64_t> m_bounds; // neuron range of each thread
+    PackedMlp m_update, m_transfer;
+    std::vector<PackedMlp::Gradients> m_updateGrads, m_transferGrads;
+    std::vector<std::vector<float>> m_scratch;
+    std::vector<float> m_u, m_shifted, m_zeros, m_external, m_updateOut, m_transferOut, m_messages, m_residual;
+    std::vector<float> m_updateDOut, m_transferDOut, m_messageGrad, m_latentFromUpdate, m_latentFromTransfer;
+    Totals m_totals;
+    std::vector<double> m_partial; // per thread: [prediction², update-at-zero², |W|, monotonicity² per frame…]
+};
+
+} // namespace plexus

@@ -1,0 +1,308 @@
+#include "dense_kernels.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+
+// Every kernel is compiled for AVX2 + FMA; callers check available() first (the trainer falls back to LibTorch).
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+
+namespace plexus::dense {
+
+namespace {
+
+constexpr int64_t kTile = 6;         // rows of accumulators per micro-tile (6 × 16 floats = 12 registers)
+constexpr int64_t kRowBlock = 64;    // rows of A and D kept in L1 while a transposed product accumulates
+
+float horizontalSum(__m256 v)
+{
+    __m128 low = _mm256_castps256_ps128(v), high = _mm256_extractf128_ps(v, 1);
+    __m128 s = _mm_add_ps(low, high);
+    s = _mm_hadd_ps(s, s);
+    s = _mm_hadd_ps(s, s);
+    return _mm_cvtss_f32(s);
+}
+
+/// R rows of C (16 columns from `col`) = R rows of A · B.
+template <int R>
+void multiplyTile(const float* a, const float* b, float* c, int64_t depth, int64_t width, int64_t col)
+{
+    __m256 acc[R][2];
+    for (int r = 0; r < R; ++r)
+        acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (int64_t k = 0; k < depth; ++k) {
+        const __m256 b0 = _mm256_loadu_ps(b + k * width + col), b1 = _mm256_loadu_ps(b + k * width + col + 8);
+        for (int r = 0; r < R; ++r) {
+            const __m256 x = _mm256_broadcast_ss(a + r * depth + k);
+            acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
+        }
+    }
+    for (int r = 0; r < R; ++r) {
+        _mm256_storeu_ps(c + r * width + col, acc[r][0]);
+        _mm256_storeu_ps(c + r * width + col + 8, acc[r][1]);
+    }
+}
+
+template <int R>
+void multiplyRows(const float* a, const float* b, float* c, int64_t depth, int64_t width)
+{
+    for (int64_t col = 0; col < width; col += kDenseLane)
+        multiplyTile<R>(a, b, c, depth, width, col);
+}
+
+/// G rows [i, i + R) (16 columns from `col`) += A[rows, i : i + R]ᵀ · D[rows, col : col + 16].
+template <int R>
+void transposedTile(const float* a, const float* d, float* g, int64_t rows, int64_t depth, int64_t width, int64_t i,
+                    int64_t col)
+{
+    __m256 acc[R][2];
+    for (int r = 0; r < R; ++r) {
+        acc[r][0] = _mm256_loadu_ps(g + (i + r) * width + col);
+        acc[r][1] = _mm256_loadu_ps(g + (i + r) * width + col + 8);
+    }
+    for (int64_t row = 0; row < rows; ++row) {
+        const __m256 d0 = _mm256_loadu_ps(d + row * width + col), d1 = _mm256_loadu_ps(d + row * width + col + 8);
+        for (int r = 0; r < R; ++r) {
+            const __m256 x = _mm256_broadcast_ss(a + row * depth + i + r);
+            acc[r][0] = _mm256_fmadd_ps(x, d0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(x, d1, acc[r][1]);
+        }
+    }
+    for (int r = 0; r < R; ++r) {
+        _mm256_storeu_ps(g + (i + r) * width + col, acc[r][0]);
+        _mm256_storeu_ps(g + (i + r) * width + col + 8, acc[r][1]);
+    }
+}
+
+void transposedBlock(const float* a, const float* d, float* g, int64_t rows, int64_t depth, int64_t width)
+{
+    for (int64_t col = 0; col < width; col += kDenseLane) {
+        int64_t i = 0;
+        for (; i + kTile <= depth; i += kTile)
+            transposedTile<kTile>(a, d, g, rows, depth, width, i, col);
+        switch (depth - i) {
+        case 5: transposedTile<5>(a, d, g, rows, depth, width, i, col); break;
+        case 4: transposedTile<4>(a, d, g, rows, depth, width, i, col); break;
+        case 3: transposedTile<3>(a, d, g, rows, depth, width, i, col); break;
+        case 2: transposedTile<2>(a, d, g, rows, depth, width, i, col); break;
+        case 1: transposedTile<1>(a, d, g, rows, depth, width, i, col); break;
+        default: break;
+        }
+    }
+}
+
+__m256 activate8(__m256 z, Activation act)
+{
+    if (act == Activation::Relu)
+        return _mm256_max_ps(z, _mm256_setzero_ps());
+    // leaky ReLU, slope 0.01 (torch's default)
+    return _mm256_max_ps(z, _mm256_mul_ps(z, _mm256_set1_ps(0.01f)));
+}
+
+float activateScalar(float z, Activation act)
+{
+    switch (act) {
+    case Activation::Relu: return z > 0.0f ? z : 0.0f;
+    case Activation::LeakyRelu: return z > 0.0f ? z : 0.01f * z;
+    case Activation::Tanh: return std::tanh(z);
+    case Activation::Sigmoid: return 1.0f / (1.0f + std::exp(-z));
+    }
+    return z;
+}
+
+bool piecewiseLinear(Activation act) { return act == Activation::Relu || act == Activation::LeakyRelu; }
+
+} // namespace
+
+bool available()
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+void multiply(const float* a, const float* b, float* c, int64_t rows, int64_t depth, int64_t width)
+{
+    int64_t r = 0;
+    for (; r + kTile <= rows; r += kTile)
+        multiplyRows<kTile>(a + r * depth, b, c + r * width, depth, width);
+    const float* at = a + r * depth;
+    float* ct = c + r * width;
+    switch (rows - r) {
+    case 5: multiplyRows<5>(at, b, ct, depth, width); break;
+    case 4: multiplyRows<4>(at, b, ct, depth, width); break;
+    case 3: multiplyRows<3>(at, b, ct, depth, width); break;
+    case 2: multiplyRows<2>(at, b, ct, depth, width); break;
+    case 1: multiplyRows<1>(at, b, ct, depth, width); break;
+    default: break;
+    }
+}
+
+void accumulateTransposed(const float* a, const float* d, float* g, int64_t rows, int64_t depth, int64_t width)
+{
+    for (int64_t r = 0; r < rows; r += kRowBlock)
+        transposedBlock(a + r * depth, d + r * width, g, std::min(kRowBlock, rows - r), depth, width);
+}
+
+void rowDots(const float* a, const float* v, float bias, float* out, int64_t rows, int64_t width)
+{
+    for (int64_t r = 0; r < rows; ++r) {
+        const float* x = a + r * width;
+        __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+        for (int64_t k = 0; k < width; k += kDenseLane) {
+            acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + k), _mm256_loadu_ps(v + k), acc0);
+            acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + k + 8), _mm256_loadu_ps(v + k + 8), acc1);
+        }
+        out[r] = horizontalSum(_mm256_add_ps(acc0, acc1)) + bias;
+    }
+}
+
+void receiverSums(const float* w, const float* psi, float* messages, int64_t n, int64_t batch, int64_t first,
+                  int64_t last)
+{
+    constexpr int64_t kGroup = 8; // batch frames per pass over a row of W
+    const int64_t vectorEnd = n / 8 * 8;
+    for (int64_t i = first; i < last; ++i) {
+        const float* row = w + i * n;
+        for (int64_t b0 = 0; b0 < batch; b0 += kGroup) {
+            const int64_t count = std::min(kGroup, batch - b0);
+            __m256 acc[kGroup];
+            for (int64_t b = 0; b < count; ++b)
+                acc[b] = _mm256_setzero_ps();
+            for (int64_t j = 0; j < vectorEnd; j += 8) {
+                const __m256 x = _mm256_loadu_ps(row + j);
+                for (int64_t b = 0; b < count; ++b)
+                    acc[b] = _mm256_fmadd_ps(x, _mm256_loadu_ps(psi + (b0 + b) * n + j), acc[b]);
+            }
+            for (int64_t b = 0; b < count; ++b) {
+                float sum = horizontalSum(acc[b]);
+                for (int64_t j = vectorEnd; j < n; ++j)
+                    sum += row[j] * psi[(b0 + b) * n + j];
+                messages[(b0 + b) * n + i] = sum;
+            }
+        }
+    }
+}
+
+void senderGradients(const float* w, const float* g, const float* psi, float* gradW, float* gradPsi, int64_t n,
+                     int64_t batch, int64_t first, int64_t last)
+{
+    constexpr int64_t kRows = 4; // receivers per pass over the sender block (keeps gradψ loads low)
+    const int64_t vectorEnd = first + (last - first) / 8 * 8;
+    for (int64_t b = 0; b < batch; ++b)
+        std::fill(gradPsi + b * n + first, gradPsi + b * n + last, 0.0f);
+    for (int64_t i0 = 0; i0 < n; i0 += kRows) {
+        const int64_t rows = std::min(kRows, n - i0);
+        for (int64_t j = first; j < vectorEnd; j += 8) {
+            __m256 weight[kRows], grad[kRows];
+            for (int64_t k = 0; k < rows; ++k) {
+                weight[k] = _mm256_loadu_ps(w + (i0 + k) * n + j);
+                grad[k] = _mm256_setzero_ps();
+            }
+            for (int64_t b = 0; b < batch; ++b) {
+                const __m256 p = _mm256_loadu_ps(psi + b * n + j);
+                __m256 gp = _mm256_loadu_ps(gradPsi + b * n + j);
+                for (int64_t k = 0; k < rows; ++k) {
+                    const __m256 x = _mm256_broadcast_ss(g + b * n + i0 + k);
+                    grad[k] = _mm256_fmadd_ps(x, p, grad[k]);
+                    gp = _mm256_fmadd_ps(x, weight[k], gp);
+                }
+                _mm256_storeu_ps(gradPsi + b * n + j, gp);
+            }
+            for (int64_t k = 0; k < rows; ++k)
+                _mm256_storeu_ps(gradW + (i0 + k) * n + j, grad[k]);
+        }
+        for (int64_t j = vectorEnd; j < last; ++j)
+            for (int64_t k = 0; k < rows; ++k) {
+                const int64_t i = i0 + k;
+                float sum = 0.0f;
+                for (int64_t b = 0; b < batch; ++b) {
+                    sum += g[b * n + i] * psi[b * n + j];
+                    gradPsi[b * n + j] += g[b * n + i] * w[i * n + j];
+                }
+                gradW[i * n + j] = sum;
+            }
+    }
+}
+
+void firstLayer(const float* u, const float* wu, const float* offsets, float* h, int64_t rows, int64_t width,
+                Activation act)
+{
+    for (int64_t r = 0; r < rows; ++r) {
+        const __m256 x = _mm256_set1_ps(u[r]);
+        float* out = h + r * width;
+        const float* offset = offsets + r * width;
+        for (int64_t k = 0; k < width; k += 8)
+            _mm256_storeu_ps(out + k, _mm256_fmadd_ps(x, _mm256_loadu_ps(wu + k), _mm256_loadu_ps(offset + k)));
+    }
+    biasActivate(h, nullptr, rows, width, act);
+}
+
+void biasActivate(float* z, const float* bias, int64_t rows, int64_t width, Activation act)
+{
+    for (int64_t r = 0; r < rows; ++r) {
+        float* row = z + r * width;
+        if (piecewiseLinear(act)) {
+            for (int64_t k = 0; k < width; k += 8) {
+                __m256 v = _mm256_loadu_ps(row + k);
+                if (bias)
+                    v = _mm256_add_ps(v, _mm256_loadu_ps(bias + k));
+                _mm256_storeu_ps(row + k, activate8(v, act));
+            }
+        } else {
+            for (int64_t k = 0; k < width; ++k)
+                row[k] = activateScalar(row[k] + (bias ? bias[k] : 0.0f), act);
+        }
+    }
+}
+
+void activationGradient(float* dh, const float* h, int64_t rows, int64_t width, Activation act)
+{
+    const int64_t count = rows * width;
+    if (piecewiseLinear(act)) {
+        const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+        const __m256 negative = _mm256_set1_ps(act == Activation::Relu ? 0.0f : 0.01f);
+        for (int64_t k = 0; k < count; k += 8) {
+            const __m256 positive = _mm256_cmp_ps(_mm256_loadu_ps(h + k), zero, _CMP_GT_OQ);
+            const __m256 slope = _mm256_blendv_ps(negative, one, positive);
+            _mm256_storeu_ps(dh + k, _mm256_mul_ps(_mm256_loadu_ps(dh + k), slope));
+        }
+        return;
+    }
+    for (int64_t k = 0; k < count; ++k)
+        dh[k] *= act == Activation::Tanh ? 1.0f - h[k] * h[k] : h[k] * (1.0f - h[k]);
+}
+
+void lastLayerBackward(const float* dOut, const float* h, const float* w, float* dh, float* gradW, int64_t rows,
+                       int64_t width)
+{
+    for (int64_t k = 0; k < width; k += 8) {
+        const __m256 weight = _mm256_loadu_ps(w + k);
+        __m256 grad = _mm256_loadu_ps(gradW + k);
+        for (int64_t r = 0; r < rows; ++r) {
+            const __m256 g = _mm256_set1_ps(dOut[r]);
+            grad = _mm256_fmadd_ps(g, _mm256_loadu_ps(h + r * width + k), grad);
+            _mm256_storeu_ps(dh + r * width + k, _mm256_mul_ps(g, weight));
+        }
+        _mm256_storeu_ps(gradW + k, grad);
+    }
+}
+
+void firstLayerBackward(const float* dz, const float* u, float* gradWu, float* sums, int64_t rows, int64_t width)
+{
+    for (int64_t k = 0; k < width; k += 8) {
+        __m256 grad = _mm256_loadu_ps(gradWu + k);
+        for (int64_t r = 0; r < rows; ++r) {
+            const __m256 d = _mm256_loadu_ps(dz + r * width + k);
+            grad = _mm256_fmadd_ps(_mm256_set1_ps(u[r]), d, grad);
+            _mm256_storeu_ps(sums + r * width + k, _mm256_add_ps(_mm256_loadu_ps(sums + r * width + k), d));
+        }
+        _mm256_storeu_ps(gradWu + k, grad);
+    }
+}
+
+} // namespace plexus::dense
+
+#pragma GCC pop_options

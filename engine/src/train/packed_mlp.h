@@ -1,0 +1,81 @@
+#pragma once
+
+// Private to the engine: one MLP of the GNN laid out for the CPU training step (no LibTorch here).
+#include "dense_kernels.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace plexus {
+
+/// An MLP whose input row is [u, features of the row's neuron] (φ*: [u_i, a_i]; ψ*: [u_j] or [u_j, a_j]), with one
+/// output, evaluated on rows of activity and differentiated by hand: forward keeps every hidden activation, backward
+/// accumulates the weight gradients of the rows it is given. Hidden widths are padded to dense::kDenseLane with zeros
+/// (the padding stays zero through every layer). Rows are grouped: row g·n + i belongs to neuron i.
+///
+/// Threading: threads work on disjoint neuron ranges (all groups of those neurons), each with its own Gradients; the
+/// per-neuron sums are shared but written only by the neuron's owner.
+class PackedMlp
+{
+public:
+    /// Weight gradients in the packed layout (one per thread; reduce with add()).
+    struct Gradients
+    {
+        std::vector<float> activity;   ///< ∂/∂W₀[:, 0] [width]
+        std::vector<float> features;   ///< ∂/∂W₀[:, 1:]ᵀ [features × width]
+        std::vector<float> firstBias;  ///< [width]
+        std::vector<std::vector<float>> hidden;     ///< ∂/∂W_l [width(out) × width(in)], l = 1 … layers − 2
+        std::vector<std::vector<float>> hiddenBias; ///< [width]
+        std::vector<float> last;       ///< ∂/∂W_last [width]
+        double lastBias = 0.0;
+        void zero();
+        void add(const Gradients& other);
+    };
+
+    /// `layers` Linear layers (≥ 2), hidden width `hidden`, `features` per-neuron inputs after u, for `neurons`
+    /// neurons and at most `groups` row groups.
+    PackedMlp(int64_t layers, int64_t hidden, int64_t features, dense::Activation activation, int64_t neurons,
+              int64_t groups);
+
+    /// Copies the weights (torch layout: weights[l] is [out × in] row-major, biases[l] is [out]).
+    void load(const std::vector<const float*>& weights, const std::vector<const float*>& biases);
+    Gradients makeGradients() const;
+
+    /// Per-neuron first-layer offsets (features·W₀[:, 1:]ᵀ + b₀) and zeroed per-neuron sums for neurons [first, last).
+    void prepareNeurons(const float* features, int64_t first, int64_t last);
+    /// Outputs for the rows of group `group`, neurons [first, last): u holds their activities.
+    void forward(const float* u, int64_t group, int64_t first, int64_t last, float* out);
+    /// Accumulates the gradients of those rows for output gradients dOut (u as given to forward).
+    void backward(const float* dOut, const float* u, int64_t group, int64_t first, int64_t last, Gradients& g,
+                  std::vector<float>& scratch);
+    /// After every backward of neurons [first, last): their feature gradients (featureGrad [neurons × features],
+    /// overwritten) and their share of the first layer's feature-weight and bias gradients.
+    void finishNeurons(const float* features, int64_t first, int64_t last, Gradients& g, float* featureGrad) const;
+
+    /// Writes the gradients in torch layout (as load()).
+    void store(const Gradients& g, const std::vector<float*>& weights, const std::vector<float*>& biases) const;
+
+    int64_t layers() const { return m_layers; }
+    int64_t hidden() const { return m_hidden; }
+    int64_t features() const { return m_features; }
+    std::vector<float> makeScratch() const;
+
+private:
+    float* activation(int64_t layer, int64_t row) { return m_activations[layer].data() + row * m_width; }
+
+    int64_t m_layers, m_hidden, m_width, m_features, m_neurons, m_groups;
+    dense::Activation m_activation;
+    std::vector<float> m_activity;   // W₀[:, 0]
+    std::vector<float> m_featureT;   // W₀[:, 1:]ᵀ [features × width]
+    std::vector<float> m_firstBias;
+    std::vector<std::vector<float>> m_forward;  // W_lᵀ [width(in) × width(out)]
+    std::vector<std::vector<float>> m_backward; // W_l [width(out) × width(in)]
+    std::vector<std::vector<float>> m_bias;
+    std::vector<float> m_last;
+    float m_lastBias = 0.0f;
+    std::vector<float> m_offsets;    // [neurons × width]
+    std::vector<float> m_sums;       // Σ over rows of each neuron of ∂/∂(first pre-activation) [neurons × width]
+    std::vector<std::vector<float>> m_activations; // hidden outputs, [groups·neurons × width] per layer
+};
+
+} // namespace plexus
