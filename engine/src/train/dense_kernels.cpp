@@ -14,7 +14,7 @@ namespace plexus::dense {
 namespace {
 
 constexpr int64_t kTile = 6;         // rows of accumulators per micro-tile (6 × 16 floats = 12 registers)
-constexpr int64_t kRowBlock = 64;    // rows of A and D kept in L1 while a transposed product accumulates
+constexpr int64_t kRowBlock = 128;    // rows of A and D kept in L1 while a transposed product accumulates
 
 float horizontalSum(__m256 v)
 {
@@ -30,16 +30,19 @@ template <int R>
 void multiplyTile(const float* a, const float* b, float* c, int64_t depth, int64_t width, int64_t col)
 {
     __m256 acc[R][2];
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r)
         acc[r][0] = acc[r][1] = _mm256_setzero_ps();
     for (int64_t k = 0; k < depth; ++k) {
         const __m256 b0 = _mm256_loadu_ps(b + k * width + col), b1 = _mm256_loadu_ps(b + k * width + col + 8);
-        for (int r = 0; r < R; ++r) {
+    #pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) {
             const __m256 x = _mm256_broadcast_ss(a + r * depth + k);
             acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
             acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
         }
     }
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
         _mm256_storeu_ps(c + r * width + col, acc[r][0]);
         _mm256_storeu_ps(c + r * width + col + 8, acc[r][1]);
@@ -59,18 +62,21 @@ void transposedTile(const float* a, const float* d, float* g, int64_t rows, int6
                     int64_t col)
 {
     __m256 acc[R][2];
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
         acc[r][0] = _mm256_loadu_ps(g + (i + r) * width + col);
         acc[r][1] = _mm256_loadu_ps(g + (i + r) * width + col + 8);
     }
     for (int64_t row = 0; row < rows; ++row) {
         const __m256 d0 = _mm256_loadu_ps(d + row * width + col), d1 = _mm256_loadu_ps(d + row * width + col + 8);
-        for (int r = 0; r < R; ++r) {
+    #pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) {
             const __m256 x = _mm256_broadcast_ss(a + row * depth + i + r);
             acc[r][0] = _mm256_fmadd_ps(x, d0, acc[r][0]);
             acc[r][1] = _mm256_fmadd_ps(x, d1, acc[r][1]);
         }
     }
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
         _mm256_storeu_ps(g + (i + r) * width + col, acc[r][0]);
         _mm256_storeu_ps(g + (i + r) * width + col + 8, acc[r][1]);
@@ -159,30 +165,75 @@ void rowDots(const float* a, const float* v, float bias, float* out, int64_t row
     }
 }
 
+namespace {
+
+/// messages[b][i] for G frames from b0: one pass over row i of W.
+template <int G>
+void rowSums(const float* row, const float* psi, float* messages, int64_t n, int64_t i)
+{
+    const int64_t vectorEnd = n / 8 * 8;
+    __m256 acc[G];
+#pragma GCC unroll 8
+    for (int b = 0; b < G; ++b)
+        acc[b] = _mm256_setzero_ps();
+    for (int64_t j = 0; j < vectorEnd; j += 8) {
+        const __m256 x = _mm256_loadu_ps(row + j);
+#pragma GCC unroll 8
+        for (int b = 0; b < G; ++b)
+            acc[b] = _mm256_fmadd_ps(x, _mm256_loadu_ps(psi + b * n + j), acc[b]);
+    }
+#pragma GCC unroll 8
+    for (int b = 0; b < G; ++b) {
+        float sum = horizontalSum(acc[b]);
+        for (int64_t j = vectorEnd; j < n; ++j)
+            sum += row[j] * psi[b * n + j];
+        messages[b * n + i] = sum;
+    }
+}
+
+/// senderGradients for K receivers from i0 and the senders [first, vectorEnd) (8 at a time).
+template <int K>
+void receiverBlock(const float* w, const float* g, const float* psi, float* gradW, float* gradPsi, int64_t n,
+                   int64_t batch, int64_t i0, int64_t first, int64_t vectorEnd)
+{
+    for (int64_t j = first; j < vectorEnd; j += 8) {
+        __m256 weight[K], grad[K];
+#pragma GCC unroll 8
+        for (int k = 0; k < K; ++k) {
+            weight[k] = _mm256_loadu_ps(w + (i0 + k) * n + j);
+            grad[k] = _mm256_setzero_ps();
+        }
+        for (int64_t b = 0; b < batch; ++b) {
+            const __m256 p = _mm256_loadu_ps(psi + b * n + j);
+            __m256 gp = _mm256_loadu_ps(gradPsi + b * n + j);
+#pragma GCC unroll 8
+            for (int k = 0; k < K; ++k) {
+                const __m256 x = _mm256_broadcast_ss(g + b * n + i0 + k);
+                grad[k] = _mm256_fmadd_ps(x, p, grad[k]);
+                gp = _mm256_fmadd_ps(x, weight[k], gp);
+            }
+            _mm256_storeu_ps(gradPsi + b * n + j, gp);
+        }
+#pragma GCC unroll 8
+        for (int k = 0; k < K; ++k)
+            _mm256_storeu_ps(gradW + (i0 + k) * n + j, grad[k]);
+    }
+}
+
+} // namespace
+
 void receiverSums(const float* w, const float* psi, float* messages, int64_t n, int64_t batch, int64_t first,
                   int64_t last)
 {
-    constexpr int64_t kGroup = 8; // batch frames per pass over a row of W
-    const int64_t vectorEnd = n / 8 * 8;
     for (int64_t i = first; i < last; ++i) {
         const float* row = w + i * n;
-        for (int64_t b0 = 0; b0 < batch; b0 += kGroup) {
-            const int64_t count = std::min(kGroup, batch - b0);
-            __m256 acc[kGroup];
-            for (int64_t b = 0; b < count; ++b)
-                acc[b] = _mm256_setzero_ps();
-            for (int64_t j = 0; j < vectorEnd; j += 8) {
-                const __m256 x = _mm256_loadu_ps(row + j);
-                for (int64_t b = 0; b < count; ++b)
-                    acc[b] = _mm256_fmadd_ps(x, _mm256_loadu_ps(psi + (b0 + b) * n + j), acc[b]);
-            }
-            for (int64_t b = 0; b < count; ++b) {
-                float sum = horizontalSum(acc[b]);
-                for (int64_t j = vectorEnd; j < n; ++j)
-                    sum += row[j] * psi[(b0 + b) * n + j];
-                messages[(b0 + b) * n + i] = sum;
-            }
-        }
+        int64_t b = 0;
+        for (; b + 8 <= batch; b += 8)
+            rowSums<8>(row, psi + b * n, messages + b * n, n, i);
+        for (; b + 4 <= batch; b += 4)
+            rowSums<4>(row, psi + b * n, messages + b * n, n, i);
+        for (; b < batch; ++b)
+            rowSums<1>(row, psi + b * n, messages + b * n, n, i);
     }
 }
 
@@ -195,24 +246,11 @@ void senderGradients(const float* w, const float* g, const float* psi, float* gr
         std::fill(gradPsi + b * n + first, gradPsi + b * n + last, 0.0f);
     for (int64_t i0 = 0; i0 < n; i0 += kRows) {
         const int64_t rows = std::min(kRows, n - i0);
-        for (int64_t j = first; j < vectorEnd; j += 8) {
-            __m256 weight[kRows], grad[kRows];
-            for (int64_t k = 0; k < rows; ++k) {
-                weight[k] = _mm256_loadu_ps(w + (i0 + k) * n + j);
-                grad[k] = _mm256_setzero_ps();
-            }
-            for (int64_t b = 0; b < batch; ++b) {
-                const __m256 p = _mm256_loadu_ps(psi + b * n + j);
-                __m256 gp = _mm256_loadu_ps(gradPsi + b * n + j);
-                for (int64_t k = 0; k < rows; ++k) {
-                    const __m256 x = _mm256_broadcast_ss(g + b * n + i0 + k);
-                    grad[k] = _mm256_fmadd_ps(x, p, grad[k]);
-                    gp = _mm256_fmadd_ps(x, weight[k], gp);
-                }
-                _mm256_storeu_ps(gradPsi + b * n + j, gp);
-            }
-            for (int64_t k = 0; k < rows; ++k)
-                _mm256_storeu_ps(gradW + (i0 + k) * n + j, grad[k]);
+        switch (rows) {
+        case 4: receiverBlock<4>(w, g, psi, gradW, gradPsi, n, batch, i0, first, vectorEnd); break;
+        case 3: receiverBlock<3>(w, g, psi, gradW, gradPsi, n, batch, i0, first, vectorEnd); break;
+        case 2: receiverBlock<2>(w, g, psi, gradW, gradPsi, n, batch, i0, first, vectorEnd); break;
+        default: receiverBlock<1>(w, g, psi, gradW, gradPsi, n, batch, i0, first, vectorEnd); break;
         }
         for (int64_t j = vectorEnd; j < last; ++j)
             for (int64_t k = 0; k < rows; ++k) {
