@@ -237,17 +237,7 @@ void CpuTrainingStep::backwardNeurons(int t, const Totals& s, const Coefficients
     const int64_t n = m_neurons, first = m_bounds[t], last = m_bounds[t + 1];
     const float* w = m_model->connectivity.data_ptr<float>();
     dense::senderGradients(w, m_messageGrad.data(), m_transferOut.data(), gradW, m_transferDOut.data(), n, m_batch,
-                           first, last);
-    if (c.sparsity > 0) {
-        const auto l1 = static_cast<float>(c.sparsity);
-        for (int64_t i = 0; i < n; ++i)
-            for (int64_t j = first; j < last; ++j) {
-                const float x = w[i * n + j];
-                gradW[i * n + j] += x > 0 ? l1 : (x < 0 ? -l1 : 0.0f);
-            }
-    }
-    for (int64_t j = first; j < last; ++j)
-        gradW[j * n + j] = 0.0f; // the diagonal stays out of learning
+                           first, last, c.sparsity > 0 ? static_cast<float>(c.sparsity) : 0.0f);
     if (c.monotonicity > 0)
         for (int64_t b = 0; b < m_batch; ++b) {
             const double norm = s.monotonicity[b];
@@ -295,6 +285,23 @@ void CpuTrainingStep::storeGradients()
     }
 }
 
+std::array<double, 5> CpuTrainingStep::lossTerms(const Coefficients& c) const
+{
+    const Totals& s = m_totals;
+    double monotonicity = 0.0;
+    for (double m : s.monotonicity)
+        monotonicity += m;
+    std::array<double, 5> terms{0.0, s.prediction, 0.0, 0.0, 0.0};
+    if (c.updateAtZero > 0)
+        terms[2] = s.updateAtZero * c.updateAtZero * static_cast<double>(m_batch);
+    if (c.monotonicity > 0)
+        terms[3] = monotonicity * c.monotonicity;
+    if (c.sparsity > 0)
+        terms[4] = s.sparsity * c.sparsity;
+    terms[0] = terms[1] + terms[2] + terms[3] + terms[4];
+    return terms;
+}
+
 std::array<double, 5> CpuTrainingStep::run(const int64_t* frames, int64_t batch, const Coefficients& c)
 {
     if (batch < 1 || batch > m_maxBatch)
@@ -322,20 +329,8 @@ std::array<double, 5> CpuTrainingStep::run(const int64_t* frames, int64_t batch,
         for (int r = first; r < ranges; r += stride)
             backwardNeurons(r, m_totals, c, gradW);
     }
-    const Totals& shared = m_totals;
     storeGradients();
-    double monotonicity = 0.0;
-    for (double m : shared.monotonicity)
-        monotonicity += m;
-    std::array<double, 5> terms{0.0, shared.prediction, 0.0, 0.0, 0.0};
-    if (c.updateAtZero > 0)
-        terms[2] = shared.updateAtZero * c.updateAtZero * static_cast<double>(m_batch);
-    if (c.monotonicity > 0)
-        terms[3] = monotonicity * c.monotonicity;
-    if (c.sparsity > 0)
-        terms[4] = shared.sparsity * c.sparsity;
-    terms[0] = terms[1] + terms[2] + terms[3] + terms[4];
-    return terms;
+    return lossTerms(c);
 }
 
 } // namespace plexus

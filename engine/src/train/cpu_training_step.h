@@ -51,6 +51,7 @@ private:
     void residualNeurons(int thread, const int64_t* frames, const Coefficients& c);
     void outputGradients(int thread, const Totals& totals, const Coefficients& c);
     void backwardNeurons(int thread, const Totals& totals, const Coefficients& c, float* gradW);
+    std::array<double, 5> lossTerms(const Coefficients& c) const;
     Totals totals() const;
     void loadWeights();
     void storeGradients();

@@ -34,8 +34,9 @@ void receiverSums(const float* w, const float* psi, float* messages, int64_t n, 
 
 /// For senders j in [first, last): gradW[i][j] = Σ_b g[b][i]·ψ[b][j] for every receiver i, and
 /// gradψ[b][j] = Σ_i g[b][i]·W[i][j]. W, gradW are n × n; g, ψ, gradψ are batch × n.
+/// The diagonal of gradW is 0 (it stays out of learning) and λ·sign(W) is added for an L1 term (λ = `sparsity`).
 void senderGradients(const float* w, const float* g, const float* psi, float* gradW, float* gradPsi, int64_t n,
-                     int64_t batch, int64_t first, int64_t last);
+                     int64_t batch, int64_t first, int64_t last, float sparsity);
 
 /// First layer of an MLP whose input is [u, per-neuron features]: h[r] = act(u[r]·wu + offsets[r]) (the offsets hold
 /// features·W + bias for row r's neuron).
