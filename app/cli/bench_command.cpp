@@ -26,8 +26,9 @@ constexpr const char* kUsage = R"(plexus-cli bench [simulate | train] [options]
              summary line with the median: steps, seconds, steps/s and peak resident memory
              [--preset NAME] [--frames N] [--repeat K] [--set KEY=VALUE ...]
   train      times training iterations of the fig_2 model (B = 8) for N = 200, 1000, 4000 on random frames of a
-             short simulation: iterations/s, ms per iteration, peak memory
-             [--neurons 200,1000,4000] [--iterations K] [--threads T] [--device cpu|cuda]
+             short simulation: iterations/s, ms per iteration, peak memory, and which step ran ("cpu kernels",
+             or autograd and why) [--neurons 200,1000,4000] [--iterations K] [--threads T] [--device cpu|cuda]
+             [--autograd]  (LibTorch autograd instead of the hand-written CPU step, for comparison)
 )";
 
 double secondsSince(std::chrono::steady_clock::time_point start)
@@ -52,6 +53,7 @@ void benchTrain(const CliArgs& args)
         TrainingOptions options;
         options.device = args.value("device");
         options.iterations = 1000000000;
+        options.cpuKernels = !args.has("autograd");
         Trainer trainer(config, data, options);
         for (int i = 0; i < 20; ++i) // warm-up: allocator and thread pool
             trainer.step();
@@ -60,8 +62,8 @@ void benchTrain(const CliArgs& args)
             trainer.step();
         const double seconds = secondsSince(start);
         std::printf("{\"bench\": \"train\", \"neurons\": %lld, \"batch\": 8, \"threads\": %d, \"device\": \"%s\", "
-                    "\"iterations\": %lld, \"it_per_s\": %.1f, \"ms_per_it\": %.2f, \"peak_rss_mb\": %.1f}\n",
-                    n, threads, trainer.deviceName().c_str(), iterations, iterations / seconds, 1000.0 * seconds / iterations,
+                    "\"step\": \"%s\", \"iterations\": %lld, \"it_per_s\": %.1f, \"ms_per_it\": %.2f, \"peak_rss_mb\": %.1f}\n",
+                    n, threads, trainer.deviceName().c_str(), trainer.stepKernel().c_str(), iterations, iterations / seconds, 1000.0 * seconds / iterations,
                     peakResidentBytes() / 1e6);
         std::fflush(stdout);
     }
@@ -77,7 +79,7 @@ int runBench(const Args& argv)
     Args rest(argv.begin() + (part == "all" ? 0 : 1), argv.end());
     if (part != "all" && part != "simulate" && part != "train")
         throw InputError("bench: expected simulate or train, got '" + part + "'");
-    CliArgs args(rest, {"preset", "frames", "repeat", "set", "neurons", "iterations", "threads", "device"}, {});
+    CliArgs args(rest, {"preset", "frames", "repeat", "set", "neurons", "iterations", "threads", "device"}, {"autograd"});
     if (part == "train" || part == "all")
         benchTrain(args);
     if (part == "train")

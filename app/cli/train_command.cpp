@@ -123,8 +123,9 @@ int runTrain(const Args& argv)
     if (args.has("resume") && !trainer.resume())
         std::printf("no checkpoint in %s; starting from the beginning\n", runDir.c_str());
     const std::int64_t every = std::max(1LL, args.intValue("metrics-every", 500));
-    std::printf("training %s on %s: %lld neurons, %lld iterations (%lld per epoch), from iteration %lld\n",
-                config.dataset.c_str(), trainer.deviceName().c_str(), static_cast<long long>(data->neurons()),
+    std::printf("training %s on %s (%s): %lld neurons, %lld iterations (%lld per epoch), from iteration %lld\n",
+                config.dataset.c_str(), trainer.deviceName().c_str(), trainer.stepKernel().c_str(),
+                static_cast<long long>(data->neurons()),
                 static_cast<long long>(trainer.totalIterations()), static_cast<long long>(trainer.iterationsPerEpoch()),
                 static_cast<long long>(trainer.iteration()));
     std::fflush(stdout);

@@ -25,9 +25,19 @@ float horizontalSum(__m256 v)
     return _mm_cvtss_f32(s);
 }
 
-/// R rows of C (16 columns from `col`) = R rows of A · B.
-template <int R>
-void multiplyTile(const float* a, const float* b, float* c, int64_t depth, int64_t width, int64_t col)
+/// What a multiplication does to each value before storing it (piecewise-linear activations only).
+struct Epilogue
+{
+    enum Kind { kPlain, kBiasActivate, kActivationGradient };
+    const float* bias = nullptr;    ///< kBiasActivate: [width]
+    const float* outputs = nullptr; ///< kActivationGradient: the activation's outputs h, laid out as C
+    float negativeSlope = 0.0f;     ///< 0: ReLU, 0.01: leaky ReLU
+};
+
+/// R rows of C (16 columns from `col`) = R rows of A · B, finished as Mode says.
+template <int R, int Mode>
+__attribute__((noinline)) void multiplyTile(const float* a, const float* b, float* c, int64_t depth, int64_t width, int64_t col,
+                  const Epilogue& e)
 {
     __m256 acc[R][2];
 #pragma GCC unroll 8
@@ -35,25 +45,57 @@ void multiplyTile(const float* a, const float* b, float* c, int64_t depth, int64
         acc[r][0] = acc[r][1] = _mm256_setzero_ps();
     for (int64_t k = 0; k < depth; ++k) {
         const __m256 b0 = _mm256_loadu_ps(b + k * width + col), b1 = _mm256_loadu_ps(b + k * width + col + 8);
-    #pragma GCC unroll 8
-    for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 8
+        for (int r = 0; r < R; ++r) {
             const __m256 x = _mm256_broadcast_ss(a + r * depth + k);
             acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
             acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
         }
     }
+    const __m256 slope = _mm256_set1_ps(e.negativeSlope), one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
 #pragma GCC unroll 8
-    for (int r = 0; r < R; ++r) {
-        _mm256_storeu_ps(c + r * width + col, acc[r][0]);
-        _mm256_storeu_ps(c + r * width + col + 8, acc[r][1]);
-    }
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 2
+        for (int half = 0; half < 2; ++half) {
+            const int64_t at = r * width + col + 8 * half;
+            __m256 v = acc[r][half];
+            if constexpr (Mode == Epilogue::kBiasActivate) {
+                v = _mm256_add_ps(v, _mm256_loadu_ps(e.bias + col + 8 * half));
+                v = _mm256_max_ps(v, _mm256_mul_ps(v, slope));
+            } else if constexpr (Mode == Epilogue::kActivationGradient) {
+                const __m256 positive = _mm256_cmp_ps(_mm256_loadu_ps(e.outputs + at), zero, _CMP_GT_OQ);
+                v = _mm256_mul_ps(v, _mm256_blendv_ps(slope, one, positive));
+            }
+            _mm256_storeu_ps(c + at, v);
+        }
 }
 
-template <int R>
-void multiplyRows(const float* a, const float* b, float* c, int64_t depth, int64_t width)
+template <int R, int Mode>
+void multiplyRows(const float* a, const float* b, float* c, int64_t depth, int64_t width, const Epilogue& e)
 {
     for (int64_t col = 0; col < width; col += kDenseLane)
-        multiplyTile<R>(a, b, c, depth, width, col);
+        multiplyTile<R, Mode>(a, b, c, depth, width, col, e);
+}
+
+template <int Mode>
+void multiplyWith(const float* a, const float* b, float* c, int64_t rows, int64_t depth, int64_t width, Epilogue e)
+{
+    int64_t r = 0;
+    for (; r + kTile <= rows; r += kTile) {
+        multiplyRows<kTile, Mode>(a + r * depth, b, c + r * width, depth, width, e);
+        if (e.outputs)
+            e.outputs += kTile * width;
+    }
+    const float* at = a + r * depth;
+    float* ct = c + r * width;
+    switch (rows - r) {
+    case 5: multiplyRows<5, Mode>(at, b, ct, depth, width, e); break;
+    case 4: multiplyRows<4, Mode>(at, b, ct, depth, width, e); break;
+    case 3: multiplyRows<3, Mode>(at, b, ct, depth, width, e); break;
+    case 2: multiplyRows<2, Mode>(at, b, ct, depth, width, e); break;
+    case 1: multiplyRows<1, Mode>(at, b, ct, depth, width, e); break;
+    default: break;
+    }
 }
 
 /// G rows [i, i + R) (16 columns from `col`) += A[rows, i : i + R]ᵀ · D[rows, col : col + 16].
@@ -134,19 +176,35 @@ bool available()
 
 void multiply(const float* a, const float* b, float* c, int64_t rows, int64_t depth, int64_t width)
 {
-    int64_t r = 0;
-    for (; r + kTile <= rows; r += kTile)
-        multiplyRows<kTile>(a + r * depth, b, c + r * width, depth, width);
-    const float* at = a + r * depth;
-    float* ct = c + r * width;
-    switch (rows - r) {
-    case 5: multiplyRows<5>(at, b, ct, depth, width); break;
-    case 4: multiplyRows<4>(at, b, ct, depth, width); break;
-    case 3: multiplyRows<3>(at, b, ct, depth, width); break;
-    case 2: multiplyRows<2>(at, b, ct, depth, width); break;
-    case 1: multiplyRows<1>(at, b, ct, depth, width); break;
-    default: break;
+    multiplyWith<Epilogue::kPlain>(a, b, c, rows, depth, width, {});
+}
+
+void multiplyActivate(const float* a, const float* b, const float* bias, float* c, int64_t rows, int64_t depth,
+                      int64_t width, Activation act)
+{
+    if (!piecewiseLinear(act)) {
+        multiply(a, b, c, rows, depth, width);
+        biasActivate(c, bias, rows, width, act);
+        return;
     }
+    Epilogue e;
+    e.bias = bias;
+    e.negativeSlope = act == Activation::Relu ? 0.0f : 0.01f;
+    multiplyWith<Epilogue::kBiasActivate>(a, b, c, rows, depth, width, e);
+}
+
+void multiplyActivationGradient(const float* a, const float* b, const float* h, float* c, int64_t rows, int64_t depth,
+                                int64_t width, Activation act)
+{
+    if (!piecewiseLinear(act)) {
+        multiply(a, b, c, rows, depth, width);
+        activationGradient(c, h, rows, width, act);
+        return;
+    }
+    Epilogue e;
+    e.outputs = h;
+    e.negativeSlope = act == Activation::Relu ? 0.0f : 0.01f;
+    multiplyWith<Epilogue::kActivationGradient>(a, b, c, rows, depth, width, e);
 }
 
 void accumulateTransposed(const float* a, const float* d, float* g, int64_t rows, int64_t depth, int64_t width)
@@ -292,14 +350,21 @@ void senderGradients(const float* w, const float* g, const float* psi, float* gr
 void firstLayer(const float* u, const float* wu, const float* offsets, float* h, int64_t rows, int64_t width,
                 Activation act)
 {
+    if (!piecewiseLinear(act)) {
+        for (int64_t r = 0; r < rows; ++r)
+            for (int64_t k = 0; k < width; ++k)
+                h[r * width + k] = u[r] * wu[k] + offsets[r * width + k];
+        biasActivate(h, nullptr, rows, width, act);
+        return;
+    }
     for (int64_t r = 0; r < rows; ++r) {
         const __m256 x = _mm256_set1_ps(u[r]);
         float* out = h + r * width;
         const float* offset = offsets + r * width;
         for (int64_t k = 0; k < width; k += 8)
-            _mm256_storeu_ps(out + k, _mm256_fmadd_ps(x, _mm256_loadu_ps(wu + k), _mm256_loadu_ps(offset + k)));
+            _mm256_storeu_ps(out + k, activate8(_mm256_fmadd_ps(x, _mm256_loadu_ps(wu + k), _mm256_loadu_ps(offset + k)),
+                                               act));
     }
-    biasActivate(h, nullptr, rows, width, act);
 }
 
 void biasActivate(float* z, const float* bias, int64_t rows, int64_t width, Activation act)
@@ -338,18 +403,26 @@ void activationGradient(float* dh, const float* h, int64_t rows, int64_t width, 
 }
 
 void lastLayerBackward(const float* dOut, const float* h, const float* w, float* dh, float* gradW, int64_t rows,
-                       int64_t width)
+                       int64_t width, Activation act)
 {
-    for (int64_t k = 0; k < width; k += 8) {
-        const __m256 weight = _mm256_loadu_ps(w + k);
-        __m256 grad = _mm256_loadu_ps(gradW + k);
-        for (int64_t r = 0; r < rows; ++r) {
-            const __m256 g = _mm256_set1_ps(dOut[r]);
-            grad = _mm256_fmadd_ps(g, _mm256_loadu_ps(h + r * width + k), grad);
-            _mm256_storeu_ps(dh + r * width + k, _mm256_mul_ps(g, weight));
+    const bool fused = piecewiseLinear(act);
+    const __m256 slope = _mm256_set1_ps(act == Activation::Relu ? 0.0f : 0.01f), one = _mm256_set1_ps(1.0f),
+                 zero = _mm256_setzero_ps();
+    for (int64_t r = 0; r < rows; ++r) {
+        const __m256 g = _mm256_set1_ps(dOut[r]);
+        const float* hr = h + r * width;
+        float* dr = dh + r * width;
+        for (int64_t k = 0; k < width; k += 8) {
+            const __m256 hv = _mm256_loadu_ps(hr + k);
+            _mm256_storeu_ps(gradW + k, _mm256_fmadd_ps(g, hv, _mm256_loadu_ps(gradW + k)));
+            __m256 d = _mm256_mul_ps(g, _mm256_loadu_ps(w + k));
+            if (fused)
+                d = _mm256_mul_ps(d, _mm256_blendv_ps(slope, one, _mm256_cmp_ps(hv, zero, _CMP_GT_OQ)));
+            _mm256_storeu_ps(dr + k, d);
         }
-        _mm256_storeu_ps(gradW + k, grad);
     }
+    if (!fused)
+        activationGradient(dh, h, rows, width, act);
 }
 
 void firstLayerBackward(const float* dz, const float* u, float* gradWu, float* sums, int64_t rows, int64_t width)

@@ -22,6 +22,13 @@ bool available();
 /// C[rows × width] = A[rows × depth] · B[depth × width]; A's row stride is `depth`, B's and C's `width`.
 void multiply(const float* a, const float* b, float* c, int64_t rows, int64_t depth, int64_t width);
 
+/// C = act(A · B + bias), as multiply() then biasActivate() (in one pass for ReLU and leaky ReLU).
+void multiplyActivate(const float* a, const float* b, const float* bias, float* c, int64_t rows, int64_t depth,
+                      int64_t width, Activation act);
+/// C = (A · B) ⊙ act′ through the activation's outputs h (laid out as C): multiply() then activationGradient().
+void multiplyActivationGradient(const float* a, const float* b, const float* h, float* c, int64_t rows, int64_t depth,
+                                int64_t width, Activation act);
+
 /// G[depth × width] += Aᵀ · D for A[rows × depth] and D[rows × width] (row strides `depth` and `width`).
 void accumulateTransposed(const float* a, const float* d, float* g, int64_t rows, int64_t depth, int64_t width);
 
@@ -46,9 +53,10 @@ void firstLayer(const float* u, const float* wu, const float* offsets, float* h,
 void biasActivate(float* z, const float* bias, int64_t rows, int64_t width, Activation act);
 /// dh[r] *= act′ expressed through the activation's output h[r] (ReLU: h > 0).
 void activationGradient(float* dh, const float* h, int64_t rows, int64_t width, Activation act);
-/// Backward of a width → 1 last layer: dh[r] = dOut[r]·w; gradW += Σ_r dOut[r]·h[r].
+/// Backward of a width → 1 last layer and of the activation before it: dh[r] = dOut[r]·w ⊙ act′(h[r]);
+/// gradW += Σ_r dOut[r]·h[r].
 void lastLayerBackward(const float* dOut, const float* h, const float* w, float* dh, float* gradW, int64_t rows,
-                       int64_t width);
+                       int64_t width, Activation act);
 /// Backward of firstLayer (after activationGradient): gradWu += Σ_r dz[r]·u[r]; sums[r] += dz[r] (per-neuron sums,
 /// from which the feature weights, the bias and the features' own gradients follow).
 void firstLayerBackward(const float* dz, const float* u, float* gradWu, float* sums, int64_t rows, int64_t width);

@@ -135,8 +135,8 @@ void PackedMlp::forward(const float* u, int64_t group, int64_t first, int64_t la
         dense::firstLayer(u + (n - first), m_activity.data(), m_offsets.data() + n * w, activation(0, row), rows, w,
                           m_activation);
         for (int64_t l = 1; l + 1 < m_layers; ++l) {
-            dense::multiply(activation(l - 1, row), m_forward[l - 1].data(), activation(l, row), rows, w, w);
-            dense::biasActivate(activation(l, row), m_bias[l - 1].data(), rows, w, m_activation);
+            dense::multiplyActivate(activation(l - 1, row), m_forward[l - 1].data(), m_bias[l - 1].data(),
+                                    activation(l, row), rows, w, w, m_activation);
         }
         dense::rowDots(activation(m_layers - 2, row), m_last.data(), m_lastBias, out + (n - first), rows, w);
     }
@@ -152,17 +152,18 @@ void PackedMlp::backward(const float* dOut, const float* u, int64_t group, int64
         const int64_t rows = std::min(kChunk, last - n);
         const int64_t row = group * m_neurons + n;
         const float* d = dOut + (n - first);
-        dense::lastLayerBackward(d, activation(m_layers - 2, row), m_last.data(), dh, g.last.data(), rows, w);
+        // dh holds ∂/∂(pre-activation) of layer l's output at each step.
+        dense::lastLayerBackward(d, activation(m_layers - 2, row), m_last.data(), dh, g.last.data(), rows, w,
+                                 m_activation);
         for (int64_t r = 0; r < rows; ++r)
             g.lastBias += d[r];
         for (int64_t l = m_layers - 2; l >= 1; --l) {
-            dense::activationGradient(dh, activation(l, row), rows, w, m_activation);
             dense::accumulateTransposed(dh, activation(l - 1, row), g.hidden[l - 1].data(), rows, w, w);
             addColumnSums(dh, rows, w, g.hiddenBias[l - 1].data());
-            dense::multiply(dh, m_backward[l - 1].data(), previous, rows, w, w);
+            dense::multiplyActivationGradient(dh, m_backward[l - 1].data(), activation(l - 1, row), previous, rows, w,
+                                              w, m_activation);
             std::swap(dh, previous);
         }
-        dense::activationGradient(dh, activation(0, row), rows, w, m_activation);
         dense::firstLayerBackward(dh, u + (n - first), g.activity.data(), m_sums.data() + n * w, rows, w);
     }
 }
