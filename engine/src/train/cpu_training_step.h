@@ -1,6 +1,7 @@
 #pragma once
 
 // Private to the engine: includes LibTorch.
+#include "connectivity_kernels.h"
 #include "model/assembly_model.h"
 #include "packed_mlp.h"
 #include "plexus/data/dataset.h"

@@ -35,24 +35,10 @@ void accumulateTransposed(const float* a, const float* d, float* g, int64_t rows
 /// out[r] = dot(A[r, :], v) + bias for rows of length `width`.
 void rowDots(const float* a, const float* v, float bias, float* out, int64_t rows, int64_t width);
 
-/// messages[b][i] = dot(W[i, :], ψ[b, :]) for receivers i in [first, last); W is n × n, ψ is batch × n.
-void receiverSums(const float* w, const float* psi, float* messages, int64_t n, int64_t batch, int64_t first,
-                  int64_t last);
-
-/// For senders j in [first, last): gradW[i][j] = Σ_b g[b][i]·ψ[b][j] for every receiver i, and
-/// gradψ[b][j] = Σ_i g[b][i]·W[i][j]. W, gradW are n × n; g, ψ, gradψ are batch × n.
-/// The diagonal of gradW is 0 (it stays out of learning) and λ·sign(W) is added for an L1 term (λ = `sparsity`).
-void senderGradients(const float* w, const float* g, const float* psi, float* gradW, float* gradPsi, int64_t n,
-                     int64_t batch, int64_t first, int64_t last, float sparsity);
-
 /// First layer of an MLP whose input is [u, per-neuron features]: h[r] = act(u[r]·wu + offsets[r]) (the offsets hold
 /// features·W + bias for row r's neuron).
 void firstLayer(const float* u, const float* wu, const float* offsets, float* h, int64_t rows, int64_t width,
                 Activation act);
-/// z[r] = act(z[r] + bias) in place.
-void biasActivate(float* z, const float* bias, int64_t rows, int64_t width, Activation act);
-/// dh[r] *= act′ expressed through the activation's output h[r] (ReLU: h > 0).
-void activationGradient(float* dh, const float* h, int64_t rows, int64_t width, Activation act);
 /// Backward of a width → 1 last layer and of the activation before it: dh[r] = dOut[r]·w ⊙ act′(h[r]);
 /// gradW += Σ_r dOut[r]·h[r].
 void lastLayerBackward(const float* dOut, const float* h, const float* w, float* dh, float* gradW, int64_t rows,
