@@ -157,6 +157,9 @@ float activateScalar(float z, Activation act)
 
 bool piecewiseLinear(Activation act) { return act == Activation::Relu || act == Activation::LeakyRelu; }
 
+/// The slope below zero of a piecewise-linear activation (torch's leaky ReLU default: 0.01).
+float negativeSlope(Activation act) { return act == Activation::Relu ? 0.0f : 0.01f; }
+
 /// z[r] = act(z[r] + bias) in place.
 void biasActivate(float* z, const float* bias, int64_t rows, int64_t width, Activation act)
 {
@@ -182,7 +185,7 @@ void activationGradient(float* dh, const float* h, int64_t rows, int64_t width, 
     const int64_t count = rows * width;
     if (piecewiseLinear(act)) {
         const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
-        const __m256 negative = _mm256_set1_ps(act == Activation::Relu ? 0.0f : 0.01f);
+        const __m256 negative = _mm256_set1_ps(negativeSlope(act));
         for (int64_t k = 0; k < count; k += 8) {
             const __m256 positive = _mm256_cmp_ps(_mm256_loadu_ps(h + k), zero, _CMP_GT_OQ);
             const __m256 slope = _mm256_blendv_ps(negative, one, positive);
@@ -220,7 +223,7 @@ void multiplyActivate(const float* a, const float* b, const float* bias, float* 
     }
     Epilogue e;
     e.bias = bias;
-    e.negativeSlope = act == Activation::Relu ? 0.0f : 0.01f;
+    e.negativeSlope = negativeSlope(act);
     multiplyWith<Epilogue::kBiasActivate>(a, b, c, rows, depth, width, e);
 }
 
@@ -234,7 +237,7 @@ void multiplyActivationGradient(const float* a, const float* b, const float* h, 
     }
     Epilogue e;
     e.outputs = h;
-    e.negativeSlope = act == Activation::Relu ? 0.0f : 0.01f;
+    e.negativeSlope = negativeSlope(act);
     multiplyWith<Epilogue::kActivationGradient>(a, b, c, rows, depth, width, e);
 }
 
@@ -281,7 +284,7 @@ void lastLayerBackward(const float* dOut, const float* h, const float* w, float*
                        int64_t width, Activation act)
 {
     const bool fused = piecewiseLinear(act);
-    const __m256 slope = _mm256_set1_ps(act == Activation::Relu ? 0.0f : 0.01f), one = _mm256_set1_ps(1.0f),
+    const __m256 slope = _mm256_set1_ps(negativeSlope(act)), one = _mm256_set1_ps(1.0f),
                  zero = _mm256_setzero_ps();
     for (int64_t r = 0; r < rows; ++r) {
         const __m256 g = _mm256_set1_ps(dOut[r]);
