@@ -46,16 +46,22 @@ int main(int argc, char** argv)
     const QCommandLineOption dark("dark", "Use the dark theme.");
     const QCommandLineOption bench("bench-ui", "Train this long while measuring the UI; print JSON; quit.", "SECONDS");
     const QCommandLineOption benchOut("bench-out", "Write the --bench-ui JSON to this file.", "FILE");
-    const QCommandLineOption threads("threads", "Compute threads for training (default: all cores but one, left "
-                                                "to the window).", "N");
+    const QCommandLineOption threads("threads", "Compute threads for training (default: every core for the CPU "
+                                                "kernels, all but one for LibTorch).", "N");
     for (const auto& option : {preset, run, trainFor, screenshot, panel, dark, bench, benchOut, threads})
         parser.addOption(option);
     parser.process(app);
 
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    // All cores but one: with every core busy, LibTorch's OpenMP team waits on the GUI thread at each parallel
-    // region and training slows ~7× (13 vs 93 it/s on the demo, 2 cores; docs/benchmarks.md).
-    plexus::setComputeThreads(parser.isSet(threads) ? std::max(1, parser.value(threads).toInt()) : std::max(1, cores - 1));
+    // LibTorch gets all cores but one: with every core busy, its OpenMP team waits on the GUI thread at each parallel
+    // region and autograd training slows ~7× (13 vs 93 it/s on the demo, 2 cores). The hand-written CPU step has
+    // three barriers per step and does not suffer: it gets every core (fig_2: 104 vs 79 it/s; docs/benchmarks.md).
+    if (parser.isSet(threads)) {
+        plexus::setComputeThreads(std::max(1, parser.value(threads).toInt()));
+    } else {
+        plexus::setComputeThreads(std::max(1, cores - 1));
+        plexus::setKernelThreads(cores);
+    }
     plexus::ui::ThemeManager::instance().setDark(parser.isSet(dark) || QSettings().value("darkTheme", false).toBool());
 
     plexus::ui::StudioWindow window;

@@ -88,12 +88,13 @@ std::string CpuTrainingStep::unsupportedReason(const AssemblyModelImpl& model, c
     return {};
 }
 
-CpuTrainingStep::CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t maxBatch)
+CpuTrainingStep::CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t maxBatch,
+                                 int threads)
     : m_model(std::move(model)), m_data(std::move(data)), m_neurons(m_data->neurons()), m_maxBatch(maxBatch),
       m_latentDim(m_model->latent.size(1)),
       m_transferFeatures(m_model->transferInputs() == TransferInputs::ActivityAndSender),
       m_multiplicative(m_model->inputMode() == "multiplicative"), m_additive(m_model->inputMode() == "additive"),
-      m_threads(std::max(1, torch::get_num_threads())),
+      m_threads(std::max(1, threads)),
       m_update(packedOf(*m_model->updateFunction, m_latentDim, m_neurons, maxBatch + 1)),
       m_transfer(packedOf(*m_model->transferFunction, m_transferFeatures ? m_latentDim : 0, m_neurons, 2 * maxBatch))
 {

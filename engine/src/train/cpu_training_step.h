@@ -34,7 +34,8 @@ public:
     /// "" when this model on this device can use the step, else why not.
     static std::string unsupportedReason(const AssemblyModelImpl& model, const torch::Device& device);
 
-    CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t maxBatch);
+    /// `threads` (≥ 1) split the neurons; batches of up to `maxBatch` frames.
+    CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t maxBatch, int threads);
 
     /// False for the few loss settings it leaves to autograd (monotonicity with latent ψ* inputs).
     bool handles(const Coefficients& c) const;

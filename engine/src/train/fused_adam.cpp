@@ -1,5 +1,7 @@
 #include "fused_adam.h"
 
+#include <omp.h>
+
 #include <cmath>
 
 namespace plexus {
@@ -12,7 +14,7 @@ constexpr double kEpsilon = 1e-8;
 
 } // namespace
 
-FusedAdam::FusedAdam(std::vector<Group> groups) : m_groups(std::move(groups))
+FusedAdam::FusedAdam(std::vector<Group> groups, int threads) : m_groups(std::move(groups)), m_threads(threads)
 {
     for (const auto& g : m_groups) {
         std::vector<Moments> moments;
@@ -64,7 +66,8 @@ void FusedAdam::update(torch::Tensor& param, Moments& m, double lr)
     const auto b1 = static_cast<float>(kBeta1), b2 = static_cast<float>(kBeta2);
     const auto size = static_cast<float>(stepSize), root = static_cast<float>(rootCorrection2);
     const auto eps = static_cast<float>(kEpsilon);
-#pragma omp parallel for schedule(static) if (count > (1 << 16))
+    const int threads = m_threads > 0 ? m_threads : omp_get_max_threads();
+#pragma omp parallel for schedule(static) if (count > (1 << 16)) num_threads(threads)
     for (int64_t i = 0; i < count; ++i) {
         const float gi = d[i];
         const float mi = b1 * first[i] + (1.0f - b1) * gi;

@@ -21,7 +21,8 @@ public:
         double lr;
     };
 
-    explicit FusedAdam(std::vector<Group> groups);
+    /// `threads` share each large CPU tensor's update (0: OpenMP's default).
+    explicit FusedAdam(std::vector<Group> groups, int threads = 0);
 
     void zeroGrad();
     void step();
@@ -40,6 +41,7 @@ private:
     void update(torch::Tensor& param, Moments& moments, double lr);
 
     std::vector<Group> m_groups;
+    int m_threads = 0;
     std::vector<std::vector<Moments>> m_moments;
 };
 

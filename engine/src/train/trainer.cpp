@@ -6,6 +6,7 @@
 #include "plexus/analysis/type_recovery.h"
 #include "plexus/util/errors.h"
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 
@@ -13,9 +14,20 @@ namespace plexus {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+std::atomic<int> kernelThreads{0};
+
+} // namespace
+
 void setComputeThreads(int threads)
 {
     torch::set_num_threads(std::max(1, threads));
+}
+
+void setKernelThreads(int threads)
+{
+    kernelThreads = std::max(0, threads);
 }
 
 namespace {
@@ -65,15 +77,16 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
     checkpointInterval = options.checkpointInterval > 0 ? options.checkpointInterval
                                                         : std::max<int64_t>(1, iterationsPerEpoch / 20);
     applyEpochSchedule(0);
-    rebuildOptimizer(startRates());
     const std::string reason = options.cpuKernels ? CpuTrainingStep::unsupportedReason(*model, device)
                                                   : std::string("switched off");
     if (reason.empty()) {
-        cpuStep = std::make_unique<CpuTrainingStep>(model, data, std::max<int64_t>(1, t.batchSize));
+        optimizerThreads = kernelThreads > 0 ? kernelThreads.load() : torch::get_num_threads();
+        cpuStep = std::make_unique<CpuTrainingStep>(model, data, std::max<int64_t>(1, t.batchSize), optimizerThreads);
         stepKernel = "cpu kernels";
     } else {
         stepKernel = "autograd (" + reason + ")";
     }
+    rebuildOptimizer(startRates());
 }
 
 GroupRates Trainer::Impl::startRates() const
@@ -96,7 +109,7 @@ void Trainer::Impl::rebuildOptimizer(const GroupRates& rates)
     add("transferFunction", model->transferFunction->parameters(), rates.transfer);
     if (model->hasStimulusField()) // Ω* has its own rate (the authors give it its own Adam, SPEC B.5)
         add("stimulusField", model->stimulusField->parameters(), config.training.learningRateNnrF);
-    optimizer = std::make_unique<FusedAdam>(std::move(groups));
+    optimizer = std::make_unique<FusedAdam>(std::move(groups), optimizerThreads);
 }
 
 void Trainer::Impl::applyEpochSchedule(int64_t epoch)

@@ -61,6 +61,7 @@ struct Trainer::Impl
     std::unique_ptr<FusedAdam> optimizer;
     std::unique_ptr<CpuTrainingStep> cpuStep; ///< null when autograd does every step (see stepKernel)
     std::string stepKernel;                   ///< which step runs, and why not the CPU kernels
+    int optimizerThreads = 0;                 ///< Adam's threads: the CPU step's with it, else LibTorch's (0)
     Rng rng{0};
 
     torch::Tensor activity, derivative, stimulus; // [T, N], [T, N], [T, M] on the device

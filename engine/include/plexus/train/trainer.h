@@ -76,6 +76,9 @@ struct TrainingMetrics
 /// and resume. Not thread-safe: one thread drives it (the CLI or the runtime Session).
 /// Sets the threads LibTorch uses in this process (process-wide; call once from main).
 void setComputeThreads(int threads);
+/// Threads of the hand-written CPU training step (docs/training.md), for Trainers made after the call; 0 (default):
+/// the same as setComputeThreads. The Studio gives it every core while LibTorch keeps one free for the window.
+void setKernelThreads(int threads);
 
 class Trainer
 {
