@@ -28,14 +28,6 @@ PackedMlp packedOf(const MlpImpl& mlp, int64_t features, int64_t neurons, int64_
                      activationOf(mlp.activation()), neurons, groups);
 }
 
-std::vector<const float*> constPointers(const std::vector<torch::Tensor>& tensors)
-{
-    std::vector<const float*> out;
-    for (const auto& t : tensors)
-        out.push_back(t.data_ptr<float>());
-    return out;
-}
-
 /// The .grad of a parameter, allocated when missing (first step).
 float* gradientOf(const torch::Tensor& parameter)
 {
@@ -44,17 +36,12 @@ float* gradientOf(const torch::Tensor& parameter)
     return parameter.grad().data_ptr<float>();
 }
 
-void layerTensors(const MlpImpl& mlp, std::vector<torch::Tensor>& weights, std::vector<torch::Tensor>& biases)
+/// `weights`, `biases`: reused scratch for the gradients' addresses.
+void storeMlp(const PackedMlp& packed, const PackedMlp::Gradients& g, const MlpImpl& mlp,
+              std::vector<float*>& weights, std::vector<float*>& biases)
 {
-    for (const auto& layer : mlp.layers()) {
-        weights.push_back(layer->weight);
-        biases.push_back(layer->bias);
-    }
-}
-
-void storeMlp(const PackedMlp& packed, const PackedMlp::Gradients& g, const MlpImpl& mlp)
-{
-    std::vector<float*> weights, biases;
+    weights.clear();
+    biases.clear();
     for (const auto& layer : mlp.layers()) {
         weights.push_back(gradientOf(layer->weight));
         biases.push_back(gradientOf(layer->bias));
@@ -126,13 +113,16 @@ bool CpuTrainingStep::handles(const Coefficients& c) const { return !(c.monotoni
 
 void CpuTrainingStep::loadWeights()
 {
-    std::vector<torch::Tensor> weights, biases;
-    layerTensors(*m_model->updateFunction, weights, biases);
-    m_update.load(constPointers(weights), constPointers(biases));
-    weights.clear();
-    biases.clear();
-    layerTensors(*m_model->transferFunction, weights, biases);
-    m_transfer.load(constPointers(weights), constPointers(biases));
+    for (auto* mlp : {&m_update, &m_transfer}) {
+        const MlpImpl& source = mlp == &m_update ? *m_model->updateFunction : *m_model->transferFunction;
+        m_weightPointers.clear();
+        m_biasPointers.clear();
+        for (const auto& layer : source.layers()) {
+            m_weightPointers.push_back(layer->weight.data_ptr<float>());
+            m_biasPointers.push_back(layer->bias.data_ptr<float>());
+        }
+        mlp->load(m_weightPointers, m_biasPointers);
+    }
 }
 
 void CpuTrainingStep::forwardNeurons(int t, const int64_t* frames, const Coefficients& c)
@@ -195,9 +185,10 @@ void CpuTrainingStep::residualNeurons(int t, const int64_t* frames, const Coeffi
             partial[2] += std::fabs(w[k]);
 }
 
-CpuTrainingStep::Totals CpuTrainingStep::totals() const
+void CpuTrainingStep::sumTotals()
 {
-    Totals s;
+    Totals& s = m_totals; // reuses its storage: nothing is allocated per step
+    s.prediction = s.updateAtZero = s.sparsity = 0.0;
     s.monotonicity.assign(static_cast<std::size_t>(m_batch), 0.0);
     for (int t = 0; t < m_threads; ++t) {
         const double* p = m_partial.data() + t * (kFixedTerms + m_maxBatch);
@@ -211,7 +202,6 @@ CpuTrainingStep::Totals CpuTrainingStep::totals() const
     s.updateAtZero = std::sqrt(s.updateAtZero);
     for (auto& m : s.monotonicity)
         m = std::sqrt(m);
-    return s;
 }
 
 void CpuTrainingStep::outputGradients(int t, const Totals& s, const Coefficients& c)
@@ -277,8 +267,8 @@ void CpuTrainingStep::storeGradients()
         m_updateGrads[0].add(m_updateGrads[t]);
         m_transferGrads[0].add(m_transferGrads[t]);
     }
-    storeMlp(m_update, m_updateGrads[0], *m_model->updateFunction);
-    storeMlp(m_transfer, m_transferGrads[0], *m_model->transferFunction);
+    storeMlp(m_update, m_updateGrads[0], *m_model->updateFunction, m_gradientWeights, m_gradientBiases);
+    storeMlp(m_transfer, m_transferGrads[0], *m_model->transferFunction, m_gradientWeights, m_gradientBiases);
     if (m_model->latent.requires_grad()) {
         float* grad = gradientOf(m_model->latent);
         for (int64_t k = 0; k < m_neurons * m_latentDim; ++k)
@@ -323,7 +313,7 @@ std::array<double, 5> CpuTrainingStep::run(const int64_t* frames, int64_t batch,
             residualNeurons(r, frames, c);
 #pragma omp barrier
 #pragma omp single
-        m_totals = totals();
+        sumTotals();
         for (int r = first; r < ranges; r += stride)
             outputGradients(r, m_totals, c);
 #pragma omp barrier

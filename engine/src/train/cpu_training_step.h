@@ -54,7 +54,7 @@ private:
     void outputGradients(int thread, const Totals& totals, const Coefficients& c);
     void backwardNeurons(int thread, const Totals& totals, const Coefficients& c, float* gradW);
     std::array<double, 5> lossTerms(const Coefficients& c) const;
-    Totals totals() const;
+    void sumTotals(); ///< m_totals from every thread's partial sums
     void loadWeights();
     void storeGradients();
 
@@ -70,6 +70,8 @@ private:
     std::vector<float> m_u, m_shifted, m_zeros, m_external, m_updateOut, m_transferOut, m_messages, m_residual;
     std::vector<float> m_updateDOut, m_transferDOut, m_messageGrad, m_latentFromUpdate, m_latentFromTransfer;
     Totals m_totals;
+    std::vector<const float*> m_weightPointers, m_biasPointers; // loadWeights' scratch
+    std::vector<float*> m_gradientWeights, m_gradientBiases;    // storeGradients' scratch
     std::vector<double> m_partial; // per thread: [prediction², update-at-zero², |W|, monotonicity² per frame…]
 };
 
