@@ -59,7 +59,8 @@ private Q_SLOTS:
         // The hand-written CPU step against autograd on the same weights and frames, after a few learning steps
         // (latents no longer identical): every loss term and every parameter's gradient, for the per-neuron models,
         // the three external-input modes, each regulariser, widths that are not multiples of the kernels' 16,
-        // 2 and 5 layers, and every activation.
+        // 2 and 5 layers, and every activation; 1, 2 and 3 kernel threads in turn (3 gives uneven neuron ranges: 16,
+        // 16 and 5 of the 37 neurons).
         struct Case
         {
             const char* model;
@@ -74,7 +75,14 @@ private Q_SLOTS:
             {"PDE_N4", "none", "tanh", 32, 3, 1.0, 0.0, 0.0},        {"PDE_N2", "additive", "leaky_relu", 40, 3, 1.0, 10.0, 0.0},
             {"PDE_N4", "multiplicative", "sigmoid", 17, 4, 0.5, 0.0, 0.0},
         };
+        struct ResetThreads
+        {
+            ~ResetThreads() { setKernelThreads(0); } // also when a check fails and returns early
+        } reset;
+        int index = 0;
         for (const Case& k : cases) {
+            const int threads = 1 + index++ % 3;
+            setKernelThreads(threads);
             ExperimentConfig c = variant(k.model);
             c.simulation.nNeurons = 37; // not a multiple of the 8-wide column blocks
             c.simulation.externalInputMode = k.mode;
@@ -87,7 +95,11 @@ private Q_SLOTS:
             c.training.batchSize = 3;
             auto data = tinyData(c);
             Trainer trainer(c, data);
-            const QString label = QString("%1 %2 %3 H%4 L%5").arg(k.model, k.mode, k.activation).arg(k.hidden).arg(k.layers);
+            const QString label = QString("%1 %2 %3 H%4 L%5, %6 threads")
+                                      .arg(k.model, k.mode, k.activation)
+                                      .arg(k.hidden)
+                                      .arg(k.layers)
+                                      .arg(threads);
             for (int i = 0; i < 3; ++i)
                 trainer.step();
             const StepKernelComparison r = trainer.compareStepKernels({4, 17, 29});

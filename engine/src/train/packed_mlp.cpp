@@ -50,7 +50,7 @@ void PackedMlp::Gradients::add(const Gradients& o)
 PackedMlp::PackedMlp(int64_t layers, int64_t hidden, int64_t features, dense::Activation activation, int64_t neurons,
                      int64_t groups)
     : m_layers(layers), m_hidden(hidden), m_width(dense::padded(hidden)), m_features(features), m_neurons(neurons),
-      m_groups(groups), m_activation(activation)
+      m_activation(activation)
 {
     const auto w = static_cast<std::size_t>(m_width);
     m_activity.assign(w, 0.0f);

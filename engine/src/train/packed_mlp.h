@@ -55,15 +55,13 @@ public:
     /// Writes the gradients in torch layout (as load()).
     void store(const Gradients& g, const std::vector<float*>& weights, const std::vector<float*>& biases) const;
 
-    int64_t layers() const { return m_layers; }
-    int64_t hidden() const { return m_hidden; }
-    int64_t features() const { return m_features; }
+    /// Per-thread scratch for backward().
     std::vector<float> makeScratch() const;
 
 private:
     float* activation(int64_t layer, int64_t row) { return m_activations[layer].data() + row * m_width; }
 
-    int64_t m_layers, m_hidden, m_width, m_features, m_neurons, m_groups;
+    int64_t m_layers, m_hidden, m_width, m_features, m_neurons;
     dense::Activation m_activation;
     std::vector<float> m_activity;   // W₀[:, 0]
     std::vector<float> m_featureT;   // W₀[:, 1:]ᵀ [features × width]

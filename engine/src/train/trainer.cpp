@@ -18,6 +18,14 @@ namespace {
 
 std::atomic<int> kernelThreads{0};
 
+/// The five loss terms of a [5] tensor.
+LossTerms termsOf(const torch::Tensor& terms)
+{
+    auto v = terms.to(torch::kCPU, torch::kDouble);
+    const double* p = v.data_ptr<double>();
+    return {p[0], p[1], p[2], p[3], p[4]};
+}
+
 } // namespace
 
 void setComputeThreads(int threads)
@@ -184,13 +192,23 @@ torch::Tensor Trainer::Impl::lossTensors(const torch::Tensor& frames)
     return torch::stack({total, predictionLoss, updateAtZero, monotonicity, sparsity});
 }
 
+CpuTrainingStep::Coefficients Trainer::Impl::stepCoefficients() const
+{
+    return {config.training.coeffLinPhiZero, coeffMonotonicity, coeffL1, xnorm / 150.0};
+}
+
 torch::Tensor Trainer::Impl::lossAndGradients(const torch::Tensor& frames)
 {
-    const CpuTrainingStep::Coefficients c{config.training.coeffLinPhiZero, coeffMonotonicity, coeffL1, xnorm / 150.0};
+    const CpuTrainingStep::Coefficients c = stepCoefficients();
     if (cpuStep && cpuStep->handles(c)) {
         const auto values = cpuStep->run(frames.data_ptr<int64_t>(), frames.size(0), c);
         return torch::tensor(std::vector<double>(values.begin(), values.end()), torch::kFloat);
     }
+    return autogradLossAndGradients(frames);
+}
+
+torch::Tensor Trainer::Impl::autogradLossAndGradients(const torch::Tensor& frames)
+{
     auto terms = lossTensors(frames);
     optimizer->zeroGrad();
     terms[0].backward();
@@ -256,11 +274,7 @@ TrainingMetrics Trainer::Impl::measure()
 
 LossTerms Trainer::Impl::lossTerms() const
 {
-    if (!lastTerms.defined())
-        return {};
-    auto terms = lastTerms.to(torch::kCPU, torch::kDouble);
-    const double* v = terms.data_ptr<double>();
-    return {v[0], v[1], v[2], v[3], v[4]};
+    return lastTerms.defined() ? termsOf(lastTerms) : LossTerms{};
 }
 
 void Trainer::Impl::appendMetrics(const TrainingMetrics& m)
@@ -307,19 +321,10 @@ LossTerms Trainer::lossOn(const std::vector<std::int64_t>& frames)
 {
     torch::NoGradGuard noGrad;
     auto k = torch::tensor(std::vector<int64_t>(frames.begin(), frames.end()), torch::kLong).to(m_impl->device);
-    auto terms = m_impl->lossTensors(k).to(torch::kCPU, torch::kDouble);
-    const double* v = terms.data_ptr<double>();
-    return {v[0], v[1], v[2], v[3], v[4]};
+    return termsOf(m_impl->lossTensors(k));
 }
 
 namespace {
-
-LossTerms termsOf(const torch::Tensor& terms)
-{
-    auto v = terms.to(torch::kCPU, torch::kDouble);
-    const double* p = v.data_ptr<double>();
-    return {p[0], p[1], p[2], p[3], p[4]};
-}
 
 std::vector<torch::Tensor> gradientCopies(const std::vector<torch::Tensor>& parameters)
 {
@@ -337,8 +342,7 @@ StepKernelComparison Trainer::compareStepKernels(const std::vector<std::int64_t>
     StepKernelComparison result;
     result.kernel = impl.stepKernel;
     auto k = torch::tensor(std::vector<int64_t>(frames.begin(), frames.end()), torch::kLong);
-    const CpuTrainingStep::Coefficients c{impl.config.training.coeffLinPhiZero, impl.coeffMonotonicity, impl.coeffL1,
-                                          impl.xnorm / 150.0};
+    const CpuTrainingStep::Coefficients c = impl.stepCoefficients();
     result.available = impl.cpuStep && impl.cpuStep->handles(c);
     if (!result.available)
         return result;
@@ -350,11 +354,7 @@ StepKernelComparison Trainer::compareStepKernels(const std::vector<std::int64_t>
     const auto values = impl.cpuStep->run(k.data_ptr<int64_t>(), k.size(0), c);
     result.kernels = {values[0], values[1], values[2], values[3], values[4]};
     const auto fromKernels = gradientCopies(parameters);
-    auto terms = impl.lossTensors(k.to(impl.device));
-    impl.optimizer->zeroGrad();
-    terms[0].backward();
-    impl.model->maskDiagonalGradient();
-    result.autograd = termsOf(terms.detach());
+    result.autograd = termsOf(impl.autogradLossAndGradients(k.to(impl.device)));
     const auto fromAutograd = gradientCopies(parameters);
     for (std::size_t p = 0; p < parameters.size(); ++p) {
         const double scale = fromAutograd[p].abs().max().item<double>();

@@ -33,6 +33,10 @@ struct Trainer::Impl
     torch::Tensor sampleFrames(int64_t batch);
     /// The loss terms [5] of one step with every gradient set: hand-written CPU step or autograd.
     torch::Tensor lossAndGradients(const torch::Tensor& frames);
+    /// The same by autograd only.
+    torch::Tensor autogradLossAndGradients(const torch::Tensor& frames);
+    /// This epoch's loss coefficients as the CPU step takes them.
+    CpuTrainingStep::Coefficients stepCoefficients() const;
     torch::Tensor externalFor(const torch::Tensor& frames) const;
     void applyEpochSchedule(int64_t epoch);
     void finishEpoch(int64_t epoch);
