@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The per-node fig_2 training step written in PyTorch-Python, as the baseline for `plexus-cli bench train`.
 
-Same model and loss as Plexus (SPEC B/C): psi* evaluated once per neuron (1 -> 64 -> 64 -> 1), phi* on [u, a]
+Same model and loss as Plexus (docs/method.md §B/C): psi* evaluated once per neuron (1 -> 64 -> 64 -> 1), phi* on [u, a]
 (3 -> 64 -> 64 -> 1), message = psi @ W.T with W masked by a zero-diagonal mask, loss = ||P - Y||_2 plus
 B * ||phi*(0, a)||_2, Adam with one group per tensor (lrs of fig_2). Data are random frames of the right shape
 (the step's cost does not depend on the values).

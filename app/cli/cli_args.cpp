@@ -85,6 +85,14 @@ long long CliArgs::intValue(const std::string& name, long long fallback) const
     throw InputError("--" + name + ": expected an integer, got '" + text + "'");
 }
 
+long long CliArgs::positiveIntValue(const std::string& name, long long fallback) const
+{
+    const long long v = intValue(name, fallback);
+    if (has(name) && v < 1)
+        throw InputError("--" + name + ": expected a positive integer, got " + value(name));
+    return v;
+}
+
 double CliArgs::doubleValue(const std::string& name, double fallback) const
 {
     if (!has(name))

@@ -23,6 +23,8 @@ public:
     /// The single positional argument `what` (e.g. RUN_DIR); InputError when absent or repeated.
     std::string requirePositional(const std::string& what) const;
     long long intValue(const std::string& name, long long fallback) const;
+    /// intValue that must be at least 1 (counts, intervals): InputError naming the option otherwise.
+    long long positiveIntValue(const std::string& name, long long fallback) const;
     double doubleValue(const std::string& name, double fallback) const;
 
 private:

@@ -27,6 +27,16 @@ median-label mapping and with optimal matching, adjusted Rand index), φ*/ψ* R�
 N frames (default 1000) against the noise-free simulation (R² and slope at frames 400 and 800).
 )";
 
+/// "R² r slope s" at a roll-out frame, or "—" when the roll-out is shorter than that.
+std::string rolloutAt(const RolloutScore& rollout, std::int64_t frame, const LinearFit& fit)
+{
+    if (rollout.frames < frame)
+        return "—";
+    char text[64];
+    std::snprintf(text, sizeof text, "R² %.3f slope %.3f", fit.r2, fit.slope);
+    return text;
+}
+
 void printTable(const Evaluation& e)
 {
     std::printf("connectivity  raw R² %.4f slope %.4f | corrected R² %.4f slope %.4f\n", e.connectivity.raw.r2,
@@ -42,9 +52,9 @@ void printTable(const Evaluation& e)
     std::printf("\n              ψ* R²:    ");
     for (double r2 : e.functions.transferR2PerType)
         std::printf(" %7.3f", r2);
-    std::printf("\nroll-out      %lld frames%s: R² %.3f slope %.3f @400, R² %.3f slope %.3f @800, mean neuron r %.3f\n",
+    std::printf("\nroll-out      %lld frames%s: %s @400, %s @800, mean neuron r %.3f\n",
                 static_cast<long long>(e.rollout.frames), e.rollout.divergedAt >= 0 ? " (diverged)" : "",
-                e.rollout.at400.r2, e.rollout.at400.slope, e.rollout.at800.r2, e.rollout.at800.slope,
+                rolloutAt(e.rollout, 400, e.rollout.at400).c_str(), rolloutAt(e.rollout, 800, e.rollout.at800).c_str(),
                 e.rollout.meanNeuronCorrelation);
     if (e.stimulus.available)
         std::printf("stimulus Ω*   R² %.3f slope %.3f (√Ω* scaled ×%.3g to the data's frame-0 maximum)\n",
@@ -59,7 +69,10 @@ int runEvaluate(const Args& argv)
         return 0;
     CliArgs args(argv, {"checkpoint", "rollout-frames", "threads"}, {});
     const fs::path runDir = args.requirePositional("RUN_DIR");
-    setComputeThreads(static_cast<int>(args.intValue("threads", std::max(1u, std::thread::hardware_concurrency()))));
+    setComputeThreads(computeThreads(args));
+    const std::int64_t rolloutFrames = args.intValue("rollout-frames", 1000);
+    if (rolloutFrames < 0)
+        throw InputError("--rollout-frames: expected 0 or more, got " + args.value("rollout-frames"));
     const std::string checkpoint = args.value("checkpoint", Trainer::latestCheckpoint(runDir.string()));
     if (checkpoint.empty())
         throw InputError(runDir.string() + " has no checkpoint; train first: plexus-cli train " + runDir.string());
@@ -69,7 +82,7 @@ int runEvaluate(const Args& argv)
     trainer.loadWeights(checkpoint);
     ProgressLine line("frames");
     Progress progress = progressOn(line);
-    Evaluation e = evaluate(trainer.model(), *data, loaded.config, args.intValue("rollout-frames", 1000), progress);
+    Evaluation e = evaluate(trainer.model(), *data, loaded.config, rolloutFrames, progress);
     line.finish();
     std::printf("checkpoint    %s\n", checkpoint.c_str());
     printTable(e);

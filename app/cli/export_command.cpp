@@ -24,6 +24,8 @@ constexpr const char* kUsage = R"(plexus-cli export RUN_DIR --format npy|csv [--
   --to DIR       where to write (default RUN_DIR/export)
   --neurons LIST CSV only: neurons to include, e.g. 0-9,42 (default all)
   --frames A:B   CSV only: frame range, inclusive (default all)
+The npy layout is always the whole dataset (the authors' tools expect every neuron and frame): --neurons and
+--frames are refused with it.
 Files are written atomically: a stopped export leaves no partial file.
 )";
 
@@ -58,6 +60,9 @@ int runExport(const Args& argv)
     const std::string format = args.value("format");
     if (format != "npy" && format != "csv")
         throw InputError("--format: expected npy or csv, got '" + format + "'");
+    if (format == "npy" && (args.has("neurons") || args.has("frames")))
+        throw InputError("--neurons and --frames apply to --format csv only; --format npy writes the whole dataset "
+                         "(the authors' layout)");
     const std::string path = datasetPathOf(runDir);
     Dataset d = loadDataset(path);
     const fs::path out = args.has("to") ? fs::path(args.value("to")) : fs::path(path).parent_path() / "export";

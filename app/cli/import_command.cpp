@@ -3,6 +3,7 @@
 #include "run_folder.h"
 
 #include "plexus/data/authors_layout.h"
+#include "plexus/runtime/run_folder_lock.h"
 #include "plexus/data/dataset_file.h"
 #include "plexus/util/errors.h"
 
@@ -54,7 +55,7 @@ int runImport(const Args& argv)
     ProgressLine line("frames");
     Progress progress = progressOn(line);
     Dataset d = importAuthorsLayout(source, options, progress);
-    fs::create_directories(runDir);
+    const auto lock = RunFolderLock::acquire(runDir.string(), commandLine("import", argv));
     saveDataset(d, target, progress);
     line.finish();
     std::printf("imported %lld frames x %lld neurons (%lld types) into %s\n", static_cast<long long>(d.frames()),

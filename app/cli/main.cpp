@@ -1,5 +1,7 @@
-// plexus-cli: the headless front end of Plexus. Exit codes: 0 ok, 2 bad input (the message says what), 1 other.
+// plexus-cli: the headless front end of Plexus. Exit codes: 0 ok, 1 failed (e.g. training diverged), 2 bad input
+// or a run folder in use (the message says what), 130 stopped by Ctrl-C (what was done is kept).
 #include "commands.h"
+#include "run_folder.h"
 
 #include "plexus/util/errors.h"
 
@@ -26,6 +28,8 @@ Usage:
   plexus-cli keys [--markdown]
   plexus-cli bench [--preset NAME] [--frames N] [--repeat K]
 
+Exit codes: 0 done; 1 failed (e.g. training diverged); 2 bad input, or the run folder is in use by another
+process (the message names it); 130 stopped by Ctrl-C (a checkpoint is kept, no half-written file).
 Run `plexus-cli COMMAND --help` for details. See README.md and docs/ for more.
 )";
 
@@ -65,7 +69,7 @@ int main(int argc, char** argv)
         return 2;
     } catch (const plexus::CancelledError&) {
         std::fprintf(stderr, "\nplexus-cli %s: stopped; no partial file was written.\n", argv[1]);
-        return 1;
+        return kExitStopped;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "\nplexus-cli %s: failed: %s\n", argv[1], e.what());
         return 1;

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 namespace plexus::cli {
 
@@ -29,9 +30,26 @@ ExperimentConfig loadExperiment(const CliArgs& args)
         std::fprintf(stderr, "warning: %s\n", warning.c_str());
     std::string baseDir = args.has("config") ? fs::absolute(args.value("config")).parent_path().string()
                                              : fs::current_path().string();
-    for (const auto& assignment : args.values("set"))
-        applyConfigOverride(loaded.config, assignment, baseDir);
+    applyConfigOverrides(loaded.config, args.values("set"), baseDir);
     return loaded.config;
+}
+
+int computeThreads(const CliArgs& args)
+{
+    const long long cores = std::max(1u, std::thread::hardware_concurrency());
+    const long long threads = args.positiveIntValue("threads", cores);
+    if (threads > 4 * cores)
+        throw InputError("--threads: expected at most " + std::to_string(4 * cores) + " (4 × the " +
+                         std::to_string(cores) + " cores of this machine), got " + std::to_string(threads));
+    return static_cast<int>(threads);
+}
+
+std::string commandLine(const char* command, const Args& args)
+{
+    std::string text = std::string("plexus-cli ") + command;
+    for (const auto& a : args)
+        text += " " + a;
+    return text.size() > 200 ? text.substr(0, 200) + "…" : text;
 }
 
 Progress progressOn(ProgressLine& line)

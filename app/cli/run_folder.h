@@ -16,6 +16,15 @@ std::string datasetPathOf(const std::string& runDirOrFile);
 /// The config from --preset or --config, with every --set applied; warnings printed to stderr.
 ExperimentConfig loadExperiment(const CliArgs& args);
 
+/// Threads from --threads (default: every core), at least 1 and at most 4 × the cores (more only slows down).
+int computeThreads(const CliArgs& args);
+
+/// "plexus-cli COMMAND ARGS…" for the run-folder lock's holder line.
+std::string commandLine(const char* command, const Args& args);
+
+/// Exit code of a command stopped by Ctrl-C (what was done is kept): 130, as shells report SIGINT.
+constexpr int kExitStopped = 130;
+
 /// Progress that draws on `line` and stops on Ctrl-C.
 Progress progressOn(ProgressLine& line);
 

@@ -3,6 +3,8 @@
 #include "run_folder.h"
 
 #include "plexus/data/dataset_file.h"
+#include "plexus/runtime/run_folder.h"
+#include "plexus/runtime/run_folder_lock.h"
 #include "plexus/sim/simulator.h"
 #include "plexus/util/errors.h"
 
@@ -26,7 +28,7 @@ Simulates the experiment and writes RUN_DIR/config.yaml and RUN_DIR/dataset.h5.
   --out RUN_DIR        the run folder to create or fill
   --set KEY=VALUE      override a config value, e.g. --set simulation.n_neurons=500 (repeatable)
   --force              replace an existing dataset in RUN_DIR
-Ctrl-C stops the simulation; nothing is written then.
+Ctrl-C stops the simulation (exit code 130); nothing is written then, and a folder made for it is removed.
 )";
 
 void printSummary(const ExperimentConfig& config, const Dataset& d, double seconds, const std::string& path)
@@ -52,6 +54,16 @@ void printSummary(const ExperimentConfig& config, const Dataset& d, double secon
     std::printf("  wrote       %s (%s)\n", path.c_str(), formatBytes(static_cast<double>(fs::file_size(path))).c_str());
 }
 
+/// Removes a run folder this command created when it ends without writing anything in it.
+void removeIfUnused(const fs::path& runDir)
+{
+    std::error_code ignored;
+    for (const auto& entry : fs::directory_iterator(runDir, ignored))
+        if (entry.path().filename() != ".plexus.lock")
+            return;
+    fs::remove_all(runDir, ignored);
+}
+
 } // namespace
 
 int runSimulate(const Args& argv)
@@ -63,27 +75,28 @@ int runSimulate(const Args& argv)
         throw InputError("missing --out RUN_DIR (the folder that receives config.yaml and dataset.h5)");
     ExperimentConfig config = loadExperiment(args);
     const fs::path runDir = args.value("out");
-    const std::string datasetPath = (runDir / "dataset.h5").string();
+    const RunFolder folder(runDir.string());
+    const std::string datasetPath = folder.datasetPath();
     if (fs::exists(datasetPath) && !args.has("force"))
         throw InputError(datasetPath + " already exists; use --force to replace it, or another --out folder");
-    std::error_code error;
-    fs::create_directories(runDir, error);
-    if (error)
-        throw InputError(runDir.string() + ": cannot create the run folder (" + error.message() + ")");
-
+    checkSimulationMemory(config); // before any folder is made
+    const bool existed = fs::exists(runDir);
     ProgressLine line;
-    Progress progress = progressOn(line);
-    const auto start = std::chrono::steady_clock::now();
-    Dataset data;
     try {
-        data = simulate(config, progress);
+        // The lock also proves the folder writable before any work is done.
+        const auto lock = RunFolderLock::acquire(runDir.string(), commandLine("simulate", argv));
+        Progress progress = progressOn(line);
+        const auto start = std::chrono::steady_clock::now();
+        Dataset data = simulate(config, progress);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         saveDataset(data, datasetPath, progress);
-        saveConfigFile(config, (runDir / "config.yaml").string());
+        saveConfigFile(config, folder.configPath());
         line.finish();
         printSummary(config, data, seconds, datasetPath);
     } catch (...) {
         line.finish();
+        if (!existed)
+            removeIfUnused(runDir);
         throw;
     }
     return 0;

@@ -4,8 +4,11 @@
 
 #include "plexus/config/config_loader.h"
 #include "plexus/data/dataset_file.h"
+#include "plexus/runtime/run_folder.h"
+#include "plexus/runtime/run_folder_lock.h"
 #include "plexus/sim/simulator.h"
 #include "plexus/train/trainer.h"
+#include "plexus/util/atomic_file.h"
 #include "plexus/util/errors.h"
 
 #include <chrono>
@@ -31,8 +34,12 @@ RUN_DIR/metrics.csv (iteration, wall time, each loss term, W R², slope, cluster
   --threads T        compute threads (default: all cores)
   --metrics-every K  iterations between metrics rows and W R² updates (default 500)
   --checkpoint-every K  iterations between checkpoints (default: iterations per epoch / 20; one per epoch too)
-  --set KEY=VALUE    override a config value (repeatable)
-Ctrl-C stops after the current iteration and saves a checkpoint; --resume continues from it.
+  --set KEY=VALUE    override a config value (repeatable; saved to RUN_DIR/config.yaml once accepted)
+Ctrl-C stops after the current iteration, saves a checkpoint and exits with code 130; --resume continues from it.
+One process at a time works in a run folder: a second one is refused (exit 2) with the holder's pid and command.
+A checkpoint of another experiment or model shape (or a --set that changes the model) is refused on --resume.
+Training that diverges (loss not finite, or blown up far above its best) stops with exit 1; the checkpoints taken
+during the blow-up move to checkpoints/diverged/, and --resume continues from the last one taken before it.
 )";
 
 ExperimentConfig trainingConfig(const CliArgs& args, const fs::path& runDir)
@@ -50,32 +57,40 @@ ExperimentConfig trainingConfig(const CliArgs& args, const fs::path& runDir)
 
 std::shared_ptr<const Dataset> datasetFor(const ExperimentConfig& config, const fs::path& runDir)
 {
-    const fs::path path = runDir / "dataset.h5";
+    const fs::path path = RunFolder(runDir.string()).datasetPath();
     if (fs::exists(path))
         return std::make_shared<const Dataset>(loadDataset(path.string()));
-    fs::create_directories(runDir);
     ProgressLine line;
     Progress progress = progressOn(line);
     auto data = std::make_shared<const Dataset>(simulate(config, progress));
     saveDataset(*data, path.string(), progress);
-    saveConfigFile(config, (runDir / "config.yaml").string());
+    saveConfigFile(config, RunFolder(runDir.string()).configPath());
     line.finish();
     std::printf("simulated %s: %lld frames x %lld neurons\n", path.c_str(), static_cast<long long>(data->frames()),
                 static_cast<long long>(data->neurons()));
     return data;
 }
 
-void setAsidePreviousTraining(const fs::path& runDir)
+/// Writes the effective config to RUN_DIR/config.yaml when it differs from what is there (accepted --set values).
+void saveEffectiveConfig(const ExperimentConfig& config, const RunFolder& folder)
 {
-    char stamp[32];
-    std::snprintf(stamp, sizeof stamp, "previous-%lld",
-                  static_cast<long long>(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
-    const fs::path aside = runDir / stamp;
-    fs::create_directories(aside);
-    for (const char* name : {"checkpoints", "metrics.csv", "metrics.json"})
-        if (fs::exists(runDir / name))
-            fs::rename(runDir / name, aside / name);
-    std::printf("earlier training moved to %s\n", aside.c_str());
+    const std::string text = configToYaml(config);
+    if (folder.hasConfig() && readTextFile(folder.configPath()) == text)
+        return;
+    writeFileAtomic(folder.configPath(), text);
+    std::printf("saved the effective config to %s\n", folder.configPath().c_str());
+}
+
+TrainingOptions trainingOptions(const CliArgs& args, const fs::path& runDir)
+{
+    TrainingOptions options;
+    options.device = args.value("device");
+    if (!options.device.empty() && options.device != "cpu" && options.device != "cuda")
+        throw InputError("--device: expected cpu or cuda, got '" + options.device + "'");
+    options.iterations = args.positiveIntValue("iterations", -1);
+    options.checkpointInterval = args.positiveIntValue("checkpoint-every", -1);
+    options.runDir = runDir.string();
+    return options;
 }
 
 std::string metricsText(const TrainingMetrics& m)
@@ -97,12 +112,13 @@ int runTrain(const Args& argv)
     const fs::path runDir = args.requirePositional("RUN_DIR");
     if (args.has("resume") && args.has("restart"))
         throw InputError("--resume and --restart exclude each other");
-    const std::string device = args.value("device");
-    if (!device.empty() && device != "cpu" && device != "cuda")
-        throw InputError("--device: expected cpu or cuda, got '" + device + "'");
-    setComputeThreads(static_cast<int>(args.intValue("threads", std::max(1u, std::thread::hardware_concurrency()))));
+    TrainingOptions options = trainingOptions(args, runDir);
+    const std::int64_t every = args.positiveIntValue("metrics-every", 500);
+    setComputeThreads(computeThreads(args));
     ExperimentConfig config = trainingConfig(args, runDir);
-    const bool hasCheckpoints = !Trainer::latestCheckpoint(runDir.string()).empty();
+    const auto lock = RunFolderLock::acquire(runDir.string(), commandLine("train", argv));
+    const RunFolder folder(runDir.string());
+    const bool hasCheckpoints = folder.hasCheckpoint();
     if (hasCheckpoints && !args.has("resume") && !args.has("restart"))
         throw InputError(runDir.string() + " holds checkpoints of an earlier training; add --resume to continue it "
                                            "or --restart to start over (the old files are kept aside)");
@@ -112,17 +128,19 @@ int runTrain(const Args& argv)
                          " neurons but the config says simulation.n_neurons = " +
                          std::to_string(config.simulation.nNeurons) +
                          "; train with the run's own config.yaml (no --preset/--config) or use another RUN_DIR");
-    if (args.has("restart") && hasCheckpoints)
-        setAsidePreviousTraining(runDir);
-    TrainingOptions options;
-    options.device = device;
-    options.iterations = args.intValue("iterations", -1);
-    options.checkpointInterval = args.intValue("checkpoint-every", -1);
-    options.runDir = runDir.string();
     Trainer trainer(config, data, options);
-    if (args.has("resume") && !trainer.resume())
-        std::printf("no checkpoint in %s; starting from the beginning\n", runDir.c_str());
-    const std::int64_t every = std::max(1LL, args.intValue("metrics-every", 500));
+    if (args.has("resume")) {
+        const ResumeResult resumed = trainer.resume(); // refuses a checkpoint of another experiment, writes nothing
+        for (const std::string& skipped : resumed.skipped)
+            std::printf("warning: %s; moved to checkpoints/damaged/, resuming from an earlier checkpoint\n", skipped.c_str());
+        if (resumed.checkpoint.empty())
+            std::printf("no checkpoint in %s; starting from the beginning\n", runDir.c_str());
+        else
+            std::printf("resuming from %s\n", resumed.checkpoint.c_str());
+    }
+    if (args.has("restart") && hasCheckpoints)
+        std::printf("earlier training moved to %s\n", folder.archiveTraining().c_str());
+    saveEffectiveConfig(config, folder);
     std::printf("training %s on %s (%s): %lld neurons, %lld iterations (%lld per epoch), from iteration %lld\n",
                 config.dataset.c_str(), trainer.deviceName().c_str(), trainer.stepKernel().c_str(),
                 static_cast<long long>(data->neurons()),
@@ -138,11 +156,12 @@ int runTrain(const Args& argv)
                 line.finish();
                 std::printf("stopped at iteration %lld; checkpoint saved. Continue with: plexus-cli train %s --resume\n",
                             static_cast<long long>(trainer.iteration()), runDir.c_str());
-                return 1;
+                return kExitStopped;
             }
             trainer.step();
             if (trainer.iteration() % every == 0 || trainer.finished()) {
                 last = trainer.measure();
+                trainer.recordMetrics(last);
                 line.setExtra(metricsText(last));
             }
             line("training", trainer.iteration(), trainer.totalIterations());

@@ -78,9 +78,11 @@ if [ -n "$authors" ] && [ -d "$authors" ]; then
       --set simulation.start_frame=-10
     expect 0 "matches the PDE_N[245] equations" -- "$cli" verify "$out"
   done
+else
+  echo "skipped: the authors' experiment files are not beside this checkout (${authors:-no folder given})"
 fi
 
-# Ctrl-C (SIGINT) during a simulation: exit 1 and no dataset file, no temporary.
+# Ctrl-C (SIGINT) during a simulation: exit 130, no dataset file, no temporary, no folder left behind.
 "$cli" simulate --preset fig_2 --out "$work/stopped" >/dev/null 2>&1 &
 pid=$!
 sleep 2
@@ -88,10 +90,12 @@ kill -INT $pid
 wait $pid
 code=$?
 checks=$((checks + 1))
-if [ "$code" -ne 1 ] || [ -n "$(ls -A "$work/stopped" 2>/dev/null)" ]; then
+if [ "$code" -ne 130 ] || [ -e "$work/stopped" ]; then
   failures=$((failures + 1))
-  echo "FAIL: interrupted simulate exited $code and left: $(ls -A "$work/stopped")"
+  echo "FAIL: interrupted simulate exited $code and left: $(ls -A "$work/stopped" 2>&1)"
 fi
+
+source "$(dirname "$0")/cli_misuse.sh"
 
 echo "cli_test: $((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -1,4 +1,4 @@
-// Connectivity laws (SPEC A.6), neuron types and positions (SPEC A.2), and reproducible seeds.
+// Connectivity laws (docs/method.md §A.6), neuron types and positions (docs/method.md §A.2), and reproducible seeds.
 #include "plexus/sim/connectivity.h"
 #include "plexus/sim/neuron_layout.h"
 #include "plexus/sim/simulator.h"
@@ -39,7 +39,7 @@ private Q_SLOTS:
         const double expected = 1.0 - 2.0 / std::numbers::pi * std::atan(25.0);
         QVERIFY2(std::fabs(zeroed / offDiagonal - expected) < 0.002, qPrintable(QString::number(zeroed / offDiagonal)));
         QVERIFY(w.cwiseAbs().maxCoeff() <= 25.0 / scale + 1e-6);
-        QVERIFY(w.cwiseAbs().maxCoeff() > 0.95 * 25.0 / scale); // max |W| ≈ 0.199 at N = 1000 (SPEC A.6)
+        QVERIFY(w.cwiseAbs().maxCoeff() > 0.95 * 25.0 / scale); // max |W| ≈ 0.199 at N = 1000 (docs/method.md §A.6)
         QCOMPARE(w.diagonal().cwiseAbs().maxCoeff(), 0.0f);
         // Median of |W|·N^α: the zeros (truncated 2.546 % and the diagonal 0.1 %) come first, so it is the
         // |Cauchy| quantile q = 0.5 − 0.02546 − 0.001, i.e. tan(q·π/2) = 0.920.

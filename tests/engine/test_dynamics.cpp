@@ -1,4 +1,4 @@
-// The rate equations of SPEC A.4 on hand-computed 3-neuron cases, the analytic decay of uncoupled neurons,
+// The rate equations of docs/method.md §A.4 on hand-computed 3-neuron cases, the analytic decay of uncoupled neurons,
 // the Euler step and the noise statistics.
 #include "plexus/config/config_loader.h"
 #include "plexus/sim/dynamics.h"

@@ -22,7 +22,7 @@ inline ExperimentConfig smallConfig(std::int64_t neurons = 40, std::int64_t fram
     return c;
 }
 
-/// The same with the PDE_N4/N5 table of SPEC A.5.
+/// The same with the PDE_N4/N5 table of docs/method.md §A.5.
 inline ExperimentConfig smallConfigN4(const std::string& model, std::int64_t neurons = 40, std::int64_t frames = 200)
 {
     ExperimentConfig c = smallConfig(neurons, frames);

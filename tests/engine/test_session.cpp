@@ -95,7 +95,11 @@ private Q_SLOTS:
             QVERIFY(metrics[i].iteration > metrics[i - 1].iteration);
         QVERIFY(session.takeMetrics().size() < metrics.size() + 1);
 
-        session.stop();
+        const auto stopAsked = std::chrono::steady_clock::now();
+        session.stop(); // a request: returns without waiting for the checkpoint and the roll-out
+        QVERIFY(std::chrono::steady_clock::now() - stopAsked < std::chrono::milliseconds(50));
+        QVERIFY(session.stopRequested());
+        QVERIFY(waitFor([&] { return session.ended(); }));
         QCOMPARE(session.state(), SessionState::Stopped);
         QVERIFY(stateChanges >= 3);
     }

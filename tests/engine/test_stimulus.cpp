@@ -1,4 +1,4 @@
-// External inputs (SPEC A.7): movie mapping (orientation, frame index, warm-up), movie files, synthetic movies,
+// External inputs (docs/method.md §A.7): movie mapping (orientation, frame index, warm-up), movie files, synthetic movies,
 // oscillatory and triggered signals, and a visual simulation end to end.
 #include "plexus/sim/simulator.h"
 #include "plexus/sim/stimulus.h"
@@ -120,7 +120,7 @@ private Q_SLOTS:
         QCOMPARE(movie.width, 32);
         QCOMPARE(movie.height, 32);
         auto [lo, hi] = std::minmax_element(movie.pixels.begin(), movie.pixels.end());
-        QVERIFY(std::fabs(*lo - 0.5f) < 0.01f && std::fabs(*hi - 1.48f) < 0.01f); // SPEC A.7
+        QVERIFY(std::fabs(*lo - 0.5f) < 0.01f && std::fabs(*hi - 1.48f) < 0.01f); // docs/method.md §A.7
     }
 
     void syntheticMoviesMoveWithinRange()

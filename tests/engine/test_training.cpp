@@ -203,7 +203,7 @@ private Q_SLOTS:
             expected = trainer.step();
         }
         Trainer resumed(c, data, options);
-        QVERIFY(resumed.resume());
+        QVERIFY(!resumed.resume().checkpoint.empty());
         QCOMPARE(resumed.iteration(), std::int64_t(7));
         QCOMPARE(resumed.step(), expected);
         QVERIFY(!Trainer::latestCheckpoint(options.runDir).empty());
@@ -234,7 +234,7 @@ private Q_SLOTS:
                 const std::string last = Trainer::latestCheckpoint(options.runDir);
                 QVERIFY(!last.empty());
                 Trainer reloaded(c, data, options);
-                QVERIFY(reloaded.resume());
+                QVERIFY(!reloaded.resume().checkpoint.empty());
                 QVERIFY(reloaded.iteration() < e.iteration());
             }
             QVERIFY2(diverged, kernels ? "cpu kernels" : "autograd");
@@ -282,7 +282,7 @@ private Q_SLOTS:
         Evaluation e = evaluate(trainer.model(), *data, c, 0);
         QVERIFY2(e.connectivity.corrected.r2 >= 0.9, qPrintable(QString::number(e.connectivity.corrected.r2)));
         QVERIFY2(m.connectivityR2 >= 0.9, qPrintable(QString::number(m.connectivityR2)));
-        // ... and its 4 neuron types, from the latents alone (evaluation clustering, SPEC D.2, no ground truth).
+        // ... and its 4 neuron types, from the latents alone (evaluation clustering, docs/method.md §D.2, no ground truth).
         const QString types = QString("%1 clusters, matched accuracy %2, ARI %3")
                                   .arg(e.types.clusters)
                                   .arg(e.types.accuracyMatched)

@@ -233,7 +233,11 @@ private Q_SLOTS:
 
         StudioWindow reopened;
         reopened.show();
-        QVERIFY(reopened.openRun(copy));
+        // One window per run folder: the copy is this window's now, so a second window is refused...
+        QVERIFY(!reopened.openRun(copy));
+        QVERIFY(reopened.controller()->runDir().isEmpty() || reopened.controller()->runDir() != QDir(copy).absolutePath());
+        // ... while the original, released by Save As, opens there with the same checkpoint.
+        QVERIFY(reopened.openRun(runDir()));
         RunController* c = reopened.controller();
         QCOMPARE(c->config().training.batchSize, 8);
         QVERIFY(c->dataset());
@@ -249,7 +253,7 @@ private Q_SLOTS:
         QTRY_VERIFY(redrawsWithData(reopened.panel("connectivity")) > 0);
 
         QVERIFY(!reopened.openRun(m_dir.filePath("nowhere"))); // a clear refusal, window still usable
-        QCOMPARE(c->runDir(), QDir(copy).absolutePath());
+        QCOMPARE(c->runDir(), QDir(runDir()).absolutePath());
     }
 
     void engineErrorsAreShownAndTheWindowStaysUsable()

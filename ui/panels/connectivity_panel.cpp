@@ -197,9 +197,8 @@ bool ConnectivityPanel::redraw()
 void ConnectivityPanel::drawScatter(const Eigen::MatrixXf& learned)
 {
     const auto data = controller()->dataset();
-    const Eigen::Map<const Eigen::ArrayXf> truth(data->connectivity.data(), data->connectivity.size());
-    const Eigen::Map<const Eigen::ArrayXf> found(learned.data(), learned.size());
-    const LinearFit fit = fitLine(truth, found);
+    // The fit is the engine's (Snapshot::connectivityFit, made on the training thread): evaluate's corrected fit.
+    const LinearFit fit = controller()->snapshot()->connectivityFit;
     m_r2 = fit.r2;
     m_slope = fit.slope;
     m_scatter->clearGraphs();

@@ -23,7 +23,7 @@ public:
     ConnectivityPanel(RunController* controller, NeuronSelection* selection, QWidget* parent = nullptr);
     QList<QCustomPlot*> plots() const override { return {m_trueView, m_learnedView, m_scatter, m_history}; }
     QString csvText() const override;
-    /// Writes the whole learned W (ψ*-corrected: W*_ij · upper_j / g, SPEC D.1) to .npy or .csv.
+    /// Writes the whole learned W (ψ*-corrected: W*_ij · upper_j / g, docs/method.md §D.1) to .npy or .csv.
     bool exportLearnedW(const QString& path, QString* error) const;
     /// The R² and slope of the last redraw (corrected learned W vs true W, all entries).
     double shownR2() const { return m_r2; }

@@ -38,34 +38,12 @@ FunctionsPanel::FunctionsPanel(RunController* controller, NeuronSelection* selec
     connect(selection, &NeuronSelection::changed, this, &FunctionsPanel::markSelectionDirty);
 }
 
-Eigen::VectorXf FunctionsPanel::normalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples) const
+float FunctionsPanel::learnedScale(const Snapshot& snapshot, std::size_t row) const
 {
-    const double xnorm = controller()->activityScale();
-    const auto& plotting = controller()->config().plotting;
-    // norm_x_start / norm_x_stop are in units of xnorm (SPEC D.1), as in the evaluation.
-    const bool set = std::isfinite(plotting.normXStart) && std::isfinite(plotting.normXStop);
-    const double start = (set ? plotting.normXStart : 0.8) * xnorm;
-    const double stop = (set ? plotting.normXStop : 1.0) * xnorm;
-    std::vector<Eigen::Index> inRange;
-    for (Eigen::Index k = 0; k < samples.size(); ++k)
-        if (samples(k) >= start && samples(k) <= stop)
-            inRange.push_back(k);
-    Eigen::VectorXf upper(curves.rows());
-    if (inRange.size() >= 2) {
-        Eigen::MatrixXf sub(curves.rows(), static_cast<Eigen::Index>(inRange.size()));
-        Eigen::VectorXf subSamples(static_cast<Eigen::Index>(inRange.size()));
-        for (std::size_t k = 0; k < inRange.size(); ++k) {
-            sub.col(static_cast<Eigen::Index>(k)) = curves.col(inRange[k]);
-            subSamples(static_cast<Eigen::Index>(k)) = samples(inRange[k]);
-        }
-        upper = transferNormalisation(sub, subSamples, plotting.normMethod);
-    } else {
-        upper = curves.cwiseAbs().rowwise().maxCoeff();
-    }
-    for (Eigen::Index n = 0; n < upper.size(); ++n)
-        if (!std::isfinite(upper(n)) || std::fabs(upper(n)) < 1e-6f)
-            upper(n) = 1.0f;
-    return upper;
+    // The engine's ψ* normalisation of that neuron (transferScales, as `plexus-cli evaluate`), never recomputed here.
+    const auto n = static_cast<Eigen::Index>(snapshot.curveNeurons[row]);
+    const float upper = n < snapshot.transferScale.size() ? snapshot.transferScale(n) : 1.0f;
+    return std::isfinite(upper) && std::fabs(upper) >= 1e-6f ? upper : 1.0f;
 }
 
 void FunctionsPanel::drawTrue(const Eigen::VectorXf& samples)
@@ -78,8 +56,8 @@ void FunctionsPanel::drawTrue(const Eigen::VectorXf& samples)
         const Eigen::RowVectorXd p = data->typeParameters.row(k);
         const Eigen::ArrayXd phi = trueUpdateFunction(data->signalModel, p, u);
         const Eigen::ArrayXd psiRaw = trueTransferFunction(data->signalModel, p, u);
-        Eigen::MatrixXf psiRow = psiRaw.cast<float>().matrix().transpose();
-        const float scale = normalisation(psiRow, samples)(0);
+        const auto& scales = controller()->trueTransferScales(); // the engine's, as in the evaluation
+        const float scale = k < scales.size() ? scales(k) : 1.0f;
         QColor color = Theme::typeColor(static_cast<int>(k));
         color.setAlpha(110);
         QVector<double> x(samples.size()), yPhi(samples.size()), yPsi(samples.size());
@@ -147,7 +125,6 @@ bool FunctionsPanel::redraw()
     drawTrue(samples);
     const bool haveCurves = snapshot && snapshot->updateCurves.rows() > 0;
     if (haveCurves) {
-        const Eigen::VectorXf upper = normalisation(snapshot->transferCurves, samples);
         QVector<double> x(samples.size());
         for (Eigen::Index s = 0; s < samples.size(); ++s)
             x[s] = samples(s);
@@ -157,9 +134,10 @@ bool FunctionsPanel::redraw()
             QColor color = Theme::typeColor(data->types[static_cast<std::size_t>(n)]);
             color.setAlpha(160);
             QVector<double> phi(samples.size()), psi(samples.size());
+            const float upper = learnedScale(*snapshot, r);
             for (Eigen::Index s = 0; s < samples.size(); ++s) {
                 phi[s] = snapshot->updateCurves(static_cast<Eigen::Index>(r), s);
-                psi[s] = snapshot->transferCurves(static_cast<Eigen::Index>(r), s) / upper(static_cast<Eigen::Index>(r));
+                psi[s] = snapshot->transferCurves(static_cast<Eigen::Index>(r), s) / upper;
             }
             for (auto [plot, y] : {std::pair{m_update, &phi}, std::pair{m_transfer, &psi}}) {
                 QCPGraph* graph = plot->addGraph();

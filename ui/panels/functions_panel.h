@@ -10,10 +10,14 @@
 class QCPGraph;
 class QLabel;
 
+namespace plexus {
+struct Snapshot;
+}
+
 namespace plexus::ui {
 
 /// Functions: learned update functions φ*(u, a_i) per neuron coloured by true type, over the true φ of each type;
-/// the same for the transfer functions ψ*, each curve divided by its normalisation statistic (SPEC D.1).
+/// the same for the transfer functions ψ*, each curve divided by its normalisation statistic (docs/method.md §D.1).
 class FunctionsPanel : public Panel
 {
     Q_OBJECT
@@ -29,8 +33,8 @@ protected:
     void redrawSelection() override;
 
 private:
-    /// Per-row normalisation of ψ curves over the normalisation range (NaN-free; 1 where undefined).
-    Eigen::VectorXf normalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples) const;
+    /// The normalisation statistic of the learned curve in `row` of the snapshot (1 where undefined).
+    float learnedScale(const Snapshot& snapshot, std::size_t row) const;
     void drawTrue(const Eigen::VectorXf& samples);
     void placeMarks();
 

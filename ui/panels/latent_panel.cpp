@@ -102,13 +102,12 @@ bool LatentPanel::redraw()
         m_points.conservativeResize(Eigen::NoChange, 2);
         m_points.col(1).setZero();
     }
-    if (m_clusteredGeneration != snapshot->generation) {
-        m_clusters = clusterLatents(a, 0.1);
-        const TypeRecovery recovery = scoreTypes(data->types, m_clusters);
-        m_clusterCount = recovery.clusters;
-        m_accuracy = recovery.accuracyMatched;
-        m_clusteredGeneration = snapshot->generation;
-    }
+    // Clusters and their accuracy come from the engine (Snapshot), the same as `plexus-cli evaluate` computes.
+    m_clusters = snapshot->clusters;
+    m_clusterCount = snapshot->types.clusters;
+    m_accuracy = snapshot->types.accuracyMatched;
+    if (m_clusters.size() != static_cast<std::size_t>(a.rows()))
+        m_clusters.assign(static_cast<std::size_t>(a.rows()), 0);
     const bool byCluster = m_colourBy->currentIndex() == 1;
     std::map<int, QVector<QPointF>> groups;
     for (int n = 0; n < m_points.rows(); ++n) {

@@ -14,7 +14,7 @@ class QLabel;
 namespace plexus::ui {
 
 /// Latent space: the learned vectors a_i (first two dimensions, or principal axes when d > 2) coloured by true
-/// type or by the clusters found without ground truth (SPEC D.2), with the cluster count and accuracy.
+/// type or by the clusters found without ground truth (docs/method.md §D.2), with the cluster count and accuracy.
 class LatentPanel : public Panel
 {
     Q_OBJECT
@@ -48,7 +48,6 @@ private:
     std::vector<std::int32_t> m_clusters;
     int m_clusterCount = 0;
     double m_accuracy = 0.0;
-    std::int64_t m_clusteredGeneration = -1;
 };
 
 } // namespace plexus::ui

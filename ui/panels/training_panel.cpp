@@ -3,6 +3,8 @@
 #include "plots/plot_style.h"
 #include "studio/run_controller.h"
 
+#include "plexus/train/metrics_file.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QTextStream>
@@ -53,26 +55,7 @@ TrainingPanel::TrainingPanel(RunController* controller, NeuronSelection* selecti
     body()->addWidget(m_loss, 3);
     body()->addWidget(m_rates, 2);
     connect(controller, &RunController::metricsAppended, this, &TrainingPanel::markDirty);
-    connect(controller, &RunController::snapshotChanged, this, &TrainingPanel::recordRates);
-}
-
-void TrainingPanel::recordRates()
-{
-    const auto snapshot = controller()->snapshot();
-    if (!snapshot) {
-        m_rateHistory.clear();
-        markDirty();
-        return;
-    }
-    if (snapshot->learningRates.empty())
-        return;
-    if (!m_rateHistory.empty() && snapshot->iteration < m_rateHistory.back().first)
-        m_rateHistory.clear(); // a new training
-    if (m_rateHistory.empty() || m_rateHistory.back().first != snapshot->iteration ||
-        m_rateHistory.back().second != snapshot->learningRates) {
-        m_rateHistory.emplace_back(snapshot->iteration, snapshot->learningRates);
-        markDirty();
-    }
+    connect(controller, &RunController::snapshotChanged, this, &TrainingPanel::markDirty);
 }
 
 bool TrainingPanel::redraw()
@@ -99,23 +82,7 @@ bool TrainingPanel::redraw()
         graph->setPen(QPen(color, 1.5));
         graph->setName(term.name);
     }
-    if (!m_rateHistory.empty()) {
-        const auto& groups = m_rateHistory.back().second;
-        for (std::size_t g = 0; g < groups.size(); ++g) {
-            QVector<double> x, y;
-            for (const auto& [iteration, rates] : m_rateHistory)
-                for (const auto& [name, rate] : rates)
-                    if (name == groups[g].first && rate > 0) {
-                        x.push_back(static_cast<double>(iteration));
-                        y.push_back(rate);
-                    }
-            QCPGraph* graph = m_rates->addGraph();
-            graph->setData(x, y, true);
-            graph->setLineStyle(QCPGraph::lsStepLeft);
-            graph->setPen(QPen(Theme::typeColor(static_cast<int>(g)), 1.5));
-            graph->setName(QString::fromStdString(groups[g].first));
-        }
-    }
+    drawRates(history);
     m_loss->legend->setVisible(m_loss->graphCount() > 0);
     m_rates->legend->setVisible(m_rates->graphCount() > 0);
     m_loss->rescaleAxes();
@@ -124,26 +91,52 @@ bool TrainingPanel::redraw()
         const QCPRange r = axis->range();
         axis->setRange(r.lower / 2, r.upper * 2);
     }
-    m_info->setText(history.empty() ? tr("Loss terms appear when training starts.")
-                                    : tr("iteration %1, epoch %2, loss %3")
-                                          .arg(history.back().iteration)
-                                          .arg(history.back().epoch)
-                                          .arg(history.back().loss.total, 0, 'g', 4));
+    // The header follows the newest measurement: a snapshot (also after a single Step), else the last row.
+    const auto snapshot = controller()->snapshot();
+    const TrainingMetrics* now = snapshot && (history.empty() || snapshot->metrics.iteration >= history.back().iteration)
+                                     ? &snapshot->metrics
+                                     : (history.empty() ? nullptr : &history.back());
+    m_info->setText(!now ? tr("Loss terms appear when training starts.")
+                         : tr("iteration %1, epoch %2, loss %3")
+                               .arg(now->iteration)
+                               .arg(now->epoch)
+                               .arg(now->loss.total, 0, 'g', 4));
     m_loss->replot(QCustomPlot::rpQueuedReplot);
     m_rates->replot(QCustomPlot::rpQueuedReplot);
     return !history.empty();
 }
 
+void TrainingPanel::drawRates(const std::vector<TrainingMetrics>& history)
+{
+    // Each optimiser group's rate as recorded in metrics.csv, so a reopened run shows the same curves.
+    if (history.empty())
+        return;
+    const auto& groups = history.back().learningRates;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        QVector<double> x, y;
+        for (const TrainingMetrics& m : history)
+            for (const auto& [name, rate] : m.learningRates)
+                if (name == groups[g].first && rate > 0) {
+                    x.push_back(static_cast<double>(m.iteration));
+                    y.push_back(rate);
+                }
+        QCPGraph* graph = m_rates->addGraph();
+        graph->setData(x, y, true);
+        graph->setLineStyle(QCPGraph::lsStepLeft);
+        graph->setPen(QPen(Theme::typeColor(static_cast<int>(g)), 1.5));
+        graph->setName(QString::fromStdString(groups[g].first));
+    }
+}
+
 QString TrainingPanel::csvText() const
 {
-    QString text;
-    QTextStream out(&text);
-    out << "iteration,epoch,wall_seconds,loss,prediction,update_at_zero,monotonicity,sparsity,w_r2,w_slope,clusters\n";
-    for (const TrainingMetrics& m : controller()->history())
-        out << m.iteration << "," << m.epoch << "," << m.wallSeconds << "," << m.loss.total << "," << m.loss.prediction
-            << "," << m.loss.updateAtZero << "," << m.loss.monotonicity << "," << m.loss.sparsity << ","
-            << m.connectivityR2 << "," << m.connectivitySlope << "," << m.clusters << "\n";
-    return text;
+    const auto& history = controller()->history();
+    if (history.empty())
+        return metricsHeader(TrainingMetrics{}).c_str() + QString("\n");
+    std::string text = metricsHeader(history.back()) + "\n";
+    for (const TrainingMetrics& m : history)
+        text += metricsRow(m) + "\n";
+    return QString::fromStdString(text);
 }
 
 } // namespace plexus::ui

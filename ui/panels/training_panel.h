@@ -2,6 +2,8 @@
 
 #include "panels/panel.h"
 
+#include "plexus/train/trainer.h"
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -24,12 +26,11 @@ protected:
     bool redraw() override;
 
 private:
-    void recordRates();
+    void drawRates(const std::vector<TrainingMetrics>& history);
 
     QCustomPlot* m_loss;
     QCustomPlot* m_rates;
     QLabel* m_info;
-    std::vector<std::pair<std::int64_t, std::vector<std::pair<std::string, double>>>> m_rateHistory;
 };
 
 } // namespace plexus::ui

@@ -2,6 +2,8 @@
 
 #include "studio/run_folder_io.h"
 
+#include <QCoreApplication>
+
 #include "plexus/analysis/evaluation.h"
 #include "plexus/config/config_loader.h"
 #include "plexus/config/config_schema.h"
@@ -50,6 +52,7 @@ QString RunController::stateText() const
     case StudioState::Ready: return "ready to train";
     case StudioState::Training: return "training";
     case StudioState::Paused: return "paused";
+    case StudioState::Stopping: return "stopping (saving a checkpoint)";
     case StudioState::Finished: return "finished";
     case StudioState::Stopped: return "stopped";
     case StudioState::Failed: return "failed";
@@ -80,6 +83,46 @@ double RunController::etaSeconds() const
     return m_rate > 0 && left > 0 ? static_cast<double>(left) / m_rate : 0.0;
 }
 
+StudioState RunController::deriveState() const
+{
+    if (m_simulation)
+        return StudioState::Simulating;
+    if (m_session) {
+        if (m_session->stopRequested() && !m_session->ended())
+            return StudioState::Stopping;
+        switch (m_session->state()) {
+        case SessionState::Idle:
+        case SessionState::Running: return m_session->pauseRequested() ? StudioState::Paused : StudioState::Training;
+        case SessionState::Paused: return StudioState::Paused;
+        case SessionState::Finished: return StudioState::Finished;
+        case SessionState::Stopped: return StudioState::Stopped;
+        case SessionState::Failed: return StudioState::Failed;
+        }
+    }
+    return m_dataset ? StudioState::Ready : StudioState::NoData;
+}
+
+void RunController::refreshState()
+{
+    setState(deriveState());
+}
+
+bool RunController::holdsLock(const QString& runDir) const
+{
+    return m_lock && QDir(QString::fromStdString(m_lock->runDir())).absolutePath() == QDir(runDir).absolutePath();
+}
+
+std::unique_ptr<RunFolderLock> RunController::lockFor(const QString& runDir, QString* error) const
+{
+    try {
+        return RunFolderLock::acquire(QDir(runDir).absolutePath().toStdString(),
+                                      "Plexus Studio (pid " + std::to_string(QCoreApplication::applicationPid()) + ")");
+    } catch (const std::exception& e) {
+        *error = qs(e.what());
+        return nullptr;
+    }
+}
+
 void RunController::setState(StudioState state)
 {
     if (state == m_state)
@@ -96,13 +139,14 @@ void RunController::fail(const QString& message)
 
 void RunController::stopWork()
 {
+    // Leaving the run (another run, Save As, closing): the session's destructor saves a checkpoint and ends
+    // without the roll-out nobody will look at.
     m_trainAfterSimulation = false;
     if (m_simulation)
         m_simulation->stop();
     m_simulation.reset();
-    if (m_session)
-        m_session->stop();
     m_session.reset();
+    m_failureReported = false;
 }
 
 bool RunController::newRun(const ExperimentConfig& config, const QString& runDir, QString* error)
@@ -113,37 +157,30 @@ bool RunController::newRun(const ExperimentConfig& config, const QString& runDir
         *error = qs(e.what());
         return false;
     }
-    if (!QDir().mkpath(runDir)) {
+    const QString absolute = QDir(runDir).absolutePath();
+    if (!QDir().mkpath(absolute)) {
         *error = runDir + ": cannot create the run folder";
         return false;
     }
-    stopWork();
-    m_runDir = QDir(runDir).absolutePath();
-    m_config = config;
-    m_history.clear();
-    m_snapshot.reset();
+    std::unique_ptr<RunFolderLock> lock;
+    if (!holdsLock(absolute) && !(lock = lockFor(absolute, error)))
+        return false; // another process works there: the open run stays as it is
     try {
-        saveConfigFile(m_config, configPathOf(m_runDir).toStdString());
+        saveConfigFile(config, RunFolder(absolute.toStdString()).configPath());
     } catch (const std::exception& e) {
         *error = qs(e.what());
         return false;
     }
-    m_dataset.reset();
-    m_datasetStale = false;
-    loadDatasetIfMatching();
-    Q_EMIT runDirChanged();
-    Q_EMIT configChanged();
-    Q_EMIT datasetChanged();
-    Q_EMIT snapshotChanged();
-    Q_EMIT metricsAppended();
-    setState(m_dataset ? StudioState::Ready : StudioState::NoData);
-    Q_EMIT stateChanged(); // also when the state is unchanged: the stale-data text may have changed
+    stopWork();
+    if (lock)
+        m_lock = std::move(lock);
+    switchTo(absolute, config, {});
     return true;
 }
 
 bool RunController::loadDatasetIfMatching()
 {
-    const QString path = datasetPathOf(m_runDir);
+    const QString path = QString::fromStdString(folder().datasetPath());
     if (!QFileInfo::exists(path))
         return false;
     try {
@@ -166,41 +203,55 @@ void RunController::setDataset(std::shared_ptr<const Dataset> data)
     m_dataset = std::move(data);
     m_datasetStale = false;
     m_xnorm = m_dataset ? plexus::activityScale(*m_dataset) : 1.0;
+    m_trueTransferScales = m_dataset ? plexus::trueTransferScales(*m_dataset, m_config, m_xnorm) : Eigen::VectorXf();
 }
 
 bool RunController::openRun(const QString& runDir, QString* error)
 {
-    const QString configPath = configPathOf(runDir);
-    if (!QFileInfo::exists(configPath)) {
+    const RunFolder target(runDir.toStdString());
+    if (!target.hasConfig()) {
         *error = runDir + ": not a Plexus run folder (no config.yaml in it)";
         return false;
     }
     ExperimentConfig config;
     std::vector<TrainingMetrics> history;
     try {
-        config = loadConfigFile(configPath.toStdString()).config;
-        history = readMetricsFile(metricsPathOf(runDir).toStdString());
+        config = loadConfigFile(target.configPath()).config;
+        history = readMetricsFile(target.metricsPath());
     } catch (const std::exception& e) {
         *error = qs(e.what());
         return false;
     }
+    const QString absolute = QDir(runDir).absolutePath();
+    std::unique_ptr<RunFolderLock> lock;
+    if (!holdsLock(absolute) && !(lock = lockFor(absolute, error)))
+        return false; // busy: the message names the process that holds it
     stopWork();
-    m_runDir = QDir(runDir).absolutePath();
+    if (lock)
+        m_lock = std::move(lock);
+    switchTo(absolute, config, std::move(history));
+    if (m_dataset && folder().hasCheckpoint())
+        startSession(true, true); // restores the learned model's views, paused
+    return true;
+}
+
+void RunController::switchTo(const QString& runDir, const ExperimentConfig& config, std::vector<TrainingMetrics> history)
+{
+    m_runDir = runDir;
     m_config = config;
     m_history = std::move(history);
     m_snapshot.reset();
     m_dataset.reset();
+    m_datasetStale = false;
     const bool haveData = loadDatasetIfMatching();
-    m_datasetStale = !haveData && QFileInfo::exists(datasetPathOf(m_runDir));
+    m_datasetStale = !haveData && folder().hasDataset();
     Q_EMIT runDirChanged();
     Q_EMIT configChanged();
     Q_EMIT datasetChanged();
     Q_EMIT snapshotChanged();
     Q_EMIT metricsAppended();
-    setState(haveData ? StudioState::Ready : StudioState::NoData);
-    if (haveData && hasCheckpoint(m_runDir))
-        startSession(true, true); // restores the learned model's views, paused
-    return true;
+    refreshState();
+    Q_EMIT stateChanged(); // also when the state is unchanged: the stale-data text may have changed
 }
 
 bool RunController::saveRunAs(const QString& runDir, QString* error)
@@ -209,9 +260,21 @@ bool RunController::saveRunAs(const QString& runDir, QString* error)
         *error = runDir + " is the run's own folder";
         return false;
     }
-    stopWork();
-    if (!copyRunFolder(m_runDir, runDir, error))
+    if (!QDir().mkpath(runDir)) {
+        *error = runDir + ": cannot create the folder";
         return false;
+    }
+    std::unique_ptr<RunFolderLock> lock = lockFor(runDir, error);
+    if (!lock)
+        return false; // the open run stays as it is
+    const QString source = m_runDir;
+    stopWork(); // its checkpoint is saved before copying
+    if (!copyRunFolder(source, runDir, error)) {
+        QString ignored;
+        openRun(source, &ignored); // back to the run as it was (still ours)
+        return false;
+    }
+    m_lock = std::move(lock);
     return openRun(runDir, error);
 }
 
@@ -232,20 +295,20 @@ bool RunController::setConfig(const ExperimentConfig& config, QString* error)
                  QString(simulationChange ? "simulation" : "training");
         return false;
     }
-    m_config = config;
     try {
         if (!m_runDir.isEmpty())
-            saveConfigFile(m_config, configPathOf(m_runDir).toStdString());
+            saveConfigFile(config, folder().configPath());
     } catch (const std::exception& e) {
         *error = qs(e.what());
         return false;
     }
+    m_config = config;
     if (simulationChange && m_dataset) {
         m_session.reset();
         m_dataset.reset();
         m_datasetStale = true;
         Q_EMIT datasetChanged();
-        setState(StudioState::NoData);
+        refreshState();
         Q_EMIT stateChanged();
     }
     Q_EMIT configChanged();
@@ -256,18 +319,20 @@ void RunController::simulate()
 {
     if (m_state == StudioState::Simulating || m_runDir.isEmpty())
         return;
-    if (m_session)
-        m_session->stop();
     m_session.reset();
+    m_failureReported = false;
+    m_lastError.clear();
+    try {
+        folder().archiveTraining(); // the old model belongs to the old data
+    } catch (const std::exception& e) {
+        refreshState();
+        return fail(qs(e.what()));
+    }
     m_snapshot.reset();
     m_history.clear();
-    m_lastError.clear();
-    QString error;
-    if (!archiveTraining(m_runDir, &error)) // the old model belongs to the old data
-        return fail(error);
-    m_simulation = std::make_unique<SimulationJob>(m_config, datasetPathOf(m_runDir).toStdString());
+    m_simulation = std::make_unique<SimulationJob>(m_config, folder().datasetPath());
     m_simulation->start();
-    setState(StudioState::Simulating);
+    refreshState();
     Q_EMIT snapshotChanged();
     Q_EMIT metricsAppended();
 }
@@ -284,13 +349,12 @@ void RunController::startSession(bool resume, bool paused)
     options.curveSeconds = large ? 5.0 : 1.0; // φ*/ψ* of 256 neurons + ψ* scales of all: ~0.2 s at N = 1000
     options.resume = resume;
     m_session = std::make_unique<Session>(m_config, m_dataset, options);
+    m_failureReported = false;
     if (paused)
         m_session->pause();
     m_session->start();
-    m_rateClock.restart();
-    m_rateIteration = 0;
-    m_rate = 0.0;
-    setState(paused ? StudioState::Paused : StudioState::Training);
+    restartRate();
+    refreshState();
 }
 
 void RunController::train()
@@ -304,27 +368,27 @@ void RunController::train()
     }
     if (m_state == StudioState::Finished)
         return trainFromScratch();
-    if (m_session) {
-        const SessionState state = m_session->state();
-        // A session still loading (e.g. a reopened run about to pause) counts as running: clear its pause.
-        if (state == SessionState::Paused || state == SessionState::Running || state == SessionState::Idle)
-            return resume();
-    }
+    if (m_session && m_session->stopRequested() && !m_session->ended())
+        return; // still saving its checkpoint: Train is enabled again once it has
+    if (m_session && !m_session->ended())
+        return resume(); // a session still loading (a reopened run about to pause) counts as running
     m_session.reset();
     m_lastError.clear();
-    startSession(hasCheckpoint(m_runDir), false);
+    startSession(folder().hasCheckpoint(), false);
 }
 
 void RunController::trainFromScratch()
 {
     if (!m_dataset || m_state == StudioState::Simulating)
         return;
-    if (m_session)
-        m_session->stop();
-    m_session.reset();
-    QString error;
-    if (!archiveTraining(m_runDir, &error))
-        return fail(error);
+    m_session.reset(); // saves its checkpoint first, so the archive holds the whole earlier training
+    m_failureReported = false;
+    try {
+        folder().archiveTraining();
+    } catch (const std::exception& e) {
+        refreshState();
+        return fail(qs(e.what()));
+    }
     m_history.clear();
     m_snapshot.reset();
     Q_EMIT metricsAppended();
@@ -334,27 +398,42 @@ void RunController::trainFromScratch()
 
 void RunController::pause()
 {
-    if (m_session)
+    if (m_session && !m_session->ended() && !m_session->stopRequested())
         m_session->pause();
+    refreshState();
 }
 
 void RunController::resume()
 {
-    if (!m_session)
+    if (!m_session || m_session->ended())
         return train();
+    if (m_session->stopRequested())
+        return;
     m_session->resume();
+    restartRate();
+    refreshState();
+}
+
+void RunController::restartRate()
+{
     m_rateClock.restart();
-    m_rateIteration = m_session->iteration();
+    m_rateIteration = -1;
+    m_rate = 0.0;
 }
 
 void RunController::step()
 {
-    if (m_session)
+    if (m_state == StudioState::Simulating || m_state == StudioState::Stopping || m_state == StudioState::Finished)
+        return;
+    if (m_session && !m_session->ended()) {
         m_session->step(1);
-    else if (m_dataset) {
-        startSession(hasCheckpoint(m_runDir), true);
+    } else if (m_dataset) {
+        // After Stop (or before any training) the worker has ended: a new one continues from the checkpoint.
+        m_session.reset();
+        startSession(folder().hasCheckpoint(), true);
         m_session->step(1);
     }
+    refreshState();
 }
 
 void RunController::stop()
@@ -363,13 +442,10 @@ void RunController::stop()
         m_simulation->stop();
         m_simulation.reset();
         m_trainAfterSimulation = false;
-        setState(m_dataset ? StudioState::Ready : StudioState::NoData);
-        return;
+    } else if (m_session && !m_session->ended()) {
+        m_session->stop(); // a request: the worker saves its checkpoint and ends; poll() sees it
     }
-    if (m_session) {
-        m_session->stop(); // saves a checkpoint, joins
-        pollSession();
-    }
+    refreshState();
 }
 
 void RunController::poll()
@@ -391,14 +467,14 @@ void RunController::pollSimulation()
     if (state == SimulationJob::State::Finished) {
         setDataset(job->result());
         Q_EMIT datasetChanged();
-        setState(StudioState::Ready);
+        refreshState();
         if (m_trainAfterSimulation) {
             m_trainAfterSimulation = false;
             train();
         }
     } else {
         m_trainAfterSimulation = false;
-        setState(m_dataset ? StudioState::Ready : StudioState::NoData);
+        refreshState();
         if (state == SimulationJob::State::Failed)
             fail("Simulation failed: " + qs(job->errorMessage()));
     }
@@ -421,28 +497,37 @@ void RunController::pollSession()
         m_snapshot = std::move(snapshot);
         Q_EMIT snapshotChanged();
     }
-    const double elapsed = m_rateClock.elapsed() / 1000.0;
-    if (elapsed >= 1.0) {
-        const std::int64_t now = m_session->iteration();
-        const double rate = static_cast<double>(now - m_rateIteration) / elapsed;
-        m_rate = m_session->state() == SessionState::Running ? (m_rate > 0 ? 0.7 * m_rate + 0.3 * rate : rate) : 0.0;
-        m_rateIteration = now;
-        m_rateClock.restart();
-    }
-    switch (m_session->state()) {
-    case SessionState::Idle:
-    case SessionState::Running: setState(StudioState::Training); break;
-    case SessionState::Paused: setState(StudioState::Paused); break;
-    case SessionState::Finished: setState(StudioState::Finished); break;
-    case SessionState::Stopped: setState(StudioState::Stopped); break;
-    case SessionState::Failed:
-        if (m_state != StudioState::Failed) {
-            setState(StudioState::Failed);
-            fail("Training stopped: " + qs(m_session->errorMessage()));
-        }
-        break;
+    for (const std::string& notice : m_session->takeNotices())
+        Q_EMIT noticeOccurred(qs(notice));
+    updateRate();
+    refreshState();
+    if (m_session->state() == SessionState::Failed && !m_failureReported) {
+        m_failureReported = true;
+        fail("Training stopped: " + qs(m_session->errorMessage()));
     }
     Q_EMIT progressChanged();
+}
+
+void RunController::updateRate()
+{
+    const bool running = m_session->state() == SessionState::Running && !m_session->pauseRequested();
+    if (!running) {
+        restartRate(); // paused, stopping, ended: no rate, and a fresh baseline when it runs again
+        return;
+    }
+    if (m_rateIteration < 0) {
+        m_rateIteration = m_session->iteration();
+        m_rateClock.restart();
+        return;
+    }
+    const double elapsed = static_cast<double>(m_rateClock.elapsed()) / 1000.0;
+    if (elapsed < 1.0)
+        return;
+    const std::int64_t now = m_session->iteration();
+    const double rate = static_cast<double>(now - m_rateIteration) / elapsed;
+    m_rate = m_rate > 0 ? 0.7 * m_rate + 0.3 * rate : rate;
+    m_rateIteration = now;
+    m_rateClock.restart();
 }
 
 } // namespace plexus::ui

@@ -2,6 +2,8 @@
 
 #include "plexus/config/experiment_config.h"
 #include "plexus/data/dataset.h"
+#include "plexus/runtime/run_folder_lock.h"
+#include "plexus/runtime/run_folder.h"
 #include "plexus/runtime/session.h"
 #include "plexus/runtime/simulation_job.h"
 
@@ -15,12 +17,14 @@
 
 namespace plexus::ui {
 
-/// What the Studio is doing; the transport bar enables its buttons from it.
-enum class StudioState { NoData, Simulating, Ready, Training, Paused, Finished, Stopped, Failed };
+/// What the Studio is doing; the transport bar enables its buttons from it. Derived in one place
+/// (RunController::deriveState) from the engine's own state: the simulation job, the session, the data.
+enum class StudioState { NoData, Simulating, Ready, Training, Paused, Stopping, Finished, Stopped, Failed };
 
-/// One open run: its folder, config, dataset, and the engine work on it (a SimulationJob, then a Session).
-/// Pulls progress, metrics and snapshots on a 33 ms timer (≤ 30 Hz, ARCHITECTURE §3) and re-emits them as
-/// signals on the UI thread. Engine errors become errorOccurred(message); the controller stays usable.
+/// One open run: its folder (held with a RunFolderLock, so no other process trains in it meanwhile), config,
+/// dataset, and the engine work on it (a SimulationJob, then a Session). Pulls progress, metrics and snapshots on
+/// a 33 ms timer (≤ 30 Hz) and re-emits them as signals on the UI thread. Engine errors become
+/// errorOccurred(message); the controller stays usable. No call blocks on training: Stop is a request.
 class RunController : public QObject
 {
     Q_OBJECT
@@ -36,6 +40,8 @@ public:
     /// Stops the work, copies the run folder to `runDir` and opens the copy.
     bool saveRunAs(const QString& runDir, QString* error);
     QString runDir() const { return m_runDir; }
+    /// The open run's files (paths only).
+    RunFolder runFolder() const { return RunFolder(m_runDir.toStdString()); }
 
     const ExperimentConfig& config() const { return m_config; }
     /// Applies an edited config: display changes live; simulation or training changes need the work stopped
@@ -46,7 +52,7 @@ public:
     std::shared_ptr<const Dataset> dataset() const { return m_dataset; }
     std::shared_ptr<const Snapshot> snapshot() const { return m_snapshot; }
     const std::vector<TrainingMetrics>& history() const { return m_history; }
-    /// The learned W comparable with the true W (ψ*-corrected, SPEC D.1; Snapshot::connectivityFull), nullptr
+    /// The learned W comparable with the true W (ψ*-corrected, docs/method.md §D.1; Snapshot::connectivityFull), nullptr
     /// before training.
     std::shared_ptr<const Eigen::MatrixXf> learnedConnectivity() const
     {
@@ -63,6 +69,8 @@ public:
     double etaSeconds() const;
     /// The last error message ("" when none).
     QString lastError() const { return m_lastError; }
+    /// Each true type's ψ normalisation (the engine's trueTransferScales), [K]; empty without ground truth.
+    const Eigen::VectorXf& trueTransferScales() const { return m_trueTransferScales; }
 
 public Q_SLOTS:
     void simulate();
@@ -83,9 +91,20 @@ Q_SIGNALS:
     void runDirChanged();
     void progressChanged();
     void errorOccurred(const QString& message);
+    void noticeOccurred(const QString& message); ///< worth a line in the status bar (e.g. a damaged checkpoint skipped)
 
 private:
+    StudioState deriveState() const;
+    void refreshState();
     void setState(StudioState state);
+    bool holdsLock(const QString& runDir) const;
+    /// The lock of `runDir`, or nullptr with `error` naming the process that holds it.
+    std::unique_ptr<RunFolderLock> lockFor(const QString& runDir, QString* error) const;
+    /// Makes `runDir` the open run (its lock already held, the old work stopped) and tells every view.
+    void switchTo(const QString& runDir, const ExperimentConfig& config, std::vector<TrainingMetrics> history);
+    void restartRate();
+    void updateRate();
+    RunFolder folder() const { return runFolder(); }
     void fail(const QString& message);
     void setDataset(std::shared_ptr<const Dataset> data);
     void startSession(bool resume, bool paused);
@@ -101,6 +120,9 @@ private:
     double m_xnorm = 1.0;
     std::unique_ptr<SimulationJob> m_simulation;
     std::unique_ptr<Session> m_session;
+    bool m_failureReported = false;
+    std::unique_ptr<RunFolderLock> m_lock;
+    Eigen::VectorXf m_trueTransferScales;
     bool m_trainAfterSimulation = false;
     std::shared_ptr<const Snapshot> m_snapshot;
     std::vector<TrainingMetrics> m_history;
@@ -108,7 +130,7 @@ private:
     QString m_lastError;
     QTimer m_timer;
     QElapsedTimer m_rateClock;
-    std::int64_t m_rateIteration = 0;
+    std::int64_t m_rateIteration = -1; ///< −1: the next poll sets the baseline (no rate from a stale one)
     double m_rate = 0.0;
 };
 

@@ -4,7 +4,6 @@
 #include "plots/plot_export.h"
 #include "studio/neuron_selection.h"
 #include "studio/run_controller.h"
-#include "studio/run_folder_io.h"
 #include "studio/studio_window.h"
 
 #include <QApplication>
@@ -61,7 +60,7 @@ void StudioAutomation::tick()
     if (m_options.trainSeconds <= 0) {
         // A reopened run restores its model (paused): wait for its views, roll-out included.
         const auto snapshot = controller->snapshot();
-        const bool restoring = hasCheckpoint(controller->runDir()) && state != StudioState::Ready;
+        const bool restoring = controller->runFolder().hasCheckpoint() && state != StudioState::Ready;
         const bool restored = snapshot && snapshot->rolloutIteration == snapshot->iteration;
         if (controller->dataset() && state != StudioState::Simulating &&
             (!restoring || restored || m_waiting.elapsed() > 60000))

@@ -10,10 +10,10 @@
 #include "studio/neuron_selection.h"
 #include "studio/playback.h"
 #include "studio/run_controller.h"
-#include "studio/run_folder_io.h"
 #include "studio/transport_bar.h"
 
 #include "plexus/config/presets.h"
+#include "plexus/runtime/run_folder.h"
 
 #include <QCloseEvent>
 #include <QDir>
@@ -74,6 +74,7 @@ StudioWindow::StudioWindow(QWidget* parent) : QMainWindow(parent)
     m_defaultLayout = saveState();
     restoreLayout();
     connect(m_controller, &RunController::errorOccurred, this, &StudioWindow::showError);
+    connect(m_controller, &RunController::noticeOccurred, this, [this](const QString& message) { statusBar()->showMessage(message, 15000); });
     // Text changes repaint the window (a full GL composite with the network view): 2 Hz is plenty.
     connect(m_controller, &RunController::progressChanged, this, [this] {
         if (m_statusClock.isValid() && m_statusClock.elapsed() < 500)
@@ -85,8 +86,8 @@ StudioWindow::StudioWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_controller, &RunController::runDirChanged, this, [this] {
         setWindowTitle(tr("Plexus Studio — %1").arg(QFileInfo(m_controller->runDir()).fileName()));
         m_selection->setCurrent(-1);
-        if (m_rememberLayout && QFileInfo::exists(layoutPathOf(m_controller->runDir()))) {
-            QFile file(layoutPathOf(m_controller->runDir()));
+        if (m_rememberLayout && QFileInfo::exists(layoutFile())) {
+            QFile file(layoutFile());
             if (file.open(QIODevice::ReadOnly))
                 restoreState(file.readAll());
         }
@@ -227,7 +228,7 @@ bool StudioWindow::newRunFromPreset(const QString& preset, const QString& runDir
     QString folder = runDir;
     if (folder.isEmpty()) {
         folder = defaultRunsFolder() + "/" + preset;
-        for (int k = 2; QFileInfo::exists(configPathOf(folder)); ++k)
+        for (int k = 2; QFileInfo::exists(QString::fromStdString(RunFolder(folder.toStdString()).configPath())); ++k)
             folder = defaultRunsFolder() + "/" + preset + "-" + QString::number(k);
     }
     QString error;
@@ -295,7 +296,7 @@ void StudioWindow::saveLayout()
     settings.setValue("layout", saveState());
     settings.setValue("geometry", saveGeometry());
     if (!m_controller->runDir().isEmpty()) {
-        QFile file(layoutPathOf(m_controller->runDir()));
+        QFile file(layoutFile());
         if (file.open(QIODevice::WriteOnly))
             file.write(saveState());
     }
@@ -310,10 +311,15 @@ void StudioWindow::restoreLayout()
         m_layoutRestored = restoreState(settings.value("layout").toByteArray());
 }
 
+QString StudioWindow::layoutFile() const
+{
+    return QString::fromStdString(m_controller->runFolder().layoutPath());
+}
+
 void StudioWindow::closeEvent(QCloseEvent* event)
 {
     saveLayout();
-    m_controller->stop(); // training keeps a checkpoint
+    m_controller->stop(); // a request: the controller's end saves the checkpoint without waiting for a roll-out
     event->accept();
 }
 

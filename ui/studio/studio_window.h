@@ -63,6 +63,7 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    QString layoutFile() const;
     void createPanels();
     void applyDefaultSizes();
     void createMenus();

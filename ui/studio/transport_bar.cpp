@@ -113,8 +113,9 @@ void TransportBar::updateState()
     const StudioState state = m_controller->state();
     const bool simulating = state == StudioState::Simulating;
     const bool training = state == StudioState::Training, paused = state == StudioState::Paused;
-    m_simulate->setEnabled(!simulating && !training && !paused);
-    m_train->setEnabled(!simulating && !training && !paused);
+    const bool stopping = state == StudioState::Stopping;
+    m_simulate->setEnabled(!simulating && !training && !paused && !stopping);
+    m_train->setEnabled(!simulating && !training && !paused && !stopping);
     m_train->setText(state == StudioState::Finished ? tr("Train again") : tr("Train"));
     m_pause->setEnabled(training || paused);
     m_pause->setText(paused ? tr("Resume") : tr("Pause"));
@@ -135,7 +136,16 @@ void TransportBar::updateProgress()
     } else if (m_controller->totalIterations() > 0) {
         m_progress->setValue(static_cast<int>(1000.0 * static_cast<double>(m_controller->iteration()) /
                                               static_cast<double>(m_controller->totalIterations())));
-        m_progress->setFormat(tr("training %p%"));
+        // Says what is happening: the bar does not claim "training" while paused or stopped.
+        switch (state) {
+        case StudioState::Training: m_progress->setFormat(tr("training %p%")); break;
+        case StudioState::Paused: m_progress->setFormat(tr("paused at %p%")); break;
+        case StudioState::Stopping: m_progress->setFormat(tr("stopping…")); break;
+        case StudioState::Stopped: m_progress->setFormat(tr("stopped at %p%")); break;
+        case StudioState::Finished: m_progress->setFormat(tr("finished")); break;
+        case StudioState::Failed: m_progress->setFormat(tr("failed at %p%")); break;
+        default: m_progress->setFormat(m_controller->stateText()); break;
+        }
     } else {
         m_progress->setValue(0);
         m_progress->setFormat(m_controller->stateText());

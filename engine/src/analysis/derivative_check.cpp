@@ -9,7 +9,7 @@ namespace plexus {
 
 namespace {
 
-/// Per-neuron parameters in double, from the type table (SPEC A.5 column orders).
+/// Per-neuron parameters in double, from the type table (docs/method.md §A.5 column orders).
 struct NeuronParameters
 {
     Eigen::VectorXd decay, offset, gain, self, width, threshold;

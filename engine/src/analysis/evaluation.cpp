@@ -58,7 +58,7 @@ float statistic(const Eigen::ArrayXf& values, const Eigen::ArrayXf& samples, con
     return sorted[sorted.size() / 2];
 }
 
-/// The normalisation range in units of xnorm (SPEC D.1): [0.8, 1] unless plotting.norm_x_start/stop are set.
+/// The normalisation range in units of xnorm (docs/method.md §D.1): [0.8, 1] unless plotting.norm_x_start/stop are set.
 std::pair<double, double> normalisationRange(const ExperimentConfig& c)
 {
     const auto& p = c.plotting;
@@ -73,10 +73,7 @@ ConnectivityScore scoreConnectivity(const LearnedModel& model, const Dataset& d,
     ConnectivityScore score;
     const Eigen::MatrixXf learned = model.connectivity();
     score.raw = fitLine(d.connectivity.data(), learned.data(), learned.size());
-    auto [start, stop] = normalisationRange(c);
-    Eigen::VectorXf samples = linspace(start * xnorm, stop * xnorm, 1000);
-    Eigen::VectorXf upper = transferNormalisation(model.transferCurves(samples), samples, c.plotting.normMethod);
-    const Eigen::MatrixXf corrected = correctedConnectivity(learned, upper);
+    const Eigen::MatrixXf corrected = correctedConnectivity(learned, transferScales(model, c, xnorm));
     score.corrected = fitLine(d.connectivity.data(), corrected.data(), corrected.size());
     return score;
 }
@@ -87,16 +84,13 @@ FunctionScore scoreFunctions(const LearnedModel& model, const Dataset& d, const 
     const Eigen::VectorXf r = linspace(-xnorm, xnorm, 1500);
     const Eigen::MatrixXf phi = model.updateCurves(r);
     const Eigen::MatrixXf psi = model.transferCurves(r);
-    auto [start, stop] = normalisationRange(c);
-    const Eigen::VectorXf normSamples = linspace(start * xnorm, stop * xnorm, 1000);
-    const Eigen::VectorXf upper = transferNormalisation(model.transferCurves(normSamples), normSamples, c.plotting.normMethod);
+    const Eigen::VectorXf upper = transferScales(model, c, xnorm);
+    const Eigen::VectorXf trueUpper = trueTransferScales(d, c, xnorm);
     const Eigen::ArrayXd rd = r.cast<double>().array();
     for (Eigen::Index k = 0; k < d.typeParameters.rows(); ++k) {
         const Eigen::RowVectorXd p = d.typeParameters.row(k);
         const Eigen::ArrayXd truePhi = trueUpdateFunction(d.signalModel, p, rd);
-        const Eigen::ArrayXf truePsiNorm = trueTransferFunction(d.signalModel, p, normSamples.cast<double>().array()).cast<float>();
-        const double trueUpper = statistic(truePsiNorm, normSamples.array(), c.plotting.normMethod);
-        const Eigen::ArrayXd truePsi = trueTransferFunction(d.signalModel, p, rd) / trueUpper;
+        const Eigen::ArrayXd truePsi = trueTransferFunction(d.signalModel, p, rd) / trueUpper(k);
         std::vector<double> phiR2, psiR2;
         for (std::int64_t n = 0; n < d.neurons(); ++n) {
             if (d.types[static_cast<std::size_t>(n)] != k)
@@ -111,7 +105,7 @@ FunctionScore scoreFunctions(const LearnedModel& model, const Dataset& d, const 
     return score;
 }
 
-/// LS fit on points within 3 std of the median of the true values; R² of that line on all points (SPEC D.4).
+/// LS fit on points within 3 std of the median of the true values; R² of that line on all points (docs/method.md §D.4).
 LinearFit rolloutFit(const Eigen::VectorXf& truth, const Eigen::VectorXf& learned)
 {
     std::vector<float> sorted(truth.data(), truth.data() + truth.size());
@@ -238,6 +232,21 @@ Eigen::VectorXf transferScales(const LearnedModel& model, const ExperimentConfig
     auto [start, stop] = normalisationRange(c);
     const Eigen::VectorXf r = linspace(start * xnorm, stop * xnorm, samples);
     return transferNormalisation(model.transferCurves(r), r, c.plotting.normMethod);
+}
+
+Eigen::VectorXf trueTransferScales(const Dataset& d, const ExperimentConfig& c, double xnorm)
+{
+    auto [start, stop] = normalisationRange(c);
+    const Eigen::VectorXf r = linspace(start * xnorm, stop * xnorm, kNormalisationSamples);
+    Eigen::VectorXf upper(d.typeParameters.rows());
+    for (Eigen::Index k = 0; k < d.typeParameters.rows(); ++k) {
+        const Eigen::ArrayXf psi =
+            trueTransferFunction(d.signalModel, d.typeParameters.row(k), r.cast<double>().array()).cast<float>();
+        upper(k) = statistic(psi, r.array(), c.plotting.normMethod);
+        if (!std::isfinite(upper(k)) || std::fabs(upper(k)) < 1e-6f)
+            upper(k) = 1.0f; // a flat ψ: shown as it is
+    }
+    return upper;
 }
 
 Eigen::MatrixXf correctedConnectivity(const Eigen::MatrixXf& learned, const Eigen::VectorXf& upper)

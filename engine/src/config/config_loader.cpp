@@ -317,7 +317,9 @@ void validateConfig(const ExperimentConfig& config)
         throw InputError(text);
 }
 
-void applyConfigOverride(ExperimentConfig& config, const std::string& assignment, const std::string& baseDir)
+namespace {
+
+void setFromAssignment(ExperimentConfig& config, const std::string& assignment, const std::string& baseDir)
 {
     auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -358,7 +360,22 @@ void applyConfigOverride(ExperimentConfig& config, const std::string& assignment
     if (field->path() == "simulation.node_value_map")
         value = resolvePath(std::get<std::string>(value), baseDir);
     field->set(config, value);
+}
+
+} // namespace
+
+void applyConfigOverride(ExperimentConfig& config, const std::string& assignment, const std::string& baseDir)
+{
+    setFromAssignment(config, assignment, baseDir);
     validateConfig(config);
+}
+
+void applyConfigOverrides(ExperimentConfig& config, const std::vector<std::string>& assignments, const std::string& baseDir)
+{
+    for (const auto& assignment : assignments)
+        setFromAssignment(config, assignment, baseDir);
+    if (!assignments.empty())
+        validateConfig(config);
 }
 
 std::string configToYaml(const ExperimentConfig& config)

@@ -62,7 +62,10 @@ std::vector<std::int64_t> parseIndexList(const std::string& text, std::int64_t n
         auto dash = part.find('-');
         std::int64_t first = parseIndex(part.substr(0, dash), text);
         std::int64_t last = dash == std::string::npos ? first : parseIndex(part.substr(dash + 1), text);
-        if (first > last || last >= n)
+        if (first > last)
+            throw InputError("neuron list '" + text + "': '" + part + "' is reversed; write it as " +
+                             std::to_string(last) + "-" + std::to_string(first));
+        if (last >= n)
             throw InputError("neuron list '" + text + "': '" + part + "' is outside 0.." + std::to_string(n - 1));
         for (std::int64_t i = first; i <= last; ++i)
             indices.push_back(i);
@@ -80,7 +83,10 @@ void exportTracesCsv(const Dataset& data, const FrameMatrix& values, const std::
         for (std::int64_t i = 0; i < data.neurons(); ++i)
             neurons.push_back(i);
     const std::int64_t last = selection.lastFrame < 0 ? data.frames() - 1 : selection.lastFrame;
-    if (selection.firstFrame < 0 || selection.firstFrame > last || last >= data.frames())
+    if (selection.firstFrame > last && last < data.frames())
+        throw InputError("frame range " + std::to_string(selection.firstFrame) + ":" + std::to_string(last) +
+                         " is reversed; write it as " + std::to_string(last) + ":" + std::to_string(selection.firstFrame));
+    if (selection.firstFrame < 0 || last >= data.frames())
         throw InputError("frame range " + std::to_string(selection.firstFrame) + ":" + std::to_string(last) +
                          " is outside 0:" + std::to_string(data.frames() - 1));
     CsvFile file(path);

@@ -10,14 +10,14 @@
 
 namespace plexus {
 
-/// What the ψ* (transfer function) MLP receives, by dynamics variant (SPEC B.1).
+/// What the ψ* (transfer function) MLP receives, by dynamics variant (docs/method.md §B.1).
 enum class TransferInputs {
     Activity,               ///< PDE_N2: [u_j]
     ActivityAndSender,      ///< PDE_N4: [u_j, a_j]
     ActivitySenderReceiver, ///< PDE_N5: [u_j, a_i, a_j] — needs one evaluation per edge
 };
 
-/// The graph neural network of SPEC B: dû_i/dt = φ*(u_i, a_i) + Σ_{j≠i} W_ij ψ*(·), with the external input added
+/// The graph neural network of docs/method.md §B: dû_i/dt = φ*(u_i, a_i) + Σ_{j≠i} W_ij ψ*(·), with the external input added
 /// or multiplying the message sum. Registered names (checkpoint format): updateFunction, transferFunction, latent,
 /// connectivity (or connectivityLeft/connectivityRight when low rank).
 class AssemblyModelImpl : public torch::nn::Module
@@ -28,7 +28,7 @@ public:
     AssemblyModelImpl(const ExperimentConfig& config, int64_t neurons, int64_t receivers = 0, int64_t frames = 1);
 
     /// Ω* for the receivers at frames k [B] → external values [B, N] (Ω* = SIREN(x, y, k/n_frames)² on the receivers,
-    /// `neutral` elsewhere), SPEC B.5. Only when hasStimulusField().
+    /// `neutral` elsewhere), docs/method.md §B.5. Only when hasStimulusField().
     torch::Tensor learnedExternal(const torch::Tensor& frames, double neutral);
     /// |SIREN| = √Ω* for the receivers at frames k [B] → [B, receivers].
     torch::Tensor fieldAmplitude(const torch::Tensor& frames);
@@ -49,7 +49,7 @@ public:
     /// Keeps the diagonal out of learning: zeroes its gradient (equivalent to the authors' W ⊙ M).
     void maskDiagonalGradient();
 
-    /// Parameter groups of the optimiser (SPEC C.4).
+    /// Parameter groups of the optimiser (docs/method.md §C.4).
     std::vector<torch::Tensor> latentParameters() const;
     std::vector<torch::Tensor> connectivityParameters() const;
 

@@ -7,7 +7,7 @@
 
 namespace plexus {
 
-/// Linear(in, H) → act → [Linear(H, H) → act] × (layers − 2) → Linear(H, out), as the authors' MLP (SPEC B.2):
+/// Linear(in, H) → act → [Linear(H, H) → act] × (layers − 2) → Linear(H, out), as the authors' MLP (docs/method.md §B.2):
 /// the first layer keeps PyTorch's default init, every later layer gets weights N(0, 0.1²) and zero bias.
 class MlpImpl : public torch::nn::Module
 {

@@ -5,7 +5,7 @@
 
 namespace plexus {
 
-/// A SIREN coordinate network (SPEC B.5): SineLayer(in → H, ω0) + `hidden` × SineLayer(H → H, ω0) + Linear(H → out),
+/// A SIREN coordinate network (docs/method.md §B.5): SineLayer(in → H, ω0) + `hidden` × SineLayer(H → H, ω0) + Linear(H → out),
 /// each SineLayer computing sin(ω0·(Wx + b)). Init: first weights U(±1/in), later weights U(±√(6/H)/ω0), biases
 /// PyTorch's default.
 class SirenImpl : public torch::nn::Module

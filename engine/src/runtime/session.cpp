@@ -1,5 +1,6 @@
 #include "plexus/runtime/session.h"
 
+#include "plexus/analysis/clustering.h"
 #include "plexus/analysis/matrix_view.h"
 
 #include <chrono>
@@ -35,7 +36,14 @@ Session::Session(ExperimentConfig config, std::shared_ptr<const Dataset> data, S
 
 Session::~Session()
 {
-    stop();
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopRequested = true;
+        m_closing = true; // nobody will look at a roll-out now: leave as soon as the checkpoint is saved
+    }
+    m_wake.notify_all();
+    if (m_worker.joinable())
+        m_worker.join();
 }
 
 void Session::start()
@@ -80,8 +88,38 @@ void Session::stop()
         m_stopRequested = true;
     }
     m_wake.notify_all();
+}
+
+bool Session::stopRequested() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_stopRequested;
+}
+
+bool Session::pauseRequested() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_paused && m_stepBudget == 0;
+}
+
+bool Session::ended() const
+{
+    const SessionState s = m_state.load();
+    return s == SessionState::Finished || s == SessionState::Stopped || s == SessionState::Failed;
+}
+
+void Session::wait()
+{
     if (m_worker.joinable() && m_worker.get_id() != std::this_thread::get_id())
         m_worker.join();
+}
+
+std::vector<std::string> Session::takeNotices()
+{
+    std::vector<std::string> taken;
+    std::lock_guard lock(m_mutex);
+    taken.swap(m_notices);
+    return taken;
 }
 
 std::string Session::errorMessage() const
@@ -128,11 +166,15 @@ void Session::run()
     try {
         Trainer trainer(m_config, m_data, m_options.training);
         m_xnorm = trainer.activityScale();
-        if (m_options.resume)
-            trainer.resume();
+        if (m_options.resume) {
+            const ResumeResult resumed = trainer.resume();
+            std::lock_guard lock(m_mutex);
+            for (const std::string& skipped : resumed.skipped)
+                m_notices.push_back("passed over a damaged checkpoint: " + skipped);
+        }
         m_total = trainer.totalIterations();
         m_iteration = trainer.iteration();
-        publish(trainer, trainer.measure(), true);
+        publish(trainer, trainer.measure(), true); // shown, not recorded: metrics.csv already has this row
         train(trainer);
     } catch (const std::exception& e) {
         {
@@ -151,6 +193,12 @@ void Session::train(Trainer& trainer)
             std::unique_lock lock(m_mutex);
             if (m_paused && m_stepBudget == 0 && !m_stopRequested) {
                 lock.unlock();
+                // Paused (also after a Step): every view shows this very iteration.
+                const auto shown = latestSnapshot();
+                if (!shown || shown->iteration != trainer.iteration()) {
+                    publish(trainer, trainer.measure(), true);
+                    lastSnapshot = lastCurves = Clock::now();
+                }
                 publishRollout(trainer);
                 setState(SessionState::Paused);
                 lock.lock();
@@ -170,6 +218,7 @@ void Session::train(Trainer& trainer)
         if (metricsDue || snapshotDue) {
             TrainingMetrics metrics = trainer.measure();
             if (metricsDue) {
+                trainer.recordMetrics(metrics);
                 std::lock_guard lock(m_mutex);
                 m_metrics.push_back(metrics);
                 if (m_metrics.size() > m_options.metricsCapacity)
@@ -184,7 +233,18 @@ void Session::train(Trainer& trainer)
     }
     if (!m_options.training.runDir.empty())
         trainer.saveCheckpoint();
-    publishRollout(trainer);
+    bool closing = false;
+    {
+        std::lock_guard lock(m_mutex);
+        closing = m_closing;
+    }
+    if (!closing) {
+        // The views end on the very model the checkpoint holds, with evaluate's numbers for it.
+        const auto shown = latestSnapshot();
+        if (!shown || shown->iteration != trainer.iteration())
+            publish(trainer, trainer.measure(), true);
+        publishRollout(trainer);
+    }
     setState(trainer.finished() ? SessionState::Finished : SessionState::Stopped);
 }
 
@@ -206,7 +266,12 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
             snapshot->curveNeurons.push_back(k * n / shown);
         snapshot->updateCurves = model.updateCurves(snapshot->curveSamples, snapshot->curveNeurons);
         snapshot->transferCurves = model.transferCurves(snapshot->curveSamples, snapshot->curveNeurons);
-        snapshot->transferScale = transferScales(model, m_config, m_xnorm, 50); // display: 50 samples suffice
+        snapshot->transferScale = transferScales(model, m_config, m_xnorm);
+        snapshot->clusters = clusterLatents(snapshot->latents);
+        if (m_data->types.size() == snapshot->clusters.size())
+            snapshot->types = scoreTypes(m_data->types, snapshot->clusters);
+        else
+            snapshot->types.clusters = clusterCount(snapshot->clusters);
         snapshot->curvesGeneration = -1; // set below, to this snapshot's generation
     } else {
         snapshot->curvesGeneration = previous->curvesGeneration;
@@ -215,9 +280,15 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
         snapshot->curveNeurons = previous->curveNeurons;
         snapshot->updateCurves = previous->updateCurves;
         snapshot->transferCurves = previous->transferCurves;
+        snapshot->clusters = previous->clusters;
+        snapshot->types = previous->types;
     }
     // The corrected W and its view are made here, on the training thread, not by the UI.
     auto corrected = std::make_shared<Eigen::MatrixXf>(correctedConnectivity(model.connectivity(), snapshot->transferScale));
+    if (m_data->connectivity.size() == corrected->size()) {
+        snapshot->connectivityFit = fitLine(m_data->connectivity.data(), corrected->data(), corrected->size());
+        snapshot->hasConnectivityFit = true;
+    }
     snapshot->connectivityBlock = viewBlockSize(n);
     snapshot->connectivity = blockAverage(*corrected, snapshot->connectivityBlock);
     snapshot->connectivityFull = std::move(corrected);

@@ -8,6 +8,7 @@
 #include "plexus/util/errors.h"
 #include "plexus/util/memory.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -39,16 +40,6 @@ std::string gigabytes(std::int64_t bytes)
     out.precision(2);
     out << std::fixed << static_cast<double>(bytes) / 1e9 << " GB";
     return out.str();
-}
-
-void checkMemory(const ExperimentConfig& config)
-{
-    const std::int64_t needed = estimateSimulationBytes(config);
-    const std::int64_t available = availableMemoryBytes();
-    if (available > 0 && needed > available * 9 / 10)
-        throw InputError(config.source + ": simulating needs about " + gigabytes(needed) +
-                         " of memory (activity and derivative: (n_frames + 1) × n_neurons × 8 bytes), but only " +
-                         gigabytes(available) + " is available; reduce simulation.n_frames or simulation.n_neurons");
 }
 
 class EulerRun
@@ -118,21 +109,46 @@ private:
 
 } // namespace
 
-std::int64_t estimateSimulationBytes(const ExperimentConfig& config)
+SimulationMemory estimateSimulationMemory(const ExperimentConfig& config)
 {
     const auto& s = config.simulation;
-    const std::int64_t frames = s.nFrames + 1;
-    std::int64_t receivers = s.externalInputType == "visual" ? s.nInputNeurons
-                             : s.externalInputType == "none" ? 0
-                                                             : s.nNeurons;
-    std::int64_t wCopies = config.graphModel.signalModelName == "PDE_N5" ? 3 : 2;
-    return frames * s.nNeurons * 8 + frames * receivers * 4 + wCopies * s.nNeurons * s.nNeurons * 4;
+    const double frames = static_cast<double>(s.nFrames + 1), n = static_cast<double>(s.nNeurons);
+    const double receivers = s.externalInputType == "visual" ? static_cast<double>(s.nInputNeurons)
+                             : s.externalInputType == "none" ? 0.0
+                                                             : n;
+    const double wCopies = config.graphModel.signalModelName == "PDE_N5" ? 3 : 2; // W, its generator's copy (+ N5 table)
+    SimulationMemory m;
+    m.activity = frames * n * 8;       // u and du/dt, float
+    m.stimulus = frames * receivers * 4;
+    m.connectivity = wCopies * n * n * 4;
+    return m;
+}
+
+std::int64_t estimateSimulationBytes(const ExperimentConfig& config)
+{
+    return static_cast<std::int64_t>(std::min(9e18, estimateSimulationMemory(config).total()));
+}
+
+void checkSimulationMemory(const ExperimentConfig& config)
+{
+    const SimulationMemory m = estimateSimulationMemory(config);
+    const std::int64_t available = availableMemoryBytes();
+    if (available <= 0 || m.total() <= 0.9 * static_cast<double>(available))
+        return;
+    auto gb = [](double bytes) { return gigabytes(static_cast<std::int64_t>(std::min(9e18, bytes))); };
+    std::string reduce = m.connectivity >= m.activity ? "simulation.n_neurons (W grows as its square)"
+                                                      : "simulation.n_frames or simulation.n_neurons";
+    throw InputError(config.source + ": simulating needs about " + gb(m.total()) + " of memory (W " +
+                     gb(m.connectivity) + ": n_neurons² × 4 bytes per copy; activity and derivative " +
+                     gb(m.activity) + ": (n_frames + 1) × n_neurons × 8 bytes" +
+                     (m.stimulus > 0 ? "; stimulus " + gb(m.stimulus) : std::string()) + "), but only " +
+                     gigabytes(available) + " is available; reduce " + reduce);
 }
 
 Dataset simulate(const ExperimentConfig& config, const Progress& progress)
 {
     validateConfig(config);
-    checkMemory(config);
+    checkSimulationMemory(config);
     const auto& s = config.simulation;
     Dataset data;
     data.signalModel = config.graphModel.signalModelName;

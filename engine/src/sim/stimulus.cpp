@@ -51,7 +51,7 @@ std::int64_t MovieStimulus::movieFrameAt(std::int64_t it) const
 void MovieStimulus::valuesAt(std::int64_t it, Eigen::Ref<Eigen::VectorXf> external) const
 {
     if (it < 0) {
-        external.setZero(); // warm-up: no input, so multiplicative coupling is off (SPEC A.7)
+        external.setZero(); // warm-up: no input, so multiplicative coupling is off (docs/method.md §A.7)
         return;
     }
     external.setConstant(m_neutral);

@@ -15,7 +15,7 @@
 
 namespace plexus {
 
-/// One training step of SPEC C on the CPU with hand-written forward and backward passes instead of autograd: the same
+/// One training step of docs/method.md §C on the CPU with hand-written forward and backward passes instead of autograd: the same
 /// loss terms and the same gradients (to float rounding), written into every trainable parameter's .grad for the
 /// optimiser. ψ* and φ* run through PackedMlp's AVX2 kernels, Σ_j W_ij ψ*_j and its gradients in one pass over W per
 /// product, and the threads split the neurons (no reduction over W). Covers the per-neuron models (PDE_N2, PDE_N4)

@@ -13,7 +13,7 @@ constexpr int64_t kDenseLane = 16;
 /// `value` rounded up to a multiple of kDenseLane.
 constexpr int64_t padded(int64_t value) { return (value + kDenseLane - 1) / kDenseLane * kDenseLane; }
 
-/// The MLP activations (SPEC B.2, `MLP_activation`).
+/// The MLP activations (docs/method.md §B.2, `MLP_activation`).
 enum class Activation { Relu, LeakyRelu, Tanh, Sigmoid };
 
 /// True when this CPU runs the AVX2 + FMA kernels (the training step uses LibTorch otherwise).

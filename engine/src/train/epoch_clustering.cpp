@@ -1,4 +1,4 @@
-// The epoch-end clustering step (SPEC C.5), without ground truth.
+// The epoch-end clustering step (docs/method.md §C.5), without ground truth.
 #include "trainer_impl.h"
 
 #include "plexus/analysis/clustering.h"

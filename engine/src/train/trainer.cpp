@@ -4,10 +4,15 @@
 #include "plexus/analysis/evaluation.h"
 #include "plexus/analysis/linear_fit.h"
 #include "plexus/analysis/type_recovery.h"
+#include "plexus/train/metrics_file.h"
+#include "model_identity.h"
+#include "plexus/runtime/run_folder.h"
 #include "plexus/util/errors.h"
+#include "plexus/util/memory.h"
 
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 namespace plexus {
@@ -61,6 +66,62 @@ torch::Tensor viewOf(const FrameMatrix& matrix, torch::Device device)
 
 } // namespace
 
+namespace {
+
+double mlpParameters(double in, double hidden, double layers, double out)
+{
+    return layers <= 1 ? in * out : in * hidden + (layers - 2) * hidden * hidden + hidden * out + layers * hidden;
+}
+
+std::string gigabytes(double bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g GB", bytes / 1e9);
+    return text;
+}
+
+/// Refuses a model that cannot fit, naming the keys to reduce (docs/training.md, "Memory").
+void checkTrainingMemory(const ExperimentConfig& config, std::int64_t neurons)
+{
+    const TrainingMemory m = estimateTrainingMemory(config, neurons);
+    const std::int64_t available = availableMemoryBytes();
+    if (available <= 0 || m.total() <= 0.8 * static_cast<double>(available))
+        return;
+    throw InputError(config.source + ": training needs about " + gigabytes(m.total()) + " of memory (W and its "
+                     "optimiser state " + gigabytes(m.connectivity) + ", network weights " + gigabytes(m.parameters) +
+                     ", one batch " + gigabytes(m.activations) + "), but only " +
+                     gigabytes(static_cast<double>(available)) + " is available; reduce " +
+                     (m.activations >= m.parameters ? "training.batch_size, graph_model.hidden_dim or graph_model.n_layers"
+                                                    : "graph_model.hidden_dim, graph_model.n_layers or their _update twins"));
+}
+
+} // namespace
+
+TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64_t neurons)
+{
+    const auto& g = config.graphModel;
+    const double n = static_cast<double>(neurons), d = static_cast<double>(g.embeddingDim);
+    const double batch = static_cast<double>(std::max<std::int64_t>(1, config.training.batchSize));
+    TrainingMemory m;
+    m.connectivity = 16.0 * n * n;
+    double weights = mlpParameters(static_cast<double>(g.inputSize) + d, static_cast<double>(g.hiddenDim),
+                                   static_cast<double>(g.nLayers), static_cast<double>(g.outputSize)) +
+                     mlpParameters(static_cast<double>(g.inputSizeUpdate) + d, static_cast<double>(g.hiddenDimUpdate),
+                                   static_cast<double>(g.nLayersUpdate), 1.0) +
+                     n * d;
+    if (config.training.learnExternalInput)
+        weights += mlpParameters(static_cast<double>(g.inputSizeNnrF), static_cast<double>(g.hiddenDimNnrF),
+                                 static_cast<double>(g.nLayersNnrF), 1.0);
+    m.parameters = 16.0 * weights;
+    // Per sample and neuron: every hidden layer of ψ* and φ* kept for the backward pass, with its gradient (×3).
+    double perNeuron = static_cast<double>(g.hiddenDim) * static_cast<double>(g.nLayers) +
+                       static_cast<double>(g.hiddenDimUpdate) * static_cast<double>(g.nLayersUpdate);
+    if (g.signalModelName == "PDE_N5")
+        perNeuron *= n; // ψ*(u_j, a_i, a_j) per edge
+    m.activations = 12.0 * batch * n * perNeuron;
+    return m;
+}
+
 Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d, const TrainingOptions& o)
     : config(c), data(std::move(d)), options(o), rng(static_cast<std::uint64_t>(c.training.seed))
 {
@@ -69,6 +130,8 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
     device = chooseDevice(options.device.empty() ? config.training.device : options.device);
     config.simulation.externalInputMode = data->inputMode; // the data say how their input entered
     torch::manual_seed(static_cast<uint64_t>(config.training.seed));
+    checkTrainingMemory(config, data->neurons());
+    identity = modelIdentity(config, *data);
     model = AssemblyModel(config, data->neurons(), data->stimulusReceivers(), data->frames() - 1);
     model->to(device);
     learned = std::make_unique<TorchLearnedModel>(model, device, config.graphModel.signalModelName);
@@ -105,7 +168,7 @@ GroupRates Trainer::Impl::startRates() const
 
 void Trainer::Impl::rebuildOptimizer(const GroupRates& rates)
 {
-    // One group per tensor role, fresh moments (the authors re-create Adam every epoch, SPEC C.4–C.5).
+    // One group per tensor role, fresh moments (the authors re-create Adam every epoch, docs/method.md §C.4–C.5).
     std::vector<FusedAdam::Group> groups;
     auto add = [&groups](const char* name, std::vector<torch::Tensor> params, double lr) {
         if (!params.empty())
@@ -115,7 +178,7 @@ void Trainer::Impl::rebuildOptimizer(const GroupRates& rates)
     add("updateFunction", model->updateFunction->parameters(), rates.update);
     add("connectivity", model->connectivityParameters(), rates.connectivity);
     add("transferFunction", model->transferFunction->parameters(), rates.transfer);
-    if (model->hasStimulusField()) // Ω* has its own rate (the authors give it its own Adam, SPEC B.5)
+    if (model->hasStimulusField()) // Ω* has its own rate (the authors give it its own Adam, docs/method.md §B.5)
         add("stimulusField", model->stimulusField->parameters(), config.training.learningRateNnrF);
     optimizer = std::make_unique<FusedAdam>(std::move(groups), optimizerThreads);
 }
@@ -144,7 +207,7 @@ int64_t Trainer::Impl::batchSize() const
 
 torch::Tensor Trainer::Impl::sampleFrames(int64_t batch)
 {
-    // k ~ U{0, …, n_frames − 6} (SPEC C.1), drawn from our own seeded stream (saved in checkpoints).
+    // k ~ U{0, …, n_frames − 6} (docs/method.md §C.1), drawn from our own seeded stream (saved in checkpoints).
     const auto range = static_cast<std::uint64_t>(std::max<int64_t>(1, data->frames() - 6));
     auto frames = torch::empty({batch}, torch::kLong);
     auto* k = frames.data_ptr<int64_t>();
@@ -181,7 +244,7 @@ torch::Tensor Trainer::Impl::lossTensors(const torch::Tensor& frames)
     }
     auto monotonicity = zero;
     if (coeffMonotonicity > 0) {
-        // Inputs detached: only ψ* learns from this term (SPEC C.3).
+        // Inputs detached: only ψ* learns from this term (docs/method.md §C.3).
         auto still = u.detach();
         auto latent = model->latent.detach();
         auto rise = model->transferOfSenders(still, latent) - model->transferOfSenders(still + xnorm / 150.0, latent);
@@ -221,7 +284,13 @@ double Trainer::Impl::step()
     auto terms = lossAndGradients(sampleFrames(batchSize()));
     const double value = terms[0].item<double>();
     if (!std::isfinite(value))
-        throw DivergedError(iteration + 1);
+        diverged("the loss is no longer finite");
+    if (health.add(value / static_cast<double>(std::max<int64_t>(1, batchSize())))) {
+        char what[160];
+        std::snprintf(what, sizeof what, "the loss per sample grew from %.3g at best to %.3g", health.best(),
+                      health.average());
+        diverged(what);
+    }
     optimizer->step();
     lastTerms = terms;
     ++iteration;
@@ -230,6 +299,21 @@ double Trainer::Impl::step()
     else if (!options.runDir.empty() && iteration % checkpointInterval == 0)
         saveCheckpoint("iteration");
     return value;
+}
+
+void Trainer::Impl::diverged(const std::string& what)
+{
+    std::string message = what;
+    if (!options.runDir.empty()) {
+        const std::string moved = setAsideAfterHealthy();
+        if (!moved.empty())
+            message += "; the checkpoints taken since it started were moved to " + moved;
+        message += lastHealthyCheckpoint.empty()
+                       ? "; no checkpoint was taken before it"
+                       : "; --resume continues from " + fs::path(lastHealthyCheckpoint).filename().string() +
+                             " (lower the learning rates first)";
+    }
+    throw DivergedError(iteration + 1, message);
 }
 
 void Trainer::Impl::finishEpoch(int64_t epoch)
@@ -242,7 +326,7 @@ void Trainer::Impl::finishEpoch(int64_t epoch)
     if (clustering) {
         lastClusters = clusterAndReplace();
         GroupRates rates = startRates();
-        if (t.fixClusterEmbedding) // latents and ψ* frozen for the next epoch only (SPEC C.5 step 7)
+        if (t.fixClusterEmbedding) // latents and ψ* frozen for the next epoch only (docs/method.md §C.5 step 7)
             rates.latent = rates.transfer = 1e-12;
         frozenEpoch = t.fixClusterEmbedding;
         rebuildOptimizer(rates);
@@ -261,14 +345,15 @@ TrainingMetrics Trainer::Impl::measure()
     m.epoch = iteration / iterationsPerEpoch;
     m.wallSeconds = wallOffset + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     m.loss = lossTerms();
-    Eigen::MatrixXf learnedW = learned->connectivity() / kConnectivityGain; // SPEC D.1
+    Eigen::MatrixXf learnedW = learned->connectivity() / kConnectivityGain; // docs/method.md §D.1
     if (data->connectivity.size() == learnedW.size()) {
         LinearFit fit = fitLine(data->connectivity.data(), learnedW.data(), learnedW.size());
         m.connectivityR2 = fit.r2;
         m.connectivitySlope = fit.slope;
     }
     m.clusters = clusterCount(clusterLatents(learned->latents()));
-    appendMetrics(m);
+    for (const auto& group : optimizer->groups())
+        m.learningRates.emplace_back(group.name, group.lr);
     return m;
 }
 
@@ -277,21 +362,18 @@ LossTerms Trainer::Impl::lossTerms() const
     return lastTerms.defined() ? termsOf(lastTerms) : LossTerms{};
 }
 
-void Trainer::Impl::appendMetrics(const TrainingMetrics& m)
+void Trainer::Impl::recordMetrics(const TrainingMetrics& m)
 {
     if (options.runDir.empty())
         return;
-    const fs::path path = fs::path(options.runDir) / "metrics.csv";
+    const fs::path path = RunFolder(options.runDir).metricsPath();
     const bool fresh = !fs::exists(path);
     std::ofstream out(path, std::ios::app);
     if (!out)
         throw InputError("cannot write " + path.string());
     if (fresh)
-        out << "iteration,epoch,wall_seconds,loss,prediction,update_at_zero,monotonicity,sparsity,w_r2,w_slope,"
-               "clusters\n";
-    out << m.iteration << ',' << m.epoch << ',' << m.wallSeconds << ',' << m.loss.total << ',' << m.loss.prediction
-        << ',' << m.loss.updateAtZero << ',' << m.loss.monotonicity << ',' << m.loss.sparsity << ','
-        << m.connectivityR2 << ',' << m.connectivitySlope << ',' << m.clusters << '\n';
+        out << metricsHeader(m) << '\n';
+    out << metricsRow(m) << '\n';
 }
 
 // ---------------- Trainer (public) ----------------
@@ -314,6 +396,7 @@ double Trainer::activityScale() const { return m_impl->xnorm; }
 double Trainer::step() { return m_impl->step(); }
 LossTerms Trainer::lastLoss() const { return m_impl->lossTerms(); }
 TrainingMetrics Trainer::measure() { return m_impl->measure(); }
+void Trainer::recordMetrics(const TrainingMetrics& metrics) { m_impl->recordMetrics(metrics); }
 void Trainer::saveCheckpoint() { m_impl->saveCheckpoint("iteration"); }
 const LearnedModel& Trainer::model() const { return *m_impl->learned; }
 

@@ -1,6 +1,9 @@
-// Checkpoints: model, optimiser, iteration, random state and phase, written atomically; resume from the newest.
+// Checkpoints: model, optimiser, iteration, random state and phase, written atomically, with the identity of the
+// experiment they were made for; resume from the newest good one (docs/training.md, "Checkpoints").
 #include "trainer_impl.h"
 
+#include "model_identity.h"
+#include "plexus/runtime/run_folder.h"
 #include "plexus/util/atomic_file.h"
 #include "plexus/util/errors.h"
 
@@ -15,34 +18,57 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int64_t kFormat = 1;
+// 1: model, optimizer, state, values. 2: + identity (text) and identity_hash.
+constexpr int64_t kFormat = 2;
 constexpr std::size_t kRollingKept = 3;
 
-/// Iteration in a checkpoint file name ("…it_000012345.pt"), or −1.
-int64_t iterationOf(const fs::path& file)
+bool isRolling(const fs::path& file)
 {
-    static const std::regex pattern(R"(it_(\d+)\.pt$)");
-    std::smatch match;
-    std::string name = file.filename().string();
-    return std::regex_search(name, match, pattern) ? std::stoll(match[1]) : -1;
+    return file.filename().string().rfind("it_", 0) == 0;
 }
 
-void pruneRolling(const fs::path& dir)
+/// Keeps the newest kRollingKept rolling checkpoints, and always `keep` (the last one taken while training was
+/// healthy), so a blow-up never prunes the checkpoint to go back to.
+void pruneRolling(const RunFolder& folder, const std::string& keep)
 {
-    std::vector<std::pair<int64_t, fs::path>> rolling;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.path().filename().string().rfind("it_", 0) == 0 && iterationOf(e.path()) >= 0)
-            rolling.emplace_back(iterationOf(e.path()), e.path());
-    std::sort(rolling.begin(), rolling.end());
-    for (std::size_t i = 0; i + kRollingKept < rolling.size(); ++i)
-        fs::remove(rolling[i].second);
+    std::size_t seen = 0;
+    for (const std::string& path : folder.checkpoints()) {
+        if (!isRolling(path) || ++seen <= kRollingKept || path == keep)
+            continue;
+        std::error_code ignored;
+        fs::remove(path, ignored);
+    }
+}
+
+torch::Tensor textTensor(const std::string& text)
+{
+    auto t = torch::empty({static_cast<int64_t>(text.size())}, torch::kUInt8);
+    std::copy(text.begin(), text.end(), t.data_ptr<uint8_t>());
+    return t;
+}
+
+std::string textOf(const torch::Tensor& tensor)
+{
+    auto t = tensor.to(torch::kCPU).contiguous();
+    const auto* p = t.data_ptr<uint8_t>();
+    return std::string(p, p + t.numel());
+}
+
+/// Moves a checkpoint out of the way (into checkpoints/SUBFOLDER/) without losing it; returns the new path.
+std::string setAside(const std::string& path, const char* subfolder)
+{
+    const fs::path target = fs::path(path).parent_path() / subfolder / fs::path(path).filename();
+    std::error_code error;
+    fs::create_directories(target.parent_path(), error);
+    fs::rename(path, target, error);
+    return error ? path : target.string();
 }
 
 } // namespace
 
 std::string Trainer::Impl::checkpointDir() const
 {
-    return (fs::path(options.runDir) / "checkpoints").string();
+    return RunFolder(options.runDir).checkpointsPath();
 }
 
 void Trainer::Impl::saveCheckpoint(const std::string& kind)
@@ -73,34 +99,80 @@ void Trainer::Impl::saveCheckpoint(const std::string& kind)
     for (const auto& group : optimizer->groups())
         values.push_back(group.lr);
     root.write("values", torch::tensor(values, torch::kDouble));
+    root.write("identity", textTensor(identity));
+    root.write("identity_hash", torch::tensor({identityHash(identity)}, torch::kLong));
     AtomicFile file(path);
     root.save_to(file.temporaryPath());
     file.commit();
-    if (kind != "epoch")
-        pruneRolling(checkpointDir());
+    if (health.healthy())
+        lastHealthyCheckpoint = path;
+    pruneRolling(RunFolder(options.runDir), lastHealthyCheckpoint);
+}
+
+void Trainer::Impl::checkIdentity(torch::serialize::InputArchive& root, const std::string& path) const
+{
+    torch::Tensor savedText;
+    if (!root.try_read("identity", savedText))
+        return; // format 1: no identity; the parameter shapes are checked after loading
+    const std::string saved = textOf(savedText);
+    if (saved == identity)
+        return;
+    throw CheckpointMismatchError(path + " was made for another experiment or model (" +
+                                  identityDifferences(saved, identity) +
+                                  "); nothing was loaded or written. Use a checkpoint of this run, or train this "
+                                  "config in another run folder");
+}
+
+void Trainer::Impl::loadModel(torch::serialize::InputArchive& root, const std::string& path)
+{
+    std::vector<std::vector<int64_t>> shapes;
+    for (const auto& p : model->parameters())
+        shapes.push_back(p.sizes().vec());
+    torch::serialize::InputArchive modelArchive;
+    try {
+        root.read("model", modelArchive);
+        model->load(modelArchive);
+    } catch (const c10::Error& e) {
+        throw InputError(path + ": damaged or not a Plexus checkpoint (" +
+                         std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+    }
+    // LibTorch replaces a parameter of another shape silently: refuse it instead.
+    std::size_t k = 0;
+    for (const auto& p : model->parameters())
+        if (k < shapes.size() && p.sizes().vec() != shapes[k++])
+            throw CheckpointMismatchError(path + " holds a model of another shape (made for another experiment); "
+                                                 "use a checkpoint of this run");
 }
 
 void Trainer::Impl::loadCheckpoint(const std::string& path, bool withOptimizer)
 {
-    torch::serialize::InputArchive root, modelArchive, optimizerArchive;
+    if (!fs::is_regular_file(path))
+        throw InputError(path + ": no such checkpoint");
+    torch::serialize::InputArchive root;
     try {
         root.load_from(path, device);
-        root.read("model", modelArchive);
-        model->load(modelArchive);
     } catch (const c10::Error& e) {
-        throw InputError(path + ": not a Plexus checkpoint for this experiment (" +
-                         std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+        throw InputError(path + ": damaged or not a Plexus checkpoint (" +
+                         std::string(e.what_without_backtrace()).substr(0, 160) + ")");
     }
+    checkIdentity(root, path);
+    loadModel(root, path);
     if (!withOptimizer)
         return;
     torch::Tensor stateTensor, valuesTensor;
-    root.read("state", stateTensor);
-    root.read("values", valuesTensor);
+    try {
+        root.read("state", stateTensor);
+        root.read("values", valuesTensor);
+    } catch (const c10::Error& e) {
+        throw InputError(path + ": damaged checkpoint (no training state)");
+    }
     auto state = stateTensor.to(torch::kCPU).contiguous();
     auto values = valuesTensor.to(torch::kCPU).contiguous();
+    if (state.numel() < 9 || values.numel() < 2)
+        throw InputError(path + ": damaged checkpoint (training state too short)");
     const int64_t* s = state.data_ptr<int64_t>();
     const double* v = values.data_ptr<double>();
-    if (s[0] != kFormat)
+    if (s[0] != 1 && s[0] != kFormat)
         throw InputError(path + ": checkpoint format " + std::to_string(s[0]) + " is not supported");
     iteration = s[1];
     frozenEpoch = s[2] != 0;
@@ -117,51 +189,80 @@ void Trainer::Impl::loadCheckpoint(const std::string& path, bool withOptimizer)
     if (frozenEpoch && config.training.fixClusterEmbedding)
         g.latent = g.transfer = 1e-12;
     rebuildOptimizer(g);
-    root.read("optimizer", optimizerArchive);
-    optimizer->load(optimizerArchive);
+    torch::serialize::InputArchive optimizerArchive;
+    try {
+        root.read("optimizer", optimizerArchive);
+        optimizer->load(optimizerArchive);
+    } catch (const c10::Error& e) {
+        throw InputError(path + ": damaged checkpoint (optimiser state unreadable)");
+    }
+    health = TrainingHealth{};
+    lastHealthyCheckpoint = path;
     trimMetricsAfter(iteration);
+}
+
+std::string Trainer::Impl::setAsideAfterHealthy()
+{
+    std::string moved;
+    for (const std::string& path : RunFolder(options.runDir).checkpoints()) {
+        if (path == lastHealthyCheckpoint)
+            break;
+        setAside(path, "diverged");
+        moved = "checkpoints/diverged/";
+    }
+    return moved;
 }
 
 void Trainer::Impl::trimMetricsAfter(int64_t last)
 {
-    const fs::path path = fs::path(options.runDir) / "metrics.csv";
+    const std::string path = RunFolder(options.runDir).metricsPath();
     if (options.runDir.empty() || !fs::exists(path))
         return;
-    std::istringstream in(readTextFile(path.string()));
+    std::istringstream in(readTextFile(path));
     std::string line, kept;
-    while (std::getline(in, line)) {
+    for (int number = 1; std::getline(in, line); ++number) {
         const bool header = !line.empty() && !std::isdigit(static_cast<unsigned char>(line[0]));
-        if (header || std::stoll(line.substr(0, line.find(','))) <= last)
+        if (line.empty())
+            continue;
+        long long iterationOfRow = 0;
+        try {
+            iterationOfRow = header ? 0 : std::stoll(line.substr(0, line.find(',')));
+        } catch (const std::exception&) {
+            throw InputError(path + ":" + std::to_string(number) + ": expected an iteration number first, got '" +
+                             line.substr(0, 40) + "'");
+        }
+        if (header || iterationOfRow <= last)
             kept += line + "\n";
     }
-    writeFileAtomic(path.string(), kept);
+    writeFileAtomic(path, kept);
 }
 
 std::string Trainer::latestCheckpoint(const std::string& runDir)
 {
-    const fs::path dir = fs::path(runDir) / "checkpoints";
-    if (!fs::is_directory(dir))
-        return "";
-    std::string best;
-    int64_t bestIteration = -1;
-    for (const auto& e : fs::directory_iterator(dir)) {
-        const int64_t it = iterationOf(e.path());
-        // At equal iterations prefer the epoch file (written after the epoch-end work).
-        if (it > bestIteration || (it == bestIteration && e.path().filename().string().rfind("epoch_", 0) == 0)) {
-            bestIteration = it;
-            best = e.path().string();
-        }
-    }
-    return best;
+    const auto all = RunFolder(runDir).checkpoints();
+    return all.empty() ? "" : all.front();
 }
 
-bool Trainer::resume()
+ResumeResult Trainer::resume()
 {
-    const std::string path = latestCheckpoint(m_impl->options.runDir);
-    if (path.empty())
-        return false;
-    m_impl->loadCheckpoint(path, true);
-    return true;
+    ResumeResult result;
+    for (const std::string& path : RunFolder(m_impl->options.runDir).checkpoints()) {
+        try {
+            m_impl->loadCheckpoint(path, true);
+            result.checkpoint = path;
+            return result;
+        } catch (const CheckpointMismatchError&) {
+            throw;
+        } catch (const InputError& e) {
+            // A damaged file (e.g. a disk that filled up) must not stop the run: keep it aside, try the next one.
+            result.skipped.push_back(e.what());
+            setAside(path, "damaged");
+        }
+    }
+    if (!result.skipped.empty())
+        throw InputError("no readable checkpoint in " + m_impl->checkpointDir() + " (the damaged ones were moved to "
+                         "checkpoints/damaged/: " + result.skipped.front() + "); start over with --restart");
+    return result;
 }
 
 void Trainer::loadWeights(const std::string& checkpointPath)

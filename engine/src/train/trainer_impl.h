@@ -7,6 +7,7 @@
 #include "model/torch_learned_model.h"
 #include "plexus/sim/rng.h"
 #include "plexus/train/trainer.h"
+#include "training_health.h"
 
 #include <torch/torch.h>
 
@@ -16,7 +17,7 @@
 
 namespace plexus {
 
-/// Learning rates of the four parameter groups (SPEC C.4).
+/// Learning rates of the four parameter groups (docs/method.md §C.4).
 struct GroupRates
 {
     double latent, update, connectivity, transfer;
@@ -45,7 +46,7 @@ struct Trainer::Impl
     int64_t batchSize() const;
     TrainingMetrics measure();
     LossTerms lossTerms() const;
-    void appendMetrics(const TrainingMetrics& metrics);
+    void recordMetrics(const TrainingMetrics& metrics);
 
     // --- epoch-end clustering (epoch_clustering.cpp)
     int clusterAndReplace();
@@ -54,6 +55,12 @@ struct Trainer::Impl
     std::string checkpointDir() const;
     void saveCheckpoint(const std::string& name);
     void loadCheckpoint(const std::string& path, bool withOptimizer);
+    void checkIdentity(torch::serialize::InputArchive& root, const std::string& path) const;
+    void loadModel(torch::serialize::InputArchive& root, const std::string& path);
+    /// Moves the checkpoints taken after the last healthy one to checkpoints/diverged/; says where ("" if none).
+    std::string setAsideAfterHealthy();
+    /// Throws DivergedError, after setting aside the checkpoints taken during the blow-up.
+    [[noreturn]] void diverged(const std::string& what);
     void trimMetricsAfter(int64_t iteration);
 
     ExperimentConfig config;
@@ -80,6 +87,9 @@ struct Trainer::Impl
     double coeffL1 = 0.0, coeffMonotonicity = 0.0;
     int lastClusters = 0;
     torch::Tensor lastTerms; // [5] total, prediction, update at zero, monotonicity, sparsity (not synced)
+    std::string identity;    // what checkpoints are made for (model_identity.h)
+    TrainingHealth health;
+    std::string lastHealthyCheckpoint; // never pruned; where training goes back to after a blow-up
 };
 
 } // namespace plexus

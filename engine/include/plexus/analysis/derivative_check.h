@@ -7,7 +7,7 @@
 
 namespace plexus {
 
-/// How far a dataset's stored derivative is from the SPEC A.4 formula evaluated on its stored activity.
+/// How far a dataset's stored derivative is from the docs/method.md §A.4 formula evaluated on its stored activity.
 struct DerivativeCheck
 {
     std::int64_t framesChecked = 0;

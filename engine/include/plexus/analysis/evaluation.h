@@ -12,7 +12,7 @@
 
 namespace plexus {
 
-/// Connectivity recovery (SPEC D.1): raw (learned W vs true W) and ψ*-corrected (W*_ij·upper_j/10).
+/// Connectivity recovery (docs/method.md §D.1): raw (learned W vs true W) and ψ*-corrected (W*_ij·upper_j/10).
 struct ConnectivityScore
 {
     LinearFit raw;
@@ -27,7 +27,7 @@ struct FunctionScore
     std::vector<double> transferR2PerType;
 };
 
-/// Roll-out (SPEC D.4): the learned model integrated from frame 0 against the noise-free true simulation.
+/// Roll-out (docs/method.md §D.4): the learned model integrated from frame 0 against the noise-free true simulation.
 struct RolloutScore
 {
     std::int64_t frames = 0;           ///< frames integrated (1000, or fewer for short datasets)
@@ -37,7 +37,7 @@ struct RolloutScore
     std::vector<double> r2Every10;     ///< R² at frames 0, 10, 20, …
 };
 
-/// Stimulus-field recovery (SPEC D.5): √Ω* (|SIREN|, scaled so the frame-0 maxima agree: Ω* and W are identified
+/// Stimulus-field recovery (docs/method.md §D.5): √Ω* (|SIREN|, scaled so the frame-0 maxima agree: Ω* and W are identified
 /// only up to a product) against √Ω of the data over 100 frames, all receivers pooled.
 struct StimulusScore
 {
@@ -56,10 +56,10 @@ struct Evaluation
     StimulusScore stimulus;
 };
 
-/// The known gain g between learned and true W (SPEC D.1): learned W / g is compared with the true W.
+/// The known gain g between learned and true W (docs/method.md §D.1): learned W / g is compared with the true W.
 constexpr float kConnectivityGain = 10.0f;
 
-/// The learned model integrated with Euler from frame 0 next to the noise-free true dynamics (SPEC D.4).
+/// The learned model integrated with Euler from frame 0 next to the noise-free true dynamics (docs/method.md §D.4).
 struct RolloutTraces
 {
     FrameMatrix truth;   ///< [frames + 1, N]
@@ -70,20 +70,28 @@ struct RolloutTraces
 RolloutTraces rolloutTraces(const LearnedModel& model, const Dataset& data, std::int64_t frames,
                             const Progress& progress = {});
 
-/// xnorm = round(1.5·std(u)) over the whole activity (at least 1): the scale of regularisers and plots (SPEC C.1).
+/// xnorm = round(1.5·std(u)) over the whole activity (at least 1): the scale of regularisers and plots (docs/method.md §C.1).
 double activityScale(const Dataset& data);
 
-/// Per-neuron ψ* normalisation statistic upper_n (SPEC D.1; `method` median, max, mean, plateau) from curves [N, R]
+/// Points on the normalisation range [norm_x_start, norm_x_stop]·xnorm at which ψ* is sampled (docs/method.md §D.1).
+constexpr int kNormalisationSamples = 100;
+
+/// Per-neuron ψ* normalisation statistic upper_n (docs/method.md §D.1; `method` median, max, mean, plateau) from curves [N, R]
 /// sampled on `samples` (the normalisation range).
 Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples,
                                       const std::string& method);
 
-/// Each neuron's ψ* normalisation statistic upper_n over the normalisation range (SPEC D.1) with `samples`
+/// Each neuron's ψ* normalisation statistic upper_n over the normalisation range (docs/method.md §D.1) with `samples`
 /// points: the column scale of the ψ*-corrected W (W*_ij · upper_j / g), comparable with the true W.
+/// The one place that sets how finely the normalisation range is sampled: evaluation, the Studio's snapshots and
+/// its Functions panel all use it, so they agree to the printed digit.
 Eigen::VectorXf transferScales(const LearnedModel& model, const ExperimentConfig& config, double xnorm,
-                               int samples = 200);
+                               int samples = kNormalisationSamples);
 
-/// The learned W made comparable with the true W (SPEC D.1): column j scaled by upper_j / g, i.e.
+/// The same statistic of each true type's ψ [K] (1 where ψ is flat there), to draw ψ/upper next to ψ*/upper*.
+Eigen::VectorXf trueTransferScales(const Dataset& data, const ExperimentConfig& config, double xnorm);
+
+/// The learned W made comparable with the true W (docs/method.md §D.1): column j scaled by upper_j / g, i.e.
 /// W*_ij · upper_j / g; with no scales (empty `upper`), W* / g.
 Eigen::MatrixXf correctedConnectivity(const Eigen::MatrixXf& learned, const Eigen::VectorXf& upper);
 

@@ -6,7 +6,7 @@
 
 namespace plexus {
 
-/// Least-squares line y = slope·x + intercept and its R² = 1 − SS_res/SS_tot (SPEC D.1).
+/// Least-squares line y = slope·x + intercept and its R² = 1 − SS_res/SS_tot (docs/method.md §D.1).
 struct LinearFit
 {
     double slope = 0.0;

@@ -7,7 +7,7 @@
 
 namespace plexus {
 
-/// How well found clusters recover the true neuron types (SPEC D.2 and beyond).
+/// How well found clusters recover the true neuron types (docs/method.md §D.2 and beyond).
 struct TypeRecovery
 {
     int clusters = 0;
@@ -16,7 +16,7 @@ struct TypeRecovery
     double adjustedRand = 0.0;        ///< adjusted Rand index (1 = identical partitions, ≈ 0 = chance)
 };
 
-/// The evaluation clustering of SPEC D.2: latents min–max normalised (one global min/max), single linkage at
+/// The evaluation clustering of docs/method.md §D.2: latents min–max normalised (one global min/max), single linkage at
 /// `threshold` (0.1 in the paper's evaluation).
 std::vector<std::int32_t> clusterLatents(const Eigen::MatrixXf& latents, double threshold = 0.1);
 

@@ -26,6 +26,10 @@ ConfigLoadResult loadConfigText(const std::string& text, const std::string& sour
 /// Throws InputError naming the key and what was expected.
 void applyConfigOverride(ExperimentConfig& config, const std::string& assignment, const std::string& baseDir);
 
+/// Applies several overrides, then validates once: the order does not matter (simulation.n_neurons=512 before
+/// simulation.n_input_neurons=256 is fine). Throws InputError naming the key.
+void applyConfigOverrides(ExperimentConfig& config, const std::vector<std::string>& assignments, const std::string& baseDir);
+
 /// Checks cross-field consistency (params rows = types, N ≥ inputs, …). Throws InputError listing every problem.
 void validateConfig(const ExperimentConfig& config);
 

@@ -8,7 +8,7 @@
 
 namespace plexus {
 
-/// Ground-truth generator settings (YAML section `simulation`, the authors' key names; SPEC A).
+/// Ground-truth generator settings (YAML section `simulation`, the authors' key names; docs/method.md §A).
 struct SimulationConfig
 {
     std::string connectivityType = "Lorentz";          ///< connectivity_type
@@ -39,7 +39,7 @@ struct SimulationConfig
     std::int64_t movieFrames = 257;                    ///< Plexus: frames of a built-in synthetic movie
 };
 
-/// GNN architecture (YAML section `graph_model`, SPEC B).
+/// GNN architecture (YAML section `graph_model`, docs/method.md §B).
 struct GraphModelConfig
 {
     std::string signalModelName = "PDE_N2"; ///< PDE_N2 | PDE_N4 | PDE_N5 (also selects the simulator variant)
@@ -64,7 +64,7 @@ struct GraphModelConfig
     bool linEdgePositive = false;
 };
 
-/// Training settings (YAML section `training`, SPEC C). Defaults are the authors' TrainingConfig defaults.
+/// Training settings (YAML section `training`, docs/method.md §C). Defaults are the authors' TrainingConfig defaults.
 struct TrainingConfig
 {
     std::int64_t nEpochs = 20;
@@ -97,7 +97,7 @@ struct TrainingConfig
     double measurementNoiseLevel = 0.0;
 };
 
-/// Plot ranges and styles (YAML section `plotting`, SPEC D/G).
+/// Plot ranges and styles (YAML section `plotting`, docs/method.md §D/G).
 struct PlottingConfig
 {
     std::string colormap = "tab10";

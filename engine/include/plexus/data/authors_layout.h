@@ -8,7 +8,7 @@
 
 namespace plexus {
 
-/// Writes the authors' layout into `folder` (SPEC A.1): x_list_0.npy (frames, N, 8) with columns
+/// Writes the authors' layout into `folder` (docs/method.md §A.1): x_list_0.npy (frames, N, 8) with columns
 /// [id, x, y, u, external_input, plasticity = 1, type, calcium = 0], y_list_0.npy (frames, N, 1) holding du/dt,
 /// and connectivity.npy (N, N). Every file is written atomically.
 void exportAuthorsLayout(const Dataset& data, const std::string& folder, const Progress& progress = {});

@@ -27,7 +27,7 @@ public:
     /// ψ* of the given neurons (empty: all) as senders (PDE_N5: with themselves as receivers): [neurons, R].
     virtual Eigen::MatrixXf transferCurves(const Eigen::VectorXf& samples,
                                            const std::vector<std::int64_t>& neurons = {}) const = 0;
-    /// Whether the model learned a stimulus field Ω* (SPEC B.5).
+    /// Whether the model learned a stimulus field Ω* (docs/method.md §B.5).
     virtual bool hasStimulusField() const { return false; }
     /// |SIREN| = √Ω* of the receiving neurons at the given frames: [frames, receivers].
     virtual Eigen::MatrixXf stimulusAmplitude(const std::vector<std::int64_t>& frames) const { return {}; }

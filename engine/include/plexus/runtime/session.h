@@ -1,6 +1,8 @@
 #pragma once
 
 #include "plexus/analysis/evaluation.h"
+#include "plexus/analysis/linear_fit.h"
+#include "plexus/analysis/type_recovery.h"
 #include "plexus/train/trainer.h"
 
 #include <Eigen/Core>
@@ -26,7 +28,7 @@ struct Snapshot
     std::int64_t generation = 0;
     std::int64_t iteration = 0;
     Eigen::MatrixXf latents;               ///< [N, d]
-    /// The learned W made comparable with the true W: ψ*-corrected, W*_ij · upper_j / g (SPEC D.1), [N, N]
+    /// The learned W made comparable with the true W: ψ*-corrected, W*_ij · upper_j / g (docs/method.md §D.1), [N, N]
     /// (for the scatter, a neuron's row, export); shared, not copied between snapshots of the same step.
     std::shared_ptr<const Eigen::MatrixXf> connectivityFull;
     Eigen::MatrixXf connectivity;          ///< that W block-averaged to ≤ 512 × 512 (display view)
@@ -36,8 +38,16 @@ struct Snapshot
     Eigen::MatrixXf updateCurves;          ///< φ* [neurons shown, 200]
     Eigen::MatrixXf transferCurves;        ///< ψ* [neurons shown, 200]
     std::int64_t curvesGeneration = 0;     ///< generation at which the curves were computed
-    /// ψ* normalisation upper_n of every neuron [N], refreshed with the curves (used for the corrected W).
+    /// ψ* normalisation upper_n of every neuron [N], refreshed with the curves (used for the corrected W); the same
+    /// computation as `plexus-cli evaluate` (transferScales).
     Eigen::VectorXf transferScale;
+    /// The corrected W against the true W (R², slope): evaluate's "corrected" fit; absent without a true W.
+    LinearFit connectivityFit;
+    bool hasConnectivityFit = false;
+    /// Clusters of the latents found without ground truth [N] (evaluate's clustering), refreshed with the curves,
+    /// and how they match the true types (zeros without them).
+    std::vector<std::int32_t> clusters;
+    TypeRecovery types;
     TrainingMetrics metrics;               ///< the latest metrics row
     std::vector<std::pair<std::string, double>> learningRates; ///< per optimiser group, now
     /// The learned model's roll-out from frame 0 next to the noise-free truth, computed whenever training
@@ -59,7 +69,8 @@ struct SessionOptions
 
 /// Training on its own thread (ARCHITECTURE §3): commands in (start, pause, resume, step, stop), metrics and
 /// snapshots out. The UI pulls takeMetrics() and latestSnapshot() at its own pace; no call blocks on training.
-/// An exception in the worker becomes the Failed state with its message. The destructor stops and joins.
+/// An exception in the worker becomes the Failed state with its message. stop() is a request (the worker saves a
+/// checkpoint, computes the roll-out and ends on its own); the destructor stops without the roll-out and joins.
 class Session
 {
 public:
@@ -72,7 +83,18 @@ public:
     void pause();
     void resume();
     void step(int count = 1);  ///< while paused: runs `count` more iterations, then pauses again
-    void stop();               ///< stops after the current iteration (checkpoint saved when a run folder is set)
+    /// Asks the worker to stop after the current iteration (checkpoint saved when a run folder is set); returns at
+    /// once. The state becomes Stopped (or Finished) when the worker has ended.
+    void stop();
+    bool stopRequested() const;
+    /// Whether a pause is asked for and no Step is pending (the worker pauses, or already has).
+    bool pauseRequested() const;
+    /// Whether the worker has ended (Finished, Stopped or Failed): a new Session is needed to train further.
+    bool ended() const;
+    /// Blocks until the worker has ended (tests, shutdown).
+    void wait();
+    /// Messages for the user since the last call (e.g. a damaged checkpoint passed over on resume).
+    std::vector<std::string> takeNotices();
 
     SessionState state() const { return m_state.load(); }
     std::string errorMessage() const;
@@ -103,6 +125,8 @@ private:
     std::condition_variable m_wake;
     bool m_paused = false;
     bool m_stopRequested = false;
+    bool m_closing = false;
+    std::vector<std::string> m_notices;
     int m_stepBudget = 0;
     std::atomic<SessionState> m_state{SessionState::Idle};
     std::atomic<std::int64_t> m_iteration{0};

@@ -15,7 +15,7 @@ DynamicsModel parseDynamicsModel(const std::string& name); ///< "PDE_N2" | "PDE_
 InputMode parseInputMode(const std::string& name);         ///< "none" | "additive" | "multiplicative"
 std::size_t parameterCount(DynamicsModel model);           ///< 3 for PDE_N2 [g, s, c], else 6 [a, b, g, s, w, h]
 
-/// The right-hand side F(u, t) of the rate equations of SPEC A.4, for all neurons at once.
+/// The right-hand side F(u, t) of the rate equations of docs/method.md §A.4, for all neurons at once.
 ///   PDE_N2: du_i/dt = −c_i u_i + s_i tanh(u_i) + g_i Σ_j W_ij tanh(u_j)
 ///   PDE_N4: du_i/dt = −a_i u_i + b_i + s_i tanh(u_i) + g_i Σ_j W_ij tanh((u_j − h_j)/w_j)
 ///   PDE_N5: du_i/dt = −a_i u_i + b_i + s_i tanh(u_i) + g_i Σ_j W_ij [tanh((u_j − h_j)/w_i) − u_j ln(w_j)/50]

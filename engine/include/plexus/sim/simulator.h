@@ -11,7 +11,18 @@ namespace plexus {
 /// Bytes a simulation of `config` holds in memory (activity, derivative, stimulus, W).
 std::int64_t estimateSimulationBytes(const ExperimentConfig& config);
 
-/// Runs the ground-truth generator of SPEC A: types, positions, W, external input, then explicit Euler from
+/// The parts of that estimate, in bytes (doubles: absurd sizes must not overflow).
+struct SimulationMemory
+{
+    double activity = 0, stimulus = 0, connectivity = 0;
+    double total() const { return activity + stimulus + connectivity; }
+};
+SimulationMemory estimateSimulationMemory(const ExperimentConfig& config);
+
+/// Throws InputError naming the parts and the keys to reduce when the simulation cannot fit in free memory.
+void checkSimulationMemory(const ExperimentConfig& config);
+
+/// Runs the ground-truth generator of docs/method.md §A: types, positions, W, external input, then explicit Euler from
 /// u(0) = 5·ξ over steps start_frame..n_frames, saving the state and its exact derivative F(u) (before the noise
 /// kick) at every step ≥ 0. Reproducible: the same config gives bit-identical data.
 /// Throws InputError (bad config, movie, not enough memory, divergence) or CancelledError (progress.shouldStop()).

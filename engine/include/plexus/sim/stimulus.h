@@ -11,7 +11,7 @@
 
 namespace plexus {
 
-/// An external input e_i(t) / Ω_i(t) (SPEC A.7). Neurons 0..receivers()−1 receive it; the others hold the
+/// An external input e_i(t) / Ω_i(t) (docs/method.md §A.7). Neurons 0..receivers()−1 receive it; the others hold the
 /// mode's neutral value (1 when multiplicative, 0 when additive).
 class Stimulus
 {

@@ -6,7 +6,7 @@
 
 namespace plexus {
 
-/// The ground-truth update function φ_k(u) of a type with parameter row `p` (SPEC A.4):
+/// The ground-truth update function φ_k(u) of a type with parameter row `p` (docs/method.md §A.4):
 /// PDE_N2 [g, s, c]: −c·u + s·tanh(u); PDE_N4/N5 [a, b, g, s, w, h]: −a·u + b + s·tanh(u).
 Eigen::ArrayXd trueUpdateFunction(const std::string& model, const Eigen::RowVectorXd& p, const Eigen::ArrayXd& u);
 

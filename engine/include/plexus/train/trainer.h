@@ -3,6 +3,7 @@
 #include "plexus/config/experiment_config.h"
 #include "plexus/data/dataset.h"
 #include "plexus/model/learned_model.h"
+#include "plexus/util/errors.h"
 
 #include <cstdint>
 #include <memory>
@@ -13,20 +14,33 @@
 
 namespace plexus {
 
-/// Training stopped because the loss became NaN or infinite; the last good checkpoint is kept.
+/// Training stopped because the loss became NaN or infinite, or blew up (docs/training.md, "Divergence"); the
+/// last checkpoint taken before it is kept and is the one --resume continues from.
 class DivergedError : public std::runtime_error
 {
 public:
-    explicit DivergedError(std::int64_t iteration)
-        : std::runtime_error("diverged at step " + std::to_string(iteration) +
-                             " (the loss is no longer finite); the last good checkpoint is kept"),
-          m_iteration(iteration)
+    DivergedError(std::int64_t iteration, const std::string& what)
+        : std::runtime_error("diverged at step " + std::to_string(iteration) + " (" + what + ")"), m_iteration(iteration)
     {
     }
     std::int64_t iteration() const { return m_iteration; }
 
 private:
     std::int64_t m_iteration;
+};
+
+/// A checkpoint made for another experiment or model shape: refused before anything is loaded or written.
+class CheckpointMismatchError : public InputError
+{
+public:
+    using InputError::InputError;
+};
+
+/// What Trainer::resume() did.
+struct ResumeResult
+{
+    std::string checkpoint;            ///< the checkpoint training continues from ("" when the run had none)
+    std::vector<std::string> skipped;  ///< damaged newer checkpoints passed over (moved to checkpoints/damaged/)
 };
 
 /// Choices that are not part of the experiment config.
@@ -39,7 +53,7 @@ struct TrainingOptions
     bool cpuKernels = true;              ///< hand-written CPU step where the model allows it (false: autograd always)
 };
 
-/// The loss of one iteration, term by term (SPEC C.3), each already multiplied by its coefficient.
+/// The loss of one iteration, term by term (docs/method.md §C.3), each already multiplied by its coefficient.
 struct LossTerms
 {
     double total = 0.0;
@@ -66,12 +80,14 @@ struct TrainingMetrics
     std::int64_t epoch = 0;
     double wallSeconds = 0.0;
     LossTerms loss;
-    double connectivityR2 = 0.0;    ///< live W R² (learned W/10 vs true W, no ψ* correction; SPEC D.1)
+    double connectivityR2 = 0.0;    ///< live W R² (learned W/10 vs true W, no ψ* correction; docs/method.md §D.1)
     double connectivitySlope = 0.0;
-    int clusters = 0;               ///< clusters of the latents (evaluation clustering, SPEC D.2)
+    int clusters = 0;               ///< clusters of the latents (evaluation clustering, docs/method.md §D.2)
+    /// Learning rate of each optimiser group at that iteration (columns lr_GROUP of metrics.csv).
+    std::vector<std::pair<std::string, double>> learningRates;
 };
 
-/// The training loop of SPEC C on one dataset: batches of random frames, the loss and its regularisers, Adam with
+/// The training loop of docs/method.md §C on one dataset: batches of random frames, the loss and its regularisers, Adam with
 /// per-tensor learning rates rebuilt every epoch, the epoch-end clustering step (without ground truth), checkpoints
 /// and resume. Not thread-safe: one thread drives it (the CLI or the runtime Session).
 /// Sets the threads LibTorch uses in this process (process-wide; call once from main).
@@ -79,6 +95,16 @@ void setComputeThreads(int threads);
 /// Threads of the hand-written CPU training step (docs/training.md), for Trainers made after the call; 0 (default):
 /// the same as setComputeThreads. The Studio gives it every core while LibTorch keeps one free for the window.
 void setKernelThreads(int threads);
+
+/// Memory training needs, in bytes (doubles: absurd sizes must not overflow), estimated before anything is made.
+struct TrainingMemory
+{
+    double connectivity = 0; ///< W, its gradient and two Adam moments: 16·N²
+    double parameters = 0;   ///< the MLPs (and Ω*) with gradients and moments
+    double activations = 0;  ///< one batch through φ* and ψ*, kept for the backward pass
+    double total() const { return connectivity + parameters + activations; }
+};
+TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64_t neurons);
 
 class Trainer
 {
@@ -90,7 +116,7 @@ public:
 
     std::int64_t iteration() const;          ///< iterations done
     std::int64_t totalIterations() const;
-    std::int64_t iterationsPerEpoch() const; ///< ⌊n_frames·DAL/B⌋·0.2 (SPEC C.2)
+    std::int64_t iterationsPerEpoch() const; ///< ⌊n_frames·DAL/B⌋·0.2 (docs/method.md §C.2)
     std::int64_t epoch() const;
     bool finished() const;
     std::string deviceName() const;
@@ -110,13 +136,17 @@ public:
     /// Learning rate of each optimiser group now: latent, updateFunction, connectivity, transferFunction
     /// (latent is absent when the latents are fixed).
     std::vector<std::pair<std::string, double>> learningRates() const;
-    /// Metrics now (computes the live W R²); appended to metrics.csv when a run folder is set.
+    /// Metrics now (computes the live W R²); nothing is written.
     TrainingMetrics measure();
+    /// Appends a metrics row to runDir/metrics.csv (nothing without a run folder).
+    void recordMetrics(const TrainingMetrics& metrics);
     /// Writes a checkpoint (model, optimiser, iteration, random state) atomically into runDir/checkpoints/.
     void saveCheckpoint();
-    /// Continues from the newest checkpoint in runDir/checkpoints/; false when there is none.
-    bool resume();
-    /// Loads model weights from a checkpoint file (for evaluation).
+    /// Continues from the newest readable checkpoint in runDir/checkpoints/ (damaged newer ones are moved to
+    /// checkpoints/damaged/ and listed). Throws CheckpointMismatchError for a checkpoint of another experiment or
+    /// model, InputError when every checkpoint is damaged.
+    ResumeResult resume();
+    /// Loads model weights from a checkpoint file (for evaluation); refuses one of another experiment.
     void loadWeights(const std::string& checkpointPath);
     /// The newest checkpoint in runDir, or "" when none.
     static std::string latestCheckpoint(const std::string& runDir);
