@@ -55,6 +55,7 @@ int runImport(const Args& argv)
     ProgressLine line("frames");
     Progress progress = progressOn(line);
     Dataset d = importAuthorsLayout(source, options, progress);
+    const NewFolderGuard cleanup(runDir.string());
     const auto lock = RunFolderLock::acquire(runDir.string(), commandLine("import", argv));
     saveDataset(d, target, progress);
     line.finish();

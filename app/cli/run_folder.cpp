@@ -34,6 +34,19 @@ ExperimentConfig loadExperiment(const CliArgs& args)
     return loaded.config;
 }
 
+NewFolderGuard::NewFolderGuard(std::string path) : m_path(std::move(path)), m_existed(fs::exists(m_path)) {}
+
+NewFolderGuard::~NewFolderGuard()
+{
+    if (m_existed)
+        return;
+    std::error_code ignored;
+    for (const auto& entry : fs::directory_iterator(m_path, ignored))
+        if (entry.path().filename() != ".plexus.lock")
+            return;
+    fs::remove_all(m_path, ignored);
+}
+
 int computeThreads(const CliArgs& args)
 {
     const long long cores = std::max(1u, std::thread::hardware_concurrency());

@@ -22,6 +22,21 @@ int computeThreads(const CliArgs& args);
 /// "plexus-cli COMMAND ARGS…" for the run-folder lock's holder line.
 std::string commandLine(const char* command, const Args& args);
 
+/// Removes the run folder a command made, when the command ends (by error or Ctrl-C) without writing anything in
+/// it: a refused or stopped command leaves no empty folder behind. A folder that existed before is never touched.
+class NewFolderGuard
+{
+public:
+    explicit NewFolderGuard(std::string path);
+    ~NewFolderGuard();
+    NewFolderGuard(const NewFolderGuard&) = delete;
+    NewFolderGuard& operator=(const NewFolderGuard&) = delete;
+
+private:
+    std::string m_path;
+    bool m_existed;
+};
+
 /// Exit code of a command stopped by Ctrl-C (what was done is kept): 130, as shells report SIGINT.
 constexpr int kExitStopped = 130;
 

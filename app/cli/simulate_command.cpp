@@ -54,16 +54,6 @@ void printSummary(const ExperimentConfig& config, const Dataset& d, double secon
     std::printf("  wrote       %s (%s)\n", path.c_str(), formatBytes(static_cast<double>(fs::file_size(path))).c_str());
 }
 
-/// Removes a run folder this command created when it ends without writing anything in it.
-void removeIfUnused(const fs::path& runDir)
-{
-    std::error_code ignored;
-    for (const auto& entry : fs::directory_iterator(runDir, ignored))
-        if (entry.path().filename() != ".plexus.lock")
-            return;
-    fs::remove_all(runDir, ignored);
-}
-
 } // namespace
 
 int runSimulate(const Args& argv)
@@ -80,7 +70,7 @@ int runSimulate(const Args& argv)
     if (fs::exists(datasetPath) && !args.has("force"))
         throw InputError(datasetPath + " already exists; use --force to replace it, or another --out folder");
     checkSimulationMemory(config); // before any folder is made
-    const bool existed = fs::exists(runDir);
+    const NewFolderGuard cleanup(runDir.string()); // declared before the lock: removes the folder after it is released
     ProgressLine line;
     try {
         // The lock also proves the folder writable before any work is done.
@@ -95,8 +85,6 @@ int runSimulate(const Args& argv)
         printSummary(config, data, seconds, datasetPath);
     } catch (...) {
         line.finish();
-        if (!existed)
-            removeIfUnused(runDir);
         throw;
     }
     return 0;

@@ -116,6 +116,7 @@ int runTrain(const Args& argv)
     const std::int64_t every = args.positiveIntValue("metrics-every", 500);
     setComputeThreads(computeThreads(args));
     ExperimentConfig config = trainingConfig(args, runDir);
+    const NewFolderGuard cleanup(runDir.string()); // a refused or stopped first use leaves no empty folder
     const auto lock = RunFolderLock::acquire(runDir.string(), commandLine("train", argv));
     const RunFolder folder(runDir.string());
     const bool hasCheckpoints = folder.hasCheckpoint();
@@ -138,8 +139,11 @@ int runTrain(const Args& argv)
         else
             std::printf("resuming from %s\n", resumed.checkpoint.c_str());
     }
-    if (args.has("restart") && hasCheckpoints)
-        std::printf("earlier training moved to %s\n", folder.archiveTraining().c_str());
+    if (args.has("restart")) {
+        const std::string aside = folder.archiveTraining();
+        if (!aside.empty())
+            std::printf("earlier training moved to %s\n", aside.c_str());
+    }
     saveEffectiveConfig(config, folder);
     std::printf("training %s on %s (%s): %lld neurons, %lld iterations (%lld per epoch), from iteration %lld\n",
                 config.dataset.c_str(), trainer.deviceName().c_str(), trainer.stepKernel().c_str(),

@@ -220,7 +220,7 @@ std::vector<ConfigField> buildSchema()
 
         sectionField(pl, p, "colormap", &P::colormap, kLater, kDisplay, "Type colour map"),
         sectionField(pl, p, "arrow_length", &P::arrowLength, kLater, kDisplay, "Arrow length (unused)"),
-        sectionField(pl, p, "xlim", &P::xlim, kUsed, kDisplay, "Activity range of function plots and clustering",
+        sectionField(pl, p, "xlim", &P::xlim, kUsed, kTrain, "Activity range of function plots and of the epoch-end clustering (training)",
                      rangePair()),
         sectionField(pl, p, "ylim", &P::ylim, kLater, kDisplay, "Function plot y range", rangePair()),
         sectionField(pl, p, "label_style", &P::labelStyle, kLater, kDisplay, "Axis label style"),

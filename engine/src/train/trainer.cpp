@@ -291,6 +291,10 @@ double Trainer::Impl::step()
                       health.average());
         diverged(what);
     }
+    if (health.healthy() && !unconfirmedCheckpoint.empty()) {
+        lastHealthyCheckpoint = unconfirmedCheckpoint; // this loss is of the model that checkpoint holds
+        unconfirmedCheckpoint.clear();
+    }
     optimizer->step();
     lastTerms = terms;
     ++iteration;
@@ -366,6 +370,7 @@ void Trainer::Impl::recordMetrics(const TrainingMetrics& m)
 {
     if (options.runDir.empty())
         return;
+    fs::create_directories(options.runDir);
     const fs::path path = RunFolder(options.runDir).metricsPath();
     const bool fresh = !fs::exists(path);
     std::ofstream out(path, std::ios::app);

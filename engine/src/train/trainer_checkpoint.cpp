@@ -8,6 +8,7 @@
 #include "plexus/util/errors.h"
 
 #include <cstdio>
+#include <limits>
 #include <filesystem>
 #include <regex>
 #include <sstream>
@@ -104,8 +105,8 @@ void Trainer::Impl::saveCheckpoint(const std::string& kind)
     AtomicFile file(path);
     root.save_to(file.temporaryPath());
     file.commit();
-    if (health.healthy())
-        lastHealthyCheckpoint = path;
+    // Its loss is only known at the next step: it becomes the healthy one when that step's loss is (Impl::step).
+    unconfirmedCheckpoint = path;
     pruneRolling(RunFolder(options.runDir), lastHealthyCheckpoint);
 }
 
@@ -198,7 +199,7 @@ void Trainer::Impl::loadCheckpoint(const std::string& path, bool withOptimizer)
     }
     health = TrainingHealth{};
     lastHealthyCheckpoint = path;
-    trimMetricsAfter(iteration);
+    unconfirmedCheckpoint.clear();
 }
 
 std::string Trainer::Impl::setAsideAfterHealthy()
@@ -218,10 +219,11 @@ void Trainer::Impl::trimMetricsAfter(int64_t last)
     const std::string path = RunFolder(options.runDir).metricsPath();
     if (options.runDir.empty() || !fs::exists(path))
         return;
-    std::istringstream in(readTextFile(path));
+    const std::string text = readTextFile(path);
+    std::istringstream in(text);
     std::string line, kept;
     for (int number = 1; std::getline(in, line); ++number) {
-        const bool header = !line.empty() && !std::isdigit(static_cast<unsigned char>(line[0]));
+        const bool header = number == 1;
         if (line.empty())
             continue;
         long long iterationOfRow = 0;
@@ -234,7 +236,8 @@ void Trainer::Impl::trimMetricsAfter(int64_t last)
         if (header || iterationOfRow <= last)
             kept += line + "\n";
     }
-    writeFileAtomic(path, kept);
+    if (kept != text)
+        writeFileAtomic(path, kept);
 }
 
 std::string Trainer::latestCheckpoint(const std::string& runDir)
@@ -246,10 +249,12 @@ std::string Trainer::latestCheckpoint(const std::string& runDir)
 ResumeResult Trainer::resume()
 {
     ResumeResult result;
+    m_impl->trimMetricsAfter(std::numeric_limits<int64_t>::max()); // a bad metrics.csv is named before anything changes
     for (const std::string& path : RunFolder(m_impl->options.runDir).checkpoints()) {
         try {
             m_impl->loadCheckpoint(path, true);
             result.checkpoint = path;
+            m_impl->trimMetricsAfter(m_impl->iteration); // the rows after the checkpoint belong to a lost future
             return result;
         } catch (const CheckpointMismatchError&) {
             throw;

@@ -90,6 +90,7 @@ struct Trainer::Impl
     std::string identity;    // what checkpoints are made for (model_identity.h)
     TrainingHealth health;
     std::string lastHealthyCheckpoint; // never pruned; where training goes back to after a blow-up
+    std::string unconfirmedCheckpoint; // the newest checkpoint, until the next step's loss shows its model healthy
 };
 
 } // namespace plexus
