@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// 1: model, optimizer, state, values. 2: + identity (text) and identity_hash.
+// 1: model, optimizer, and the training state as two positional vectors ("state", "values").
+// 2: every entry named (docs/training.md, "Checkpoints"), plus identity and identity_hash.
 constexpr int64_t kFormat = 2;
 constexpr std::size_t kRollingKept = 3;
 
@@ -65,6 +66,81 @@ std::string setAside(const std::string& path, const char* subfolder)
     return error ? path : target.string();
 }
 
+/// The training state of a checkpoint: named entries (format 2) or the positional vectors of format 1.
+struct SavedState
+{
+    int64_t iteration = 0;
+    bool frozenEpoch = false;
+    int clusters = 0;
+    Rng::State rng{};
+    double wallSeconds = 0.0;
+};
+
+int64_t readLong(torch::serialize::InputArchive& root, const char* name, const std::string& path)
+{
+    torch::Tensor t;
+    if (!root.try_read(name, t) || t.numel() < 1)
+        throw InputError(path + ": damaged checkpoint (no '" + name + "' entry)");
+    return t.to(torch::kCPU, torch::kLong).item<int64_t>();
+}
+
+double readDouble(torch::serialize::InputArchive& root, const char* name, const std::string& path)
+{
+    torch::Tensor t;
+    if (!root.try_read(name, t) || t.numel() < 1)
+        throw InputError(path + ": damaged checkpoint (no '" + name + "' entry)");
+    return t.to(torch::kCPU, torch::kDouble).item<double>();
+}
+
+SavedState readLegacyState(torch::serialize::InputArchive& root, const std::string& path)
+{
+    torch::Tensor stateTensor, valuesTensor;
+    if (!root.try_read("state", stateTensor) || !root.try_read("values", valuesTensor))
+        throw InputError(path + ": damaged checkpoint (no training state)");
+    auto state = stateTensor.to(torch::kCPU, torch::kLong).contiguous();
+    auto values = valuesTensor.to(torch::kCPU, torch::kDouble).contiguous();
+    if (state.numel() < 9 || values.numel() < 2)
+        throw InputError(path + ": damaged checkpoint (training state too short)");
+    const int64_t* s = state.data_ptr<int64_t>();
+    const double* v = values.data_ptr<double>();
+    if (s[0] != 1)
+        throw InputError(path + ": checkpoint format " + std::to_string(s[0]) + " is not supported");
+    SavedState saved;
+    saved.iteration = s[1];
+    saved.frozenEpoch = s[2] != 0;
+    saved.clusters = static_cast<int>(s[3]);
+    saved.rng = {{static_cast<std::uint64_t>(s[5]), static_cast<std::uint64_t>(s[6]), static_cast<std::uint64_t>(s[7]),
+                  static_cast<std::uint64_t>(s[8])},
+                 v[1], s[4] != 0};
+    saved.wallSeconds = v[0];
+    return saved;
+}
+
+SavedState readSavedState(torch::serialize::InputArchive& root, const std::string& path)
+{
+    torch::Tensor format;
+    if (!root.try_read("format", format))
+        return readLegacyState(root, path);
+    const int64_t version = format.to(torch::kCPU, torch::kLong).item<int64_t>();
+    if (version > kFormat)
+        throw InputError(path + ": checkpoint format " + std::to_string(version) +
+                         " is newer than this Plexus reads (" + std::to_string(kFormat) + "); update Plexus");
+    SavedState saved;
+    saved.iteration = readLong(root, "iteration", path);
+    saved.frozenEpoch = readLong(root, "frozen_epoch", path) != 0;
+    saved.clusters = static_cast<int>(readLong(root, "clusters", path));
+    torch::Tensor words;
+    if (!root.try_read("rng_words", words) || words.numel() != 4)
+        throw InputError(path + ": damaged checkpoint (no 'rng_words' entry)");
+    words = words.to(torch::kCPU, torch::kLong).contiguous();
+    for (int k = 0; k < 4; ++k)
+        saved.rng.words[static_cast<std::size_t>(k)] = static_cast<std::uint64_t>(words.data_ptr<int64_t>()[k]);
+    saved.rng.spare = readDouble(root, "rng_spare", path);
+    saved.rng.hasSpare = readLong(root, "rng_has_spare", path) != 0;
+    saved.wallSeconds = readDouble(root, "wall_seconds", path);
+    return saved;
+}
+
 } // namespace
 
 std::string Trainer::Impl::checkpointDir() const
@@ -91,15 +167,23 @@ void Trainer::Impl::saveCheckpoint(const std::string& kind)
     root.write("model", modelArchive);
     root.write("optimizer", optimizerArchive);
     const Rng::State r = rng.state();
-    std::vector<int64_t> state = {kFormat, iteration, frozenEpoch ? 1 : 0, lastClusters, r.hasSpare ? 1 : 0};
+    std::vector<int64_t> words;
     for (auto w : r.words)
-        state.push_back(static_cast<int64_t>(w));
-    root.write("state", torch::tensor(state, torch::kLong));
-    std::vector<double> values = {wallOffset + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                                  r.spare};
+        words.push_back(static_cast<int64_t>(w));
+    std::vector<double> rates;
     for (const auto& group : optimizer->groups())
-        values.push_back(group.lr);
-    root.write("values", torch::tensor(values, torch::kDouble));
+        rates.push_back(group.lr);
+    root.write("format", torch::tensor({kFormat}, torch::kLong));
+    root.write("iteration", torch::tensor({iteration}, torch::kLong));
+    root.write("frozen_epoch", torch::tensor({int64_t(frozenEpoch ? 1 : 0)}, torch::kLong));
+    root.write("clusters", torch::tensor({int64_t(lastClusters)}, torch::kLong));
+    root.write("rng_words", torch::tensor(words, torch::kLong));
+    root.write("rng_spare", torch::tensor({r.spare}, torch::kDouble));
+    root.write("rng_has_spare", torch::tensor({int64_t(r.hasSpare ? 1 : 0)}, torch::kLong));
+    root.write("wall_seconds",
+               torch::tensor({wallOffset + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()},
+                             torch::kDouble));
+    root.write("learning_rates", torch::tensor(rates, torch::kDouble));
     root.write("identity", textTensor(identity));
     root.write("identity_hash", torch::tensor({identityHash(identity)}, torch::kLong));
     AtomicFile file(path);
@@ -160,29 +244,12 @@ void Trainer::Impl::loadCheckpoint(const std::string& path, bool withOptimizer)
     loadModel(root, path);
     if (!withOptimizer)
         return;
-    torch::Tensor stateTensor, valuesTensor;
-    try {
-        root.read("state", stateTensor);
-        root.read("values", valuesTensor);
-    } catch (const c10::Error& e) {
-        throw InputError(path + ": damaged checkpoint (no training state)");
-    }
-    auto state = stateTensor.to(torch::kCPU).contiguous();
-    auto values = valuesTensor.to(torch::kCPU).contiguous();
-    if (state.numel() < 9 || values.numel() < 2)
-        throw InputError(path + ": damaged checkpoint (training state too short)");
-    const int64_t* s = state.data_ptr<int64_t>();
-    const double* v = values.data_ptr<double>();
-    if (s[0] != 1 && s[0] != kFormat)
-        throw InputError(path + ": checkpoint format " + std::to_string(s[0]) + " is not supported");
-    iteration = s[1];
-    frozenEpoch = s[2] != 0;
-    lastClusters = static_cast<int>(s[3]);
-    Rng::State r{{static_cast<std::uint64_t>(s[5]), static_cast<std::uint64_t>(s[6]), static_cast<std::uint64_t>(s[7]),
-                  static_cast<std::uint64_t>(s[8])},
-                 v[1], s[4] != 0};
-    rng.setState(r);
-    wallOffset = v[0];
+    const SavedState saved = readSavedState(root, path);
+    iteration = saved.iteration;
+    frozenEpoch = saved.frozenEpoch;
+    lastClusters = saved.clusters;
+    rng.setState(saved.rng);
+    wallOffset = saved.wallSeconds;
     start = std::chrono::steady_clock::now();
     applyEpochSchedule(iteration / iterationsPerEpoch);
     // The optimiser is rebuilt with the saved rates (frozen or not), then its moments restored.
