@@ -303,6 +303,8 @@ bool RunController::setConfig(const ExperimentConfig& config, QString* error)
         return false;
     }
     m_config = config;
+    if (m_dataset) // the normalisation range or statistic may have changed
+        m_trueTransferScales = plexus::trueTransferScales(*m_dataset, m_config, m_xnorm);
     if (simulationChange && m_dataset) {
         m_session.reset();
         m_dataset.reset();
