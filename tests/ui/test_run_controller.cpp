@@ -90,7 +90,10 @@ private Q_SLOTS:
         QCOMPARE(c().state(), StudioState::Training);
         QTRY_VERIFY_WITH_TIMEOUT(c().iteration() > 20, 30000);
         c().pause();
-        QCOMPARE(c().state(), StudioState::Paused); // at once: the pause is asked for
+        QTRY_COMPARE_WITH_TIMEOUT(c().state(), StudioState::Paused, 30000); // once the worker has paused
+        const std::int64_t atPause = c().iteration();
+        QTest::qWait(200);
+        QCOMPARE(c().iteration(), atPause); // really paused
         QTRY_VERIFY_WITH_TIMEOUT(c().snapshot() && c().snapshot()->iteration == c().iteration(), 30000);
         const std::int64_t paused = c().iteration();
         c().step();
@@ -100,7 +103,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(c().snapshot()->iteration, paused + 1, 30000);
         c().resume();
         QCOMPARE(c().iterationsPerSecond(), 0.0); // no rate from before the pause
-        QCOMPARE(c().state(), StudioState::Training);
+        QTRY_COMPARE_WITH_TIMEOUT(c().state(), StudioState::Training, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(c().iteration() > paused + 10, 30000);
     }
 

@@ -18,6 +18,8 @@
 #include <QAction>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
+#include <QProgressBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
@@ -38,6 +40,14 @@ private:
     RunController* controller() const { return m_window->controller(); }
     QString runDir() const { return m_dir.filePath("tiny"); }
     static int redrawsWithData(Panel* panel) { return panel ? panel->redrawCount() : -1; }
+    static QString labelText(Panel* panel)
+    {
+        panel->refreshNow();
+        QString text;
+        for (QLabel* label : panel->findChildren<QLabel*>())
+            text += label->text() + "\n";
+        return text;
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -86,6 +96,10 @@ private Q_SLOTS:
         transport->stepAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(controller()->iteration(), paused + 1, 30000);
         QTRY_COMPARE(controller()->state(), StudioState::Paused);
+        QCOMPARE(transport->progressBar()->format(), QString("paused at %p%")); // not "training" while paused
+        // The Training panel's header follows the Step.
+        QTRY_VERIFY_WITH_TIMEOUT(labelText(m_window->panel("training")).contains(QString("iteration %1,").arg(paused + 1)),
+                                 30000);
         // The roll-out of the paused model reaches the activity panel.
         QTRY_VERIFY_WITH_TIMEOUT(controller()->snapshot() && controller()->snapshot()->rollout, 30000);
 

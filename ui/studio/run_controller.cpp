@@ -92,7 +92,7 @@ StudioState RunController::deriveState() const
             return StudioState::Stopping;
         switch (m_session->state()) {
         case SessionState::Idle:
-        case SessionState::Running: return m_session->pauseRequested() ? StudioState::Paused : StudioState::Training;
+        case SessionState::Running: return StudioState::Training; // Paused once the worker has paused, not before
         case SessionState::Paused: return StudioState::Paused;
         case SessionState::Finished: return StudioState::Finished;
         case SessionState::Stopped: return StudioState::Stopped;

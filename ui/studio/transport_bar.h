@@ -28,6 +28,7 @@ public:
     QAction* stepAction() const { return m_step; }
     QAction* stopAction() const { return m_stop; }
     QAction* playAction() const { return m_play; }
+    QProgressBar* progressBar() const { return m_progress; }
     QSlider* timeSlider() const { return m_time; }
     /// Space: pauses or resumes training when there is one, else plays or pauses the activity.
     void togglePlayPause();
