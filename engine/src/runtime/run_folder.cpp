@@ -1,11 +1,11 @@
 #include "plexus/runtime/run_folder.h"
 
 #include "plexus/util/errors.h"
+#include "plexus/util/local_time.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
-#include <ctime>
 #include <filesystem>
 #include <regex>
 #include <unistd.h>
@@ -35,16 +35,6 @@ bool isEpochFile(const fs::path& file)
 bool processAlive(long pid)
 {
     return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
-}
-
-std::string timeStamp()
-{
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &local);
-    return text;
 }
 
 } // namespace
@@ -90,9 +80,9 @@ std::string RunFolder::archiveTraining() const
     const char* names[] = {"checkpoints", "metrics.csv", "metrics.json"};
     if (std::none_of(std::begin(names), std::end(names), [this](const char* n) { return fs::exists(fs::path(m_path) / n); }))
         return "";
-    fs::path aside = fs::path(m_path) / ("previous-" + timeStamp());
+    fs::path aside = fs::path(m_path) / ("previous-" + localTimeText("%Y%m%d-%H%M%S"));
     for (int k = 2; fs::exists(aside); ++k)
-        aside = fs::path(m_path) / ("previous-" + timeStamp() + "-" + std::to_string(k));
+        aside = fs::path(m_path) / ("previous-" + localTimeText("%Y%m%d-%H%M%S") + "-" + std::to_string(k));
     std::error_code error;
     fs::create_directories(aside, error);
     if (error)

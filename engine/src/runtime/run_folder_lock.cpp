@@ -1,10 +1,10 @@
 #include "plexus/runtime/run_folder_lock.h"
 
 #include "plexus/runtime/run_folder.h"
+#include "plexus/util/local_time.h"
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -35,20 +35,10 @@ std::string describeHolder(const std::string& lockPath)
     return text;
 }
 
-std::string now()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&t, &local);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
-    return text;
-}
-
 void writeHolder(int fd, const std::string& command)
 {
     std::ostringstream text;
-    text << ::getpid() << '\n' << command << '\n' << now() << '\n';
+    text << ::getpid() << '\n' << command << '\n' << localTimeText("%Y-%m-%d %H:%M:%S") << '\n';
     const std::string s = text.str();
     if (::ftruncate(fd, 0) == 0)
         (void)!::pwrite(fd, s.data(), s.size(), 0);
