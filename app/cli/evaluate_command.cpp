@@ -41,8 +41,11 @@ void printTable(const Evaluation& e)
 {
     std::printf("connectivity  raw R² %.4f slope %.4f | corrected R² %.4f slope %.4f\n", e.connectivity.raw.r2,
                 e.connectivity.raw.slope, e.connectivity.corrected.r2, e.connectivity.corrected.slope);
-    std::printf("types         %d clusters, accuracy %.3f (median label) %.3f (matched), ARI %.3f\n", e.types.clusters,
-                e.types.accuracyMedianLabel, e.types.accuracyMatched, e.types.adjustedRand);
+    std::printf("types         %d clusters, accuracy %.3f (median label) %.3f (matched), ARI %.3f  (function profiles)\n",
+                e.types.clusters, e.types.accuracyMedianLabel, e.types.accuracyMatched, e.types.adjustedRand);
+    std::printf("              %d clusters, accuracy %.3f (median label) %.3f (matched), ARI %.3f  (latents alone, the paper's)\n",
+                e.typesFromLatents.clusters, e.typesFromLatents.accuracyMedianLabel, e.typesFromLatents.accuracyMatched,
+                e.typesFromLatents.adjustedRand);
     std::printf("functions     type:     ");
     for (std::size_t k = 0; k < e.functions.updateR2PerType.size(); ++k)
         std::printf(" %7zu", k);

@@ -1,5 +1,7 @@
 #include "plexus/analysis/evaluation.h"
 
+#include "plexus/analysis/profile_clustering.h"
+#include "plexus/analysis/type_recovery.h"
 #include "plexus/sim/dynamics.h"
 #include "plexus/sim/true_functions.h"
 
@@ -256,6 +258,11 @@ Eigen::MatrixXf correctedConnectivity(const Eigen::MatrixXf& learned, const Eige
     return learned * (upper / kConnectivityGain).asDiagonal();
 }
 
+std::vector<std::int32_t> recoverTypes(const LearnedModel& model, const ExperimentConfig& config, double xnorm)
+{
+    return clusterProfiles(functionProfiles(model, config, xnorm)).labels;
+}
+
 Evaluation evaluate(const LearnedModel& model, const Dataset& d, const ExperimentConfig& c, std::int64_t rolloutFrames,
                     const Progress& progress)
 {
@@ -265,7 +272,8 @@ Evaluation evaluate(const LearnedModel& model, const Dataset& d, const Experimen
     if (d.connectivity.rows() == d.neurons())
         e.connectivity = scoreConnectivity(model, d, c, e.xnorm);
     progress.update("types", 1, 4);
-    e.types = scoreTypes(d.types, clusterLatents(model.latents()));
+    e.types = scoreTypes(d.types, recoverTypes(model, c, e.xnorm));
+    e.typesFromLatents = scoreTypes(d.types, clusterLatents(model.latents()));
     progress.update("functions", 2, 4);
     if (d.typeParameters.rows() > 0)
         e.functions = scoreFunctions(model, d, c, e.xnorm);
@@ -285,7 +293,10 @@ std::string evaluationToJson(const Evaluation& e)
     writeFit(out, "corrected", e.connectivity.corrected);
     out << "},\n  \"types\": {\"clusters\": " << e.types.clusters << ", \"accuracy_median_label\": "
         << e.types.accuracyMedianLabel << ", \"accuracy_matched\": " << e.types.accuracyMatched
-        << ", \"adjusted_rand\": " << e.types.adjustedRand << "},\n  \"functions\": {";
+        << ", \"adjusted_rand\": " << e.types.adjustedRand << ", \"method\": \"function profiles\"},\n"
+        << "  \"types_from_latents\": {\"clusters\": " << e.typesFromLatents.clusters << ", \"accuracy_median_label\": "
+        << e.typesFromLatents.accuracyMedianLabel << ", \"accuracy_matched\": " << e.typesFromLatents.accuracyMatched
+        << ", \"adjusted_rand\": " << e.typesFromLatents.adjustedRand << "},\n  \"functions\": {";
     writeList(out, "update_r2_per_type", e.functions.updateR2PerType);
     out << ", ";
     writeList(out, "transfer_r2_per_type", e.functions.transferR2PerType);

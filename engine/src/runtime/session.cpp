@@ -267,7 +267,7 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
         snapshot->updateCurves = model.updateCurves(snapshot->curveSamples, snapshot->curveNeurons);
         snapshot->transferCurves = model.transferCurves(snapshot->curveSamples, snapshot->curveNeurons);
         snapshot->transferScale = transferScales(model, m_config, m_xnorm);
-        snapshot->clusters = clusterLatents(snapshot->latents);
+        snapshot->clusters = recoverTypes(model, m_config, m_xnorm); // evaluate's method, not a copy of it
         if (m_data->types.size() == snapshot->clusters.size())
             snapshot->types = scoreTypes(m_data->types, snapshot->clusters);
         else

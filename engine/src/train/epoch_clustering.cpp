@@ -2,6 +2,7 @@
 #include "trainer_impl.h"
 
 #include "plexus/analysis/clustering.h"
+#include "plexus/analysis/evaluation.h"
 
 #include <algorithm>
 #include <map>
@@ -57,11 +58,13 @@ int Trainer::Impl::clusterAndReplace()
                        .slice(0, 0, kCurveSamples, kFeatureStride);
     const Eigen::MatrixXf features = toEigen(learned->curves(samples, true)); // [N, 200]
 
-    // 1–4. Project the curves to 2-D, normalise, single linkage. The authors use UMAP here; Plexus uses the two
-    // leading principal components (deterministic, no extra dependency); see docs/training.md.
+    // 1–4. Which neurons form a type. The authors cluster a UMAP of the φ* curves with a fixed distance threshold;
+    // Plexus uses the type recovery of the evaluation (function profiles, the number of types chosen from the data;
+    // docs/training.md), so training and evaluation agree on what a type is. `distance_embedding` keeps the
+    // latents-only clustering at cluster_distance_threshold.
     const bool onLatents = config.training.clusterMethod == "distance_embedding";
-    Eigen::MatrixXf points = onLatents ? learned->latents() : principalComponents(features, 2);
-    auto labels = singleLinkage(minMaxNormalise(points), config.training.clusterDistanceThreshold);
+    const auto labels = onLatents ? singleLinkage(minMaxNormalise(learned->latents()), config.training.clusterDistanceThreshold)
+                                  : recoverTypes(*learned, config, xnorm);
     auto members = membersOf(labels);
 
     // 5. Latents of a cluster ← the cluster's coordinate-wise median. 6. Target curve ← the pointwise median curve

@@ -50,7 +50,10 @@ struct Evaluation
 {
     double xnorm = 0.0;
     ConnectivityScore connectivity;
+    /// Types found from the function profiles without ground truth (recoverTypes), scored against the true types.
     TypeRecovery types;
+    /// The paper's own measure (docs/method.md §D.2): the latents alone, single linkage at 0.1.
+    TypeRecovery typesFromLatents;
     FunctionScore functions;
     RolloutScore rollout;
     StimulusScore stimulus;
@@ -94,6 +97,11 @@ Eigen::VectorXf trueTransferScales(const Dataset& data, const ExperimentConfig& 
 /// The learned W made comparable with the true W (docs/method.md §D.1): column j scaled by upper_j / g, i.e.
 /// W*_ij · upper_j / g; with no scales (empty `upper`), W* / g.
 Eigen::MatrixXf correctedConnectivity(const Eigen::MatrixXf& learned, const Eigen::VectorXf& upper);
+
+/// The neuron types of a trained model, found without ground truth from what each neuron does: the function
+/// profiles (functionProfiles) clustered with the number of types chosen from the data (clusterProfiles). The one
+/// method of evaluation, the Studio and the epoch-end clustering step. Labels [N].
+std::vector<std::int32_t> recoverTypes(const LearnedModel& model, const ExperimentConfig& config, double xnorm);
 
 /// Scores everything a user can ask of a trained model. `rolloutFrames` 0 skips the roll-out.
 Evaluation evaluate(const LearnedModel& model, const Dataset& data, const ExperimentConfig& config,

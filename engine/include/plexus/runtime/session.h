@@ -44,7 +44,7 @@ struct Snapshot
     /// The corrected W against the true W (R², slope): evaluate's "corrected" fit; absent without a true W.
     LinearFit connectivityFit;
     bool hasConnectivityFit = false;
-    /// Clusters of the latents found without ground truth [N] (evaluate's clustering), refreshed with the curves,
+    /// Neuron types found without ground truth [N] (recoverTypes, as `plexus-cli evaluate`), refreshed with the curves,
     /// and how they match the true types (zeros without them).
     std::vector<std::int32_t> clusters;
     TypeRecovery types;
