@@ -21,5 +21,6 @@ int runKeys(const Args& args);
 int runVerify(const Args& args);
 int runTrain(const Args& args);
 int runEvaluate(const Args& args);
+int runReproduce(const Args& args);
 
 } // namespace plexus::cli

@@ -24,6 +24,7 @@ Usage:
                     [--input-neurons M] [--delta-t DT] [--force]
   plexus-cli train RUN_DIR [--preset NAME | --config FILE] [--iterations N] [--resume] [--device cpu|cuda]
   plexus-cli evaluate RUN_DIR [--checkpoint FILE] [--rollout-frames N]
+  plexus-cli reproduce NAME|all [--recipe fast|paper] [--budget-minutes M] [--out DIR] [--list]
   plexus-cli presets [--show NAME]
   plexus-cli keys [--markdown]
   plexus-cli bench [--preset NAME] [--frames N] [--repeat K]
@@ -54,7 +55,7 @@ int main(int argc, char** argv)
         {"simulate", runSimulate}, {"info", runInfo},       {"export", runExport},
         {"import", runImport},     {"presets", runPresets}, {"bench", runBench},
         {"keys", runKeys},         {"verify", runVerify},
-        {"train", runTrain},         {"evaluate", runEvaluate},
+        {"train", runTrain},         {"evaluate", runEvaluate}, {"reproduce", runReproduce},
     };
     auto command = commands.find(argv[1]);
     if (command == commands.end()) {

@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "progress_line.h"
 #include "run_folder.h"
+#include "training_loop.h"
 
 #include "plexus/config/config_loader.h"
 #include "plexus/data/dataset_file.h"
@@ -93,14 +94,6 @@ TrainingOptions trainingOptions(const CliArgs& args, const fs::path& runDir)
     return options;
 }
 
-std::string metricsText(const TrainingMetrics& m)
-{
-    char text[160];
-    std::snprintf(text, sizeof text, "loss %.4g  W R² %.3f  slope %.3f  clusters %d", m.loss.total, m.connectivityR2,
-                  m.connectivitySlope, m.clusters);
-    return text;
-}
-
 } // namespace
 
 int runTrain(const Args& argv)
@@ -152,32 +145,20 @@ int runTrain(const Args& argv)
                 static_cast<long long>(trainer.iteration()));
     std::fflush(stdout);
     ProgressLine line("it");
-    TrainingMetrics last;
+    LoopResult result;
     try {
-        while (!trainer.finished()) {
-            if (g_stopRequested) {
-                trainer.saveCheckpoint();
-                line.finish();
-                std::printf("stopped at iteration %lld; checkpoint saved. Continue with: plexus-cli train %s --resume\n",
-                            static_cast<long long>(trainer.iteration()), runDir.c_str());
-                return kExitStopped;
-            }
-            trainer.step();
-            if (trainer.iteration() % every == 0 || trainer.finished()) {
-                last = trainer.measure();
-                trainer.recordMetrics(last);
-                line.setExtra(metricsText(last));
-            }
-            line("training", trainer.iteration(), trainer.totalIterations());
-        }
+        result = runTrainingLoop(trainer, LoopOptions{every}, line);
     } catch (const DivergedError& e) {
         line.finish();
         throw std::runtime_error(e.what());
     }
-    trainer.saveCheckpoint();
-    line.finish();
-    std::printf("trained %lld iterations in %.1f s: %s\n", static_cast<long long>(trainer.iteration()), last.wallSeconds,
-                metricsText(last).c_str());
+    if (result.end == LoopEnd::Stopped) {
+        std::printf("stopped at iteration %lld; checkpoint saved. Continue with: plexus-cli train %s --resume\n",
+                    static_cast<long long>(trainer.iteration()), runDir.c_str());
+        return kExitStopped;
+    }
+    std::printf("trained %lld iterations in %.1f s: %s\n", static_cast<long long>(trainer.iteration()),
+                result.last.wallSeconds, metricsText(result.last).c_str());
     std::printf("next: plexus-cli evaluate %s\n", runDir.c_str());
     return 0;
 }

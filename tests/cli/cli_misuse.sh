@@ -119,3 +119,16 @@ expect 2 "'5-2' is reversed" -- "$cli" export "$m/a" --format csv --neurons 5-2
 expect 2 "frame range 5:2 is reversed" -- "$cli" export "$m/a" --format csv --frames 5:2
 expect 2 "apply to --format csv only" -- "$cli" export "$m/a" --format npy --neurons 0-3
 expect 0 "100 frames: — @400, — @800" -- "$cli" evaluate "$m/a" --rollout-frames 100
+
+# plexus-cli reproduce: a tiny variant end to end, its table and reproduction.json; a second call continues.
+r=$m/reproduce
+expect 0 "types found .*= 4 .*FAIL" -- "$cli" reproduce demo_tiny --out "$r" --iterations 200 \
+  --set simulation.n_frames=2000
+check "reproduction.json has its rows" grep -q '"metric": "type accuracy (matched)"' "$r/reproduction.json"
+check "reproduce wrote metrics.json" test -f "$r/metrics.json"
+expect 0 "continuing from .*it_000000200.pt" -- "$cli" reproduce demo_tiny --out "$r" --iterations 300 \
+  --set simulation.n_frames=2000
+expect 2 "no reproduction recipe for 'nope' \\(known: demo, demo_tiny, fig_2" -- "$cli" reproduce nope
+expect 2 "--recipe: fig_2 has no recipe 'slow'" -- "$cli" reproduce fig_2 --recipe slow --out "$m/never"
+check "a refused reproduce made no folder" test ! -e "$m/never"
+expect 0 "supp_7_5 .*10 000 frames" -- "$cli" reproduce --list

@@ -3,6 +3,7 @@
 #include "plexus/config/config_loader.h"
 #include "plexus/config/config_schema.h"
 #include "plexus/config/presets.h"
+#include "plexus/config/recipes.h"
 #include "plexus/util/errors.h"
 #include "test_helpers.h"
 
@@ -207,6 +208,27 @@ private Q_SLOTS:
                                   "simulation.params", "one row per neuron type");
         PLEXUS_VERIFY_THROWS_WITH(applyConfigOverride(c, "simulation.n_neurons", "/tmp"), InputError,
                                   "section.key=value");
+    }
+
+    void everyRecipeParsesAndAppliesToItsPreset()
+    {
+        QVERIFY(recipeNames().size() >= 16);
+        for (const std::string& name : recipeNames()) {
+            const ReproductionRecipe recipe = loadRecipe(name);
+            QCOMPARE(recipe.experiment, name);
+            QVERIFY2(recipe.variants.count(recipe.defaultVariant), name.c_str());
+            for (const auto& [variant, v] : recipe.variants) {
+                ExperimentConfig c = loadPreset(recipe.experiment).config;
+                applyConfigOverrides(c, v.overrides, "/tmp"); // every override is a known key with a valid value
+                QVERIFY2(v.metricsEvery >= 1, name.c_str());
+            }
+        }
+        QVERIFY(loadRecipe("fig_2").paper.rolloutR2At400.has_value());
+        QVERIFY(!loadRecipe("supp_3").paper.separatedTypes);
+        PLEXUS_VERIFY_THROWS_WITH(loadRecipe("nope"), InputError, "no reproduction recipe", "fig_2");
+        PLEXUS_VERIFY_THROWS_WITH(parseRecipe("experiment: x\nrecipes:\n  fast:\n    iterations: many\n", "r.yaml"),
+                                  InputError, "r.yaml:4", "recipes.fast.iterations", "expected a number");
+        PLEXUS_VERIFY_THROWS_WITH(parseRecipe("experiment: x\n", "r.yaml"), InputError, "at least one recipe");
     }
 
     void saveAndLoadRoundTrip()

@@ -16,6 +16,8 @@ struct EmbeddedPreset
 
 /// Every preset (generated at build time).
 const std::vector<EmbeddedPreset>& embeddedPresets();
+/// Every reproduction recipe, resources/recipes/NAME.yaml (generated at build time; recipes.h reads them).
+const std::vector<EmbeddedPreset>& embeddedRecipes();
 
 /// Names and one-line descriptions, in a stable order (demos first, then the paper experiments).
 struct PresetInfo

@@ -1,0 +1,59 @@
+#include "training_loop.h"
+
+#include "commands.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace plexus::cli {
+
+std::string metricsText(const TrainingMetrics& m)
+{
+    char text[160];
+    std::snprintf(text, sizeof text, "loss %.4g  W R² %.3f  slope %.3f  clusters %d", m.loss.total, m.connectivityR2,
+                  m.connectivitySlope, m.clusters);
+    return text;
+}
+
+LoopResult runTrainingLoop(Trainer& trainer, const LoopOptions& options, ProgressLine& line)
+{
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    LoopResult result;
+    int plateau = 0;
+    while (!trainer.finished()) {
+        if (g_stopRequested) {
+            result.end = LoopEnd::Stopped;
+            break;
+        }
+        if (options.budgetSeconds > 0 &&
+            std::chrono::duration<double>(Clock::now() - start).count() >= options.budgetSeconds) {
+            result.end = LoopEnd::Budget;
+            break;
+        }
+        trainer.step();
+        if (trainer.iteration() % options.metricsEvery == 0 || trainer.finished()) {
+            result.last = trainer.measure();
+            trainer.recordMetrics(result.last);
+            line.setExtra(metricsText(result.last));
+            plateau = options.stopAtConnectivityR2 > 0 && result.last.connectivityR2 >= options.stopAtConnectivityR2
+                          ? plateau + 1
+                          : 0;
+            if (plateau >= 3) {
+                result.end = LoopEnd::Plateau;
+                break;
+            }
+        }
+        line("training", trainer.iteration(), trainer.totalIterations());
+    }
+    if (result.last.iteration != trainer.iteration()) {
+        result.last = trainer.measure();
+        if (result.end != LoopEnd::Stopped)
+            trainer.recordMetrics(result.last);
+    }
+    trainer.saveCheckpoint();
+    line.finish();
+    return result;
+}
+
+} // namespace plexus::cli
