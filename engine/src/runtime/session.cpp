@@ -174,7 +174,7 @@ void Session::run()
         }
         m_total = trainer.totalIterations();
         m_iteration = trainer.iteration();
-        publish(trainer, trainer.measure(), true); // shown, not recorded: metrics.csv already has this row
+        publish(trainer, trainer.measure(), true, true); // shown, not recorded: metrics.csv already has this row
         train(trainer);
     } catch (const std::exception& e) {
         {
@@ -187,7 +187,7 @@ void Session::run()
 
 void Session::train(Trainer& trainer)
 {
-    auto lastSnapshot = Clock::now(), lastCurves = Clock::now();
+    auto lastSnapshot = Clock::now(), lastCurves = Clock::now(), lastTypes = Clock::now();
     while (!trainer.finished()) {
         {
             std::unique_lock lock(m_mutex);
@@ -195,9 +195,9 @@ void Session::train(Trainer& trainer)
                 lock.unlock();
                 // Paused (also after a Step): every view shows this very iteration.
                 const auto shown = latestSnapshot();
-                if (!shown || shown->iteration != trainer.iteration()) {
-                    publish(trainer, trainer.measure(), true);
-                    lastSnapshot = lastCurves = Clock::now();
+                if (!shown || shown->iteration != trainer.iteration() || shown->typesIteration != trainer.iteration()) {
+                    publish(trainer, trainer.measure(), true, true);
+                    lastSnapshot = lastCurves = lastTypes = Clock::now();
                 }
                 publishRollout(trainer);
                 setState(SessionState::Paused);
@@ -225,10 +225,13 @@ void Session::train(Trainer& trainer)
                     m_metrics.erase(m_metrics.begin(), m_metrics.begin() + (m_metrics.size() - m_options.metricsCapacity));
             }
             const bool curves = std::chrono::duration<double>(now - lastCurves).count() >= m_options.curveSeconds;
-            publish(trainer, metrics, curves);
+            const bool types = curves && std::chrono::duration<double>(now - lastTypes).count() >= m_options.typesSeconds;
+            publish(trainer, metrics, curves, types);
             lastSnapshot = now;
             if (curves)
                 lastCurves = now;
+            if (types)
+                lastTypes = now;
         }
     }
     if (!m_options.training.runDir.empty())
@@ -241,14 +244,14 @@ void Session::train(Trainer& trainer)
     if (!closing) {
         // The views end on the very model the checkpoint holds, with evaluate's numbers for it.
         const auto shown = latestSnapshot();
-        if (!shown || shown->iteration != trainer.iteration())
-            publish(trainer, trainer.measure(), true);
+        if (!shown || shown->iteration != trainer.iteration() || shown->typesIteration != trainer.iteration())
+            publish(trainer, trainer.measure(), true, true);
         publishRollout(trainer);
     }
     setState(trainer.finished() ? SessionState::Finished : SessionState::Stopped);
 }
 
-void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool withCurves)
+void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool withCurves, bool withTypes)
 {
     auto snapshot = std::make_shared<Snapshot>();
     const LearnedModel& model = trainer.model();
@@ -267,11 +270,6 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
         snapshot->updateCurves = model.updateCurves(snapshot->curveSamples, snapshot->curveNeurons);
         snapshot->transferCurves = model.transferCurves(snapshot->curveSamples, snapshot->curveNeurons);
         snapshot->transferScale = transferScales(model, m_config, m_xnorm);
-        snapshot->clusters = recoverTypes(model, m_config, m_xnorm); // evaluate's method, not a copy of it
-        if (m_data->types.size() == snapshot->clusters.size())
-            snapshot->types = scoreTypes(m_data->types, snapshot->clusters);
-        else
-            snapshot->types.clusters = clusterCount(snapshot->clusters);
         snapshot->curvesGeneration = -1; // set below, to this snapshot's generation
     } else {
         snapshot->curvesGeneration = previous->curvesGeneration;
@@ -280,8 +278,18 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
         snapshot->curveNeurons = previous->curveNeurons;
         snapshot->updateCurves = previous->updateCurves;
         snapshot->transferCurves = previous->transferCurves;
+    }
+    if (withTypes || !previous) {
+        snapshot->clusters = recoverTypes(model, m_config, m_xnorm); // evaluate's method, not a copy of it
+        snapshot->typesIteration = snapshot->iteration;
+        if (m_data->types.size() == snapshot->clusters.size())
+            snapshot->types = scoreTypes(m_data->types, snapshot->clusters);
+        else
+            snapshot->types.clusters = clusterCount(snapshot->clusters);
+    } else {
         snapshot->clusters = previous->clusters;
         snapshot->types = previous->types;
+        snapshot->typesIteration = previous->typesIteration;
     }
     // The corrected W and its view are made here, on the training thread, not by the UI.
     auto corrected = std::make_shared<Eigen::MatrixXf>(correctedConnectivity(model.connectivity(), snapshot->transferScale));

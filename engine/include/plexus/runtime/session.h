@@ -44,10 +44,12 @@ struct Snapshot
     /// The corrected W against the true W (R², slope): evaluate's "corrected" fit; absent without a true W.
     LinearFit connectivityFit;
     bool hasConnectivityFit = false;
-    /// Neuron types found without ground truth [N] (recoverTypes, as `plexus-cli evaluate`), refreshed with the curves,
-    /// and how they match the true types (zeros without them).
+    /// Neuron types found without ground truth [N] (recoverTypes, as `plexus-cli evaluate`), and how they match the
+    /// true types (zeros without them): refreshed every SessionOptions::typesSeconds while training, and for the very
+    /// iteration at a pause, a stop or the end (typesIteration says which).
     std::vector<std::int32_t> clusters;
     TypeRecovery types;
+    std::int64_t typesIteration = -1;
     TrainingMetrics metrics;               ///< the latest metrics row
     std::vector<std::pair<std::string, double>> learningRates; ///< per optimiser group, now
     /// The learned model's roll-out from frame 0 next to the noise-free truth, computed whenever training
@@ -62,6 +64,7 @@ struct SessionOptions
     std::int64_t metricsEvery = 100;  ///< iterations between metrics rows
     double snapshotSeconds = 0.1;     ///< minimum time between snapshots
     double curveSeconds = 1.0;        ///< minimum time between curve evaluations (the costly part)
+    double typesSeconds = 10.0;       ///< minimum time between type recoveries while training (k-means over k)
     std::size_t metricsCapacity = 10000;
     bool resume = false;              ///< continue from the newest checkpoint of training.runDir
     std::int64_t rolloutFrames = 400; ///< roll-out length computed at pauses and at the end (0: none)
@@ -111,7 +114,7 @@ public:
 private:
     void run();
     void train(Trainer& trainer);
-    void publish(Trainer& trainer, const TrainingMetrics& metrics, bool withCurves);
+    void publish(Trainer& trainer, const TrainingMetrics& metrics, bool withCurves, bool withTypes);
     void publishRollout(Trainer& trainer);
     void setState(SessionState state);
 
