@@ -165,6 +165,13 @@ private Q_SLOTS:
         QVERIFY(!c().saveRunAs(m_dir.filePath("a_file/y"), &error));
         QVERIFY(!c().openRun(m_dir.filePath("nowhere"), &error));
         QVERIFY(error.contains("not a Plexus run folder"));
+        {
+            RunController another; // a second run: Save As must not copy over it
+            QVERIFY2(another.newRun(smallRun(), m_dir.filePath("another"), &error), qPrintable(error));
+        }
+        QVERIFY(!c().saveRunAs(m_dir.filePath("another"), &error));
+        QVERIFY2(error.contains("already holds a run"), qPrintable(error));
+        QVERIFY(!QFile::exists(m_dir.filePath("another/dataset.h5")));
         QCOMPARE(c().runDir(), before);
         QCOMPARE(c().state(), state);
         QVERIFY(c().dataset());

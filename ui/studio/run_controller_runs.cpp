@@ -116,6 +116,11 @@ bool RunController::saveRunAs(const QString& runDir, QString* error)
         *error = runDir + " is the run's own folder";
         return false;
     }
+    if (RunFolder(runDir.toStdString()).hasConfig()) {
+        // Copying over another run would mix its checkpoints and metrics with this one's.
+        *error = runDir + " already holds a run; choose a new or empty folder";
+        return false;
+    }
     if (!QDir().mkpath(runDir)) {
         *error = runDir + ": cannot create the folder";
         return false;
