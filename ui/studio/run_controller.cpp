@@ -232,6 +232,8 @@ void RunController::startSession(bool resume, bool paused)
     // Each snapshot copies W and fits it (N²) on the training thread: fewer of them for large networks.
     options.snapshotSeconds = large ? 0.5 : 0.2;
     options.curveSeconds = large ? 5.0 : 1.0; // φ*/ψ* of 256 neurons + ψ* scales of all: ~0.2 s at N = 1000
+    // Type recovery scans k-means over k: up to ~1 s at N = 1000 while no types stand apart yet (early training).
+    options.typesSeconds = large ? 30.0 : 10.0;
     options.resume = resume;
     m_session = std::make_unique<Session>(m_config, m_dataset, options);
     m_failureReported = false;
