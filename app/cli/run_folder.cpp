@@ -2,6 +2,7 @@
 
 #include "commands.h"
 #include "plexus/config/presets.h"
+#include "plexus/runtime/run_folder.h"
 #include "plexus/util/errors.h"
 
 #include <cstdio>
@@ -18,7 +19,7 @@ std::string datasetPathOf(const std::string& runDirOrFile)
         return runDirOrFile;
     if (!fs::exists(runDirOrFile))
         throw InputError(runDirOrFile + ": no such run folder");
-    return (fs::path(runDirOrFile) / "dataset.h5").string();
+    return RunFolder(runDirOrFile).datasetPath();
 }
 
 ExperimentConfig loadExperiment(const CliArgs& args)

@@ -37,6 +37,14 @@ long deadPid()
     return child;
 }
 
+/// The dataset of `config` and training options writing into DIR/run.
+std::pair<std::shared_ptr<const Dataset>, TrainingOptions> smallRun(const ExperimentConfig& config, const QTemporaryDir& dir)
+{
+    TrainingOptions options;
+    options.runDir = test::pathIn(dir, "run");
+    return {std::make_shared<const Dataset>(simulate(config)), options};
+}
+
 std::string fileText(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
@@ -189,9 +197,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         ExperimentConfig c = test::smallConfig(12, 60);
-        auto data = std::make_shared<const Dataset>(simulate(c));
-        TrainingOptions options;
-        options.runDir = test::pathIn(dir, "run");
+        auto [data, options] = smallRun(c, dir);
         options.checkpointInterval = 1000;
         {
             Trainer trainer(c, data, options);
@@ -218,9 +224,7 @@ private Q_SLOTS:
         for (const bool kernels : {true, false}) {
             QTemporaryDir dir;
             ExperimentConfig c = test::smallConfig(12, 60);
-            auto data = std::make_shared<const Dataset>(simulate(c));
-            TrainingOptions options;
-            options.runDir = test::pathIn(dir, "run");
+            auto [data, options] = smallRun(c, dir);
             options.checkpointInterval = 1;
             options.cpuKernels = kernels;
             std::int64_t goodIteration = 0;
@@ -254,9 +258,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         ExperimentConfig c = test::smallConfig(12, 60);
-        auto data = std::make_shared<const Dataset>(simulate(c));
-        TrainingOptions options;
-        options.runDir = test::pathIn(dir, "run");
+        auto [data, options] = smallRun(c, dir);
         Trainer trainer(c, data, options);
         trainer.step();
         trainer.measure();

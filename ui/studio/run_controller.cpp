@@ -2,7 +2,6 @@
 
 #include "studio/run_folder_io.h"
 
-#include <QCoreApplication>
 
 #include "plexus/analysis/evaluation.h"
 #include "plexus/config/config_loader.h"

@@ -49,7 +49,6 @@ std::string RunFolder::evaluationPath() const { return (fs::path(m_path) / "metr
 std::string RunFolder::layoutPath() const { return (fs::path(m_path) / "layout.dat").string(); }
 std::string RunFolder::lockPath() const { return (fs::path(m_path) / ".plexus.lock").string(); }
 
-bool RunFolder::exists() const { return fs::is_directory(m_path); }
 bool RunFolder::hasConfig() const { return fs::is_regular_file(configPath()); }
 bool RunFolder::hasDataset() const { return fs::is_regular_file(datasetPath()); }
 

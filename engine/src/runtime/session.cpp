@@ -108,12 +108,6 @@ bool Session::ended() const
     return s == SessionState::Finished || s == SessionState::Stopped || s == SessionState::Failed;
 }
 
-void Session::wait()
-{
-    if (m_worker.joinable() && m_worker.get_id() != std::this_thread::get_id())
-        m_worker.join();
-}
-
 std::vector<std::string> Session::takeNotices()
 {
     std::vector<std::string> taken;

@@ -316,13 +316,11 @@ std::string Trainer::latestCheckpoint(const std::string& runDir)
 ResumeResult Trainer::resume()
 {
     ResumeResult result;
-    m_impl->trimMetricsAfter(std::numeric_limits<int64_t>::max()); // a bad metrics.csv is named before anything changes
     for (const std::string& path : RunFolder(m_impl->options.runDir).checkpoints()) {
         try {
             m_impl->loadCheckpoint(path, true);
             result.checkpoint = path;
-            m_impl->trimMetricsAfter(m_impl->iteration); // the rows after the checkpoint belong to a lost future
-            return result;
+            break;
         } catch (const CheckpointMismatchError&) {
             throw;
         } catch (const InputError& e) {
@@ -331,9 +329,12 @@ ResumeResult Trainer::resume()
             setAside(path, "damaged");
         }
     }
-    if (!result.skipped.empty())
+    if (result.checkpoint.empty() && !result.skipped.empty())
         throw InputError("no readable checkpoint in " + m_impl->checkpointDir() + " (the damaged ones were moved to "
                          "checkpoints/damaged/: " + result.skipped.front() + "); start over with --restart");
+    // Outside the loop: a bad metrics.csv is named as such, never taken for a damaged checkpoint. The rows after the
+    // checkpoint belong to a lost future.
+    m_impl->trimMetricsAfter(result.checkpoint.empty() ? std::numeric_limits<int64_t>::max() : m_impl->iteration);
     return result;
 }
 

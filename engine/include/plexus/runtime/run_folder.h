@@ -22,7 +22,6 @@ public:
     std::string layoutPath() const;      ///< layout.dat: the Studio's panel layout
     std::string lockPath() const;        ///< .plexus.lock (RunFolderLock)
 
-    bool exists() const;
     bool hasConfig() const;
     bool hasDataset() const;
     bool hasCheckpoint() const { return !checkpoints().empty(); }

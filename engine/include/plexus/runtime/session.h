@@ -94,8 +94,6 @@ public:
     bool pauseRequested() const;
     /// Whether the worker has ended (Finished, Stopped or Failed): a new Session is needed to train further.
     bool ended() const;
-    /// Blocks until the worker has ended (tests, shutdown).
-    void wait();
     /// Messages for the user since the last call (e.g. a damaged checkpoint passed over on resume).
     std::vector<std::string> takeNotices();
 
