@@ -4,12 +4,12 @@
 #include "training_loop.h"
 
 #include "plexus/analysis/evaluation.h"
-#include "plexus/analysis/reproduction_score.h"
 #include "plexus/config/config_loader.h"
 #include "plexus/config/presets.h"
 #include "plexus/config/recipes.h"
 #include "plexus/data/dataset_file.h"
 #include "plexus/runtime/run_folder.h"
+#include "plexus/runtime/reproduction.h"
 #include "plexus/runtime/run_folder_lock.h"
 #include "plexus/sim/simulator.h"
 #include "plexus/train/trainer.h"
@@ -89,14 +89,14 @@ std::string padded(const std::string& text, std::size_t width)
     return text + std::string(width > characters ? width - characters : 0, ' ');
 }
 
-void printTable(const std::string& name, const std::string& recipe, std::int64_t iterations, double seconds,
-                const std::string& device, const std::vector<ReproductionRow>& rows)
+void printTable(const ReproductionResult& result)
 {
-    std::printf("\nreproduction of %s (recipe %s, %lld iterations, %s on %s)\n", name.c_str(), recipe.c_str(),
-                static_cast<long long>(iterations), formatDuration(seconds).c_str(), device.c_str());
+    std::printf("\nreproduction of %s (recipe %s, %lld iterations, %s on %s)\n", result.experiment.c_str(),
+                result.recipe.c_str(), static_cast<long long>(result.iterations),
+                formatDuration(result.wallSeconds).c_str(), result.device.c_str());
     std::printf("  %s %s %s %s\n", padded("metric", 26).c_str(), padded("paper", 8).c_str(),
                 padded("measured", 10).c_str(), "target");
-    for (const ReproductionRow& r : rows) {
+    for (const ReproductionRow& r : result.rows) {
         char paper[32] = "—", measured[32];
         if (r.paper)
             std::snprintf(paper, sizeof paper, "%.3f", *r.paper);
@@ -110,28 +110,22 @@ void printTable(const std::string& name, const std::string& recipe, std::int64_t
 int reproduceOne(const std::string& name, const Request& request, const fs::path& runDir, const Args& argv)
 {
     const auto start = std::chrono::steady_clock::now();
-    const ReproductionRecipe recipe = loadRecipe(name);
-    const std::string variantName = request.recipe.empty() ? recipe.defaultVariant : request.recipe;
-    const auto variant = recipe.variants.find(variantName);
-    if (variant == recipe.variants.end())
-        throw InputError("--recipe: " + name + " has no recipe '" + variantName + "' (see plexus-cli reproduce --list)");
-    ConfigLoadResult loaded = loadPreset(recipe.experiment);
-    std::vector<std::string> overrides = variant->second.overrides;
-    overrides.insert(overrides.end(), request.overrides.begin(), request.overrides.end());
-    applyConfigOverrides(loaded.config, overrides, fs::current_path().string());
+    const ReproductionPlan plan = planReproduction(name, request.recipe, request.overrides, fs::current_path().string());
+    const std::string& variantName = plan.variantName;
+    const ExperimentConfig& config = plan.config;
 
     const NewFolderGuard cleanup(runDir.string());
     const auto lock = RunFolderLock::acquire(runDir.string(), commandLine("reproduce", argv));
     const RunFolder folder(runDir.string());
     std::printf("reproducing %s with the %s recipe in %s\n", name.c_str(), variantName.c_str(), runDir.c_str());
-    auto data = datasetOf(loaded.config, folder);
-    saveConfigFile(loaded.config, folder.configPath());
+    auto data = datasetOf(config, folder);
+    saveConfigFile(config, folder.configPath());
 
     TrainingOptions options;
     options.device = request.device;
-    options.iterations = request.iterations > 0 ? request.iterations : variant->second.iterations > 0 ? variant->second.iterations : -1;
+    options.iterations = request.iterations > 0 ? request.iterations : plan.iterations();
     options.runDir = runDir.string();
-    Trainer trainer(loaded.config, data, options);
+    Trainer trainer(config, data, options);
     if (folder.hasCheckpoint())
         std::printf("continuing from %s\n", trainer.resume().checkpoint.c_str());
     std::printf("training on %s (%s): %lld of %lld iterations done\n", trainer.deviceName().c_str(),
@@ -140,7 +134,7 @@ int reproduceOne(const std::string& name, const Request& request, const fs::path
     std::fflush(stdout);
     ProgressLine line("it");
     const LoopResult result = runTrainingLoop(
-        trainer, LoopOptions{variant->second.metricsEvery, variant->second.stopAtConnectivityR2, request.budgetSeconds},
+        trainer, LoopOptions{plan.variant.metricsEvery, plan.variant.stopAtConnectivityR2, request.budgetSeconds},
         line);
     if (result.end == LoopEnd::Stopped) {
         std::printf("stopped at iteration %lld; checkpoint saved. The same command continues.\n",
@@ -148,19 +142,18 @@ int reproduceOne(const std::string& name, const Request& request, const fs::path
         return kExitStopped;
     }
     if (result.end == LoopEnd::Plateau)
-        std::printf("W R² reached %.3f: training stopped at iteration %lld\n", variant->second.stopAtConnectivityR2,
+        std::printf("W R² reached %.3f: training stopped at iteration %lld\n", plan.variant.stopAtConnectivityR2,
                     static_cast<long long>(trainer.iteration()));
     ProgressLine evaluating("frames");
     Progress progress = progressOn(evaluating);
-    const Evaluation e = evaluate(trainer.model(), *data, loaded.config, 1000, progress);
+    const Evaluation e = evaluate(trainer.model(), *data, config, 1000, progress);
     evaluating.finish();
-    writeFileAtomic(folder.evaluationPath(), evaluationToJson(e));
-    const auto rows = scoreReproduction(recipe.paper, e, static_cast<int>(data->typeParameters.rows()));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    writeFileAtomic((runDir / "reproduction.json").string(),
-                    reproductionToJson(name, variantName, seconds, trainer.iteration(), trainer.deviceName(), rows));
-    printTable(name, variantName, trainer.iteration(), seconds, trainer.deviceName(), rows);
-    std::printf("wrote %s and %s\n", folder.evaluationPath().c_str(), (runDir / "reproduction.json").c_str());
+    const ReproductionResult reproduction =
+        recordReproduction(plan, e, static_cast<int>(data->typeParameters.rows()), folder, seconds, trainer.iteration(),
+                           trainer.deviceName());
+    printTable(reproduction);
+    std::printf("wrote %s and %s\n", folder.evaluationPath().c_str(), folder.reproductionPath().c_str());
     return 0;
 }
 
@@ -188,7 +181,7 @@ int runReproduce(const Args& argv)
     request.overrides = args.values("set");
     setComputeThreads(computeThreads(args));
     if (name != "all") {
-        loadRecipe(name); // a clear error for an unknown name before anything is made
+        planReproduction(name, request.recipe, request.overrides); // clear errors before anything is made
         return reproduceOne(name, request, args.value("out", "runs/reproduce/" + name), argv);
     }
     const fs::path parent = args.value("out", "runs/reproduce");

@@ -36,7 +36,9 @@ LoopResult runTrainingLoop(Trainer& trainer, const LoopOptions& options, Progres
             result.last = trainer.measure();
             trainer.recordMetrics(result.last);
             line.setExtra(metricsText(result.last));
-            plateau = options.stopAtConnectivityR2 > 0 && result.last.connectivityR2 >= options.stopAtConnectivityR2
+            // Only the last phase of a two-phase schedule can end the run: its L1 term is what makes W sparse.
+            plateau = options.stopAtConnectivityR2 > 0 && trainer.inFinalPhase() &&
+                              result.last.connectivityR2 >= options.stopAtConnectivityR2
                           ? plateau + 1
                           : 0;
             if (plateau >= 3) {

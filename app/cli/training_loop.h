@@ -13,7 +13,7 @@ namespace plexus::cli {
 struct LoopOptions
 {
     std::int64_t metricsEvery = 500;   ///< iterations between measurements (metrics.csv rows)
-    double stopAtConnectivityR2 = 0.0; ///< > 0: stop once the live W R² has reached it at 3 measurements in a row
+    double stopAtConnectivityR2 = 0.0; ///< > 0: stop once the live W R² has reached it at 3 measurements in a row (in the last training phase)
     double budgetSeconds = 0.0;        ///< > 0: stop after this much training time (this call)
 };
 

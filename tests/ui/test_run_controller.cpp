@@ -6,6 +6,7 @@
 #include "plexus/analysis/evaluation.h"
 #include "plexus/config/config_loader.h"
 #include "plexus/config/presets.h"
+#include "plexus/runtime/reproduction.h"
 #include "plexus/runtime/run_folder.h"
 #include "plexus/runtime/run_folder_lock.h"
 #include "plexus/train/trainer.h"
@@ -239,12 +240,63 @@ private Q_SLOTS:
         QCOMPARE(errors.count(), 1); // reported once, not at every poll
     }
 
+    void reproductionEndsAtItsGoalWithItsTable()
+    {
+        // demo_tiny's recipe with a goal this small network reaches within a few thousand iterations (W R² ≥ 0.3
+        // at three checks 500 iterations apart): training ends before its 20 000 iterations, as Finished,
+        // evaluates on the training thread and writes the table.
+        ReproductionPlan plan = planReproduction("demo_tiny", "", {"simulation.n_frames=2000"});
+        plan.variant.stopAtConnectivityR2 = 0.3;
+        plan.variant.metricsEvery = 500;
+        QSignalSpy finished(&c(), &RunController::reproductionFinished);
+        QSignalSpy notices(&c(), &RunController::noticeOccurred);
+        QString error;
+        const QString dir = m_dir.filePath("reproduction");
+        QVERIFY2(c().reproduce(plan, dir, &error), qPrintable(error));
+        QVERIFY(c().reproducing());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QCOMPARE(c().state(), StudioState::Finished);
+        QVERIFY(!c().reproducing());
+        QVERIFY2(c().iteration() >= 1500 && c().iteration() < 20000, qPrintable(QString::number(c().iteration())));
+        QCOMPARE(c().iteration() % 500, 0);
+        bool goalNoticed = false;
+        for (const auto& notice : notices)
+            goalNoticed |= notice.first().toString().startsWith("W R² reached 0.300");
+        QVERIFY(goalNoticed);
+        const auto result = c().reproductionResult();
+        QVERIFY(result);
+        QCOMPARE(result->experiment, std::string("demo_tiny"));
+        QCOMPARE(result->iterations, c().iteration());
+        QVERIFY(!result->rows.empty());
+        QVERIFY(QFile::exists(dir + "/reproduction.json"));
+        QVERIFY(QFile::exists(dir + "/metrics.json"));
+        QVERIFY(readRows(dir).contains("\n" + QByteArray::number(c().iteration()) + ","));
+        QTest::qWait(200);
+        QCOMPARE(finished.count(), 1); // once, not at every poll
+    }
+
+    void reproductionGoalWaitsForTheLastPhase()
+    {
+        // A two-phase schedule whose first phase outlasts the run: the W R² goal never ends it early.
+        ReproductionPlan plan = planReproduction("demo_tiny", "", {"simulation.n_frames=2000",
+                                                                    "training.n_epochs_init=100"});
+        plan.variant.stopAtConnectivityR2 = 0.3;
+        plan.variant.metricsEvery = 500;
+        plan.variant.iterations = 3000;
+        QSignalSpy finished(&c(), &RunController::reproductionFinished);
+        QString error;
+        QVERIFY2(c().reproduce(plan, m_dir.filePath("two-phase"), &error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QCOMPARE(c().iteration(), std::int64_t{3000});
+        QVERIFY(c().history().back().connectivityR2 >= 0.3); // the goal was met in phase 1, and did not count
+    }
+
     void cleanupTestCase() { m_controller.reset(); }
 
 private:
-    QByteArray readRows() const
+    QByteArray readRows(const QString& run = {}) const
     {
-        QFile file(m_dir.filePath("run/metrics.csv"));
+        QFile file((run.isEmpty() ? m_dir.filePath("run") : run) + "/metrics.csv");
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
     }
 };

@@ -4,12 +4,15 @@
 #include "studio/run_controller.h"
 
 #include "plexus/config/presets.h"
+#include "plexus/config/recipes.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace plexus::ui {
 
@@ -30,18 +33,31 @@ ExperimentPanel::ExperimentPanel(RunController* controller, QWidget* parent) : Q
     m_description->setWordWrap(true);
     m_load = new QPushButton(tr("New run"), this);
     m_load->setToolTip(tr("Start a new run of this experiment (its own folder)"));
+    m_reproduce = new QPushButton(tr("Reproduce"), this);
+    m_reproduce->setObjectName("reproduceButton");
     auto* row = new QHBoxLayout;
     row->addWidget(m_presets, 1);
     row->addWidget(m_load);
+    row->addWidget(m_reproduce);
     layout->addWidget(m_runLabel);
     layout->addLayout(row);
     layout->addWidget(m_description);
     m_editor = new ParameterEditor(controller, this);
     layout->addWidget(m_editor, 1);
-    const auto describe = [this] { m_description->setText(m_presets->currentData().toString()); };
+    const auto describe = [this] {
+        m_description->setText(m_presets->currentData().toString());
+        const std::vector<std::string> recipes = recipeNames();
+        const bool hasRecipe =
+            std::find(recipes.begin(), recipes.end(), m_presets->currentText().toStdString()) != recipes.end();
+        m_reproduce->setEnabled(hasRecipe);
+        m_reproduce->setToolTip(hasRecipe ? tr("A new run that simulates, trains with this experiment's reproduction "
+                                               "recipe and shows the paper's numbers next to the measured ones")
+                                          : tr("This preset has no reproduction recipe"));
+    };
     connect(m_presets, &QComboBox::currentIndexChanged, this, describe);
     describe();
     connect(m_load, &QPushButton::clicked, this, [this] { Q_EMIT presetRequested(m_presets->currentText()); });
+    connect(m_reproduce, &QPushButton::clicked, this, [this] { Q_EMIT reproduceRequested(m_presets->currentText()); });
     connect(controller, &RunController::runDirChanged, this, &ExperimentPanel::showRun);
     connect(controller, &RunController::configChanged, this, &ExperimentPanel::showRun);
     showRun();

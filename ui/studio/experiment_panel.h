@@ -19,10 +19,13 @@ public:
     explicit ExperimentPanel(RunController* controller, QWidget* parent = nullptr);
     ParameterEditor* editor() const { return m_editor; }
     QComboBox* presetBox() const { return m_presets; }
+    QPushButton* reproduceButton() const { return m_reproduce; }
 
 Q_SIGNALS:
     /// The user asked for a new run from the preset `name`.
     void presetRequested(const QString& name);
+    /// The user asked to reproduce the paper's experiment `name` (its recipe, docs/reproduction.md).
+    void reproduceRequested(const QString& name);
 
 private:
     void showRun();
@@ -32,6 +35,7 @@ private:
     QLabel* m_description;
     QLabel* m_runLabel;
     QPushButton* m_load;
+    QPushButton* m_reproduce;
     ParameterEditor* m_editor;
 };
 

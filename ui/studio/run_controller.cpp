@@ -234,6 +234,12 @@ void RunController::startSession(bool resume, bool paused)
     // Type recovery scans k-means over k: up to ~1 s at N = 1000 while no types stand apart yet (early training).
     options.typesSeconds = large ? 30.0 : 10.0;
     options.resume = resume;
+    if (m_reproduction) {
+        options.training.iterations = m_reproduction->iterations();
+        options.stopAtConnectivityR2 = m_reproduction->variant.stopAtConnectivityR2;
+        options.goalEvery = m_reproduction->variant.metricsEvery;
+        options.evaluateAtEnd = true;
+    }
     m_session = std::make_unique<Session>(m_config, m_dataset, options);
     m_failureReported = false;
     if (paused)
@@ -387,11 +393,27 @@ void RunController::pollSession()
         Q_EMIT noticeOccurred(qs(notice));
     updateRate();
     refreshState();
+    if (m_reproduction && m_session->state() == SessionState::Finished && m_session->evaluation())
+        finishReproduction();
     if (m_session->state() == SessionState::Failed && !m_failureReported) {
         m_failureReported = true;
         fail("Training stopped: " + qs(m_session->errorMessage()));
     }
     Q_EMIT progressChanged();
+}
+
+void RunController::finishReproduction()
+{
+    const std::unique_ptr<ReproductionPlan> plan = std::move(m_reproduction);
+    try {
+        const double seconds = static_cast<double>(m_reproductionClock.elapsed()) / 1000.0;
+        m_reproductionResult = std::make_shared<const ReproductionResult>(recordReproduction(
+            *plan, *m_session->evaluation(), static_cast<int>(m_dataset->typeParameters.rows()), folder(), seconds,
+            m_session->iteration(), m_session->deviceName()));
+    } catch (const std::exception& e) {
+        return fail("Reproduction: " + qs(e.what()));
+    }
+    Q_EMIT reproductionFinished();
 }
 
 void RunController::updateRate()

@@ -2,6 +2,7 @@
 
 #include "plexus/config/experiment_config.h"
 #include "plexus/data/dataset.h"
+#include "plexus/runtime/reproduction.h"
 #include "plexus/runtime/run_folder_lock.h"
 #include "plexus/runtime/run_folder.h"
 #include "plexus/runtime/session.h"
@@ -37,6 +38,14 @@ public:
     bool newRun(const ExperimentConfig& config, const QString& runDir, QString* error);
     /// Opens a run folder: config, dataset, metrics history, and the newest checkpoint (views restored, paused).
     bool openRun(const QString& runDir, QString* error);
+    /// Starts a reproduction (docs/reproduction.md) in `runDir` (created): a new run of the plan's config that
+    /// simulates, trains until the recipe's goal (iterations, W R² plateau), evaluates on the training thread and
+    /// writes reproduction.json; reproductionFinished() then. Pause, Stop and Train work as in any run.
+    bool reproduce(const ReproductionPlan& plan, const QString& runDir, QString* error);
+    /// Whether the open run is a reproduction still to finish.
+    bool reproducing() const { return m_reproduction != nullptr; }
+    /// The last finished reproduction of the open run (nullptr before).
+    std::shared_ptr<const ReproductionResult> reproductionResult() const { return m_reproductionResult; }
     /// Stops the work, copies the run folder to `runDir` and opens the copy.
     bool saveRunAs(const QString& runDir, QString* error);
     QString runDir() const { return m_runDir; }
@@ -92,6 +101,7 @@ Q_SIGNALS:
     void progressChanged();
     void errorOccurred(const QString& message);
     void noticeOccurred(const QString& message); ///< worth a line in the status bar (e.g. a damaged checkpoint skipped)
+    void reproductionFinished(); ///< reproductionResult() holds the table
 
 private:
     StudioState deriveState() const;
@@ -112,6 +122,7 @@ private:
     void pollSimulation();
     void pollSession();
     bool loadDatasetIfMatching();
+    void finishReproduction();
 
     QString m_runDir;
     ExperimentConfig m_config;
@@ -125,6 +136,9 @@ private:
     Eigen::VectorXf m_trueTransferScales;
     bool m_trainAfterSimulation = false;
     std::shared_ptr<const Snapshot> m_snapshot;
+    std::unique_ptr<ReproductionPlan> m_reproduction; ///< set while the open run is a reproduction to finish
+    std::shared_ptr<const ReproductionResult> m_reproductionResult;
+    QElapsedTimer m_reproductionClock;
     std::vector<TrainingMetrics> m_history;
     StudioState m_state = StudioState::NoData;
     QString m_lastError;

@@ -62,6 +62,16 @@ bool RunController::newRun(const ExperimentConfig& config, const QString& runDir
     return true;
 }
 
+bool RunController::reproduce(const ReproductionPlan& plan, const QString& runDir, QString* error)
+{
+    if (!newRun(plan.config, runDir, error))
+        return false;
+    m_reproduction = std::make_unique<ReproductionPlan>(plan);
+    m_reproductionClock.start();
+    train(); // simulates first when the folder has no matching data
+    return true;
+}
+
 bool RunController::openRun(const QString& runDir, QString* error)
 {
     const RunFolder target(runDir.toStdString());
@@ -95,6 +105,8 @@ void RunController::switchTo(const QString& runDir, const ExperimentConfig& conf
 {
     m_runDir = runDir;
     m_config = config;
+    m_reproduction.reset(); // another run: no reproduction to finish (reproduce() sets its own after)
+    m_reproductionResult.reset();
     m_history = std::move(history);
     m_snapshot.reset();
     m_dataset.reset();

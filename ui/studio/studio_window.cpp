@@ -7,6 +7,7 @@
 #include "panels/network_panel.h"
 #include "panels/training_panel.h"
 #include "studio/experiment_panel.h"
+#include "studio/reproduction_dialog.h"
 #include "studio/neuron_selection.h"
 #include "studio/playback.h"
 #include "studio/run_controller.h"
@@ -120,6 +121,8 @@ void StudioWindow::createPanels()
     experimentDock->setWidget(m_experiment);
     addDockWidget(Qt::LeftDockWidgetArea, experimentDock);
     connect(m_experiment, &ExperimentPanel::presetRequested, this, [this](const QString& name) { newRunFromPreset(name); });
+    connect(m_experiment, &ExperimentPanel::reproduceRequested, this, [this](const QString& name) { reproduce(name); });
+    connect(m_controller, &RunController::reproductionFinished, this, &StudioWindow::showReproduction);
 
     m_connectivity = new ConnectivityPanel(m_controller, m_selection);
     m_functions = new FunctionsPanel(m_controller, m_selection);
@@ -225,12 +228,7 @@ void StudioWindow::showError(const QString& message)
 
 bool StudioWindow::newRunFromPreset(const QString& preset, const QString& runDir)
 {
-    QString folder = runDir;
-    if (folder.isEmpty()) {
-        folder = defaultRunsFolder() + "/" + preset;
-        for (int k = 2; QFileInfo::exists(QString::fromStdString(RunFolder(folder.toStdString()).configPath())); ++k)
-            folder = defaultRunsFolder() + "/" + preset + "-" + QString::number(k);
-    }
+    const QString folder = runDir.isEmpty() ? freshRunFolder(defaultRunsFolder() + "/" + preset) : runDir;
     QString error;
     try {
         const ConfigLoadResult loaded = loadPreset(preset.toStdString());
@@ -243,6 +241,46 @@ bool StudioWindow::newRunFromPreset(const QString& preset, const QString& runDir
     }
     showError(error);
     return false;
+}
+
+QString StudioWindow::freshRunFolder(const QString& base)
+{
+    QString folder = base;
+    for (int k = 2; QFileInfo::exists(QString::fromStdString(RunFolder(folder.toStdString()).configPath())); ++k)
+        folder = base + "-" + QString::number(k);
+    return folder;
+}
+
+bool StudioWindow::reproduce(const QString& experiment, const QString& runDir)
+{
+    const QString folder =
+        runDir.isEmpty() ? freshRunFolder(defaultRunsFolder() + "/reproduce/" + experiment) : runDir;
+    QString error;
+    try {
+        const ReproductionPlan plan = planReproduction(experiment.toStdString());
+        if (m_controller->reproduce(plan, folder, &error)) {
+            addRecentRun(m_controller->runDir());
+            statusBar()->showMessage(tr("Reproducing %1 with its %2 recipe: simulate, train, evaluate")
+                                         .arg(experiment, QString::fromStdString(plan.variantName)),
+                                     15000);
+            return true;
+        }
+    } catch (const std::exception& e) {
+        error = QString::fromStdString(e.what());
+    }
+    showError(error);
+    return false;
+}
+
+void StudioWindow::showReproduction()
+{
+    const auto result = m_controller->reproductionResult();
+    if (!result)
+        return;
+    auto* dialog = new ReproductionDialog(
+        *result, QString::fromStdString(m_controller->runFolder().reproductionPath()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show(); // not modal: the panels stay open to inspect what was learned
 }
 
 bool StudioWindow::openRun(const QString& runDir)

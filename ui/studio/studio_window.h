@@ -36,6 +36,9 @@ public:
 
     /// A new run of a preset in `runDir` ("" → the default runs folder). Errors are shown and returned.
     bool newRunFromPreset(const QString& preset, const QString& runDir = {});
+    /// A reproduction of a paper experiment in `runDir` ("" → the default runs folder, reproduce/NAME); the
+    /// table shows when it ends. Errors are shown and returned.
+    bool reproduce(const QString& experiment, const QString& runDir = {});
     bool openRun(const QString& runDir);
     bool saveRunAs(const QString& runDir);
     /// The folder new runs go to by default ($PLEXUS_RUNS_DIR, else the user's data folder).
@@ -80,6 +83,9 @@ private:
     void exportWDialog();
     void exportPanelDialog();
     void showShortcuts();
+    void showReproduction();
+    /// `base`, or base-2, base-3, … : the first that holds no run yet.
+    static QString freshRunFolder(const QString& base);
 
     RunController* m_controller;
     NeuronSelection* m_selection;

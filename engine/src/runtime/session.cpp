@@ -4,6 +4,7 @@
 #include "plexus/analysis/matrix_view.h"
 
 #include <chrono>
+#include <cstdio>
 
 namespace plexus {
 
@@ -160,6 +161,10 @@ void Session::run()
     try {
         Trainer trainer(m_config, m_data, m_options.training);
         m_xnorm = trainer.activityScale();
+        {
+            std::lock_guard lock(m_mutex);
+            m_device = trainer.deviceName();
+        }
         if (m_options.resume) {
             const ResumeResult resumed = trainer.resume();
             std::lock_guard lock(m_mutex);
@@ -182,7 +187,8 @@ void Session::run()
 void Session::train(Trainer& trainer)
 {
     auto lastSnapshot = Clock::now(), lastCurves = Clock::now(), lastTypes = Clock::now();
-    while (!trainer.finished()) {
+    bool goal = false;
+    while (!trainer.finished() && !goal) {
         {
             std::unique_lock lock(m_mutex);
             if (m_paused && m_stepBudget == 0 && !m_stopRequested) {
@@ -204,20 +210,18 @@ void Session::train(Trainer& trainer)
                 --m_stepBudget;
         }
         setState(SessionState::Running);
+        const auto before = Clock::now();
         trainer.step();
         m_iteration = trainer.iteration();
         const auto now = Clock::now();
         const bool metricsDue = trainer.iteration() % m_options.metricsEvery == 0 || trainer.finished();
         const bool snapshotDue = std::chrono::duration<double>(now - lastSnapshot).count() >= m_options.snapshotSeconds;
-        if (metricsDue || snapshotDue) {
-            TrainingMetrics metrics = trainer.measure();
-            if (metricsDue) {
-                trainer.recordMetrics(metrics);
-                std::lock_guard lock(m_mutex);
-                m_metrics.push_back(metrics);
-                if (m_metrics.size() > m_options.metricsCapacity)
-                    m_metrics.erase(m_metrics.begin(), m_metrics.begin() + (m_metrics.size() - m_options.metricsCapacity));
-            }
+        const bool goalDue = m_options.stopAtConnectivityR2 > 0 && trainer.iteration() % m_options.goalEvery == 0;
+        TrainingMetrics metrics;
+        if (metricsDue || snapshotDue || goalDue) {
+            metrics = trainer.measure();
+            if (metricsDue)
+                recordMetrics(trainer, metrics);
             const bool curves = std::chrono::duration<double>(now - lastCurves).count() >= m_options.curveSeconds;
             const bool types = curves && std::chrono::duration<double>(now - lastTypes).count() >= m_options.typesSeconds;
             publish(trainer, metrics, curves, types);
@@ -227,6 +231,10 @@ void Session::train(Trainer& trainer)
             if (types)
                 lastTypes = now;
         }
+        m_trainingSeconds += std::chrono::duration<double>(Clock::now() - before).count();
+        goal = goalReached(trainer, goalDue ? &metrics : nullptr);
+        if (goal && !metricsDue)
+            recordMetrics(trainer, trainer.measure()); // metrics.csv ends on the iteration training ended at
     }
     if (!m_options.training.runDir.empty())
         trainer.saveCheckpoint();
@@ -242,7 +250,59 @@ void Session::train(Trainer& trainer)
             publish(trainer, trainer.measure(), true, true);
         publishRollout(trainer);
     }
-    setState(trainer.finished() ? SessionState::Finished : SessionState::Stopped);
+    const bool finished = trainer.finished() || goal;
+    if (finished && !closing && m_options.evaluateAtEnd) {
+        auto evaluation = std::make_shared<const Evaluation>(
+            evaluate(trainer.model(), *m_data, m_config, m_options.evaluationRolloutFrames));
+        std::lock_guard lock(m_mutex);
+        m_evaluation = std::move(evaluation);
+    }
+    setState(finished ? SessionState::Finished : SessionState::Stopped);
+}
+
+void Session::recordMetrics(Trainer& trainer, const TrainingMetrics& metrics)
+{
+    trainer.recordMetrics(metrics);
+    std::lock_guard lock(m_mutex);
+    m_metrics.push_back(metrics);
+    if (m_metrics.size() > m_options.metricsCapacity)
+        m_metrics.erase(m_metrics.begin(), m_metrics.begin() + (m_metrics.size() - m_options.metricsCapacity));
+}
+
+bool Session::goalReached(const Trainer& trainer, const TrainingMetrics* measured)
+{
+    std::string notice;
+    if (measured) {
+        // Only the last phase of a two-phase schedule counts: its L1 term is what makes W sparse.
+        m_goalStreak = trainer.inFinalPhase() && measured->connectivityR2 >= m_options.stopAtConnectivityR2
+                           ? m_goalStreak + 1
+                           : 0;
+        if (m_goalStreak >= 3) {
+            char text[96];
+            std::snprintf(text, sizeof text, "W R² reached %.3f: training ended at iteration %lld",
+                          m_options.stopAtConnectivityR2, static_cast<long long>(trainer.iteration()));
+            notice = text;
+        }
+    }
+    if (notice.empty() && m_options.budgetSeconds > 0 && m_trainingSeconds >= m_options.budgetSeconds)
+        notice = "time budget reached: training ended at iteration " + std::to_string(trainer.iteration());
+    if (notice.empty())
+        return false;
+    std::lock_guard lock(m_mutex);
+    m_notices.push_back(notice);
+    return true;
+}
+
+std::string Session::deviceName() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_device;
+}
+
+std::shared_ptr<const Evaluation> Session::evaluation() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_evaluation;
 }
 
 void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool withCurves, bool withTypes)

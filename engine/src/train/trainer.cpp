@@ -339,6 +339,7 @@ std::int64_t Trainer::totalIterations() const { return m_impl->totalIterations; 
 std::int64_t Trainer::iterationsPerEpoch() const { return m_impl->iterationsPerEpoch; }
 std::int64_t Trainer::epoch() const { return m_impl->iteration / m_impl->iterationsPerEpoch; }
 bool Trainer::finished() const { return m_impl->iteration >= m_impl->totalIterations; }
+bool Trainer::inFinalPhase() const { return epoch() >= m_impl->config.training.nEpochsInit; }
 std::string Trainer::deviceName() const { return m_impl->device.str(); }
 std::string Trainer::stepKernel() const { return m_impl->stepKernel; }
 double Trainer::activityScale() const { return m_impl->xnorm; }

@@ -19,6 +19,7 @@ public:
     std::string checkpointsPath() const; ///< checkpoints/
     std::string metricsPath() const;     ///< metrics.csv: one row per measured iteration
     std::string evaluationPath() const;  ///< metrics.json: the last `evaluate`
+    std::string reproductionPath() const; ///< reproduction.json: the last `reproduce` (paper against measured)
     std::string layoutPath() const;      ///< layout.dat: the Studio's panel layout
     std::string lockPath() const;        ///< .plexus.lock (RunFolderLock)
 
@@ -29,9 +30,9 @@ public:
     /// epoch-end work, comes first).
     std::vector<std::string> checkpoints() const;
 
-    /// Moves checkpoints/, metrics.csv and metrics.json into previous-YYYYMMDD-HHMMSS/ (a fresh name, never an
-    /// existing folder) so a new training starts clean and nothing is lost. Returns that folder, or "" when there
-    /// was nothing to move. Throws InputError naming the file that cannot be moved.
+    /// Moves checkpoints/, metrics.csv, metrics.json and reproduction.json into previous-YYYYMMDD-HHMMSS/ (a fresh
+    /// name, never an existing folder) so a new training starts clean and nothing is lost. Returns that folder, or ""
+    /// when there was nothing to move. Throws InputError naming the file that cannot be moved.
     std::string archiveTraining() const;
     /// The archives of earlier trainings, oldest first.
     std::vector<std::string> archives() const;

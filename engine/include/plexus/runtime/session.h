@@ -68,6 +68,14 @@ struct SessionOptions
     std::size_t metricsCapacity = 10000;
     bool resume = false;              ///< continue from the newest checkpoint of training.runDir
     std::int64_t rolloutFrames = 400; ///< roll-out length computed at pauses and at the end (0: none)
+    /// Goals that end training early, as Finished (a reproduction recipe's, docs/reproduction.md):
+    double stopAtConnectivityR2 = 0.0; ///< > 0: once the live W R² reaches it 3 times in a row in the last phase
+    std::int64_t goalEvery = 2500;     ///< iterations between those W R² checks
+    double budgetSeconds = 0.0;        ///< > 0: once this much training time has passed (pauses not counted)
+    /// Evaluate the model (as `plexus-cli evaluate`, roll-out of evaluationRolloutFrames) when training finishes,
+    /// on the worker thread, before the state becomes Finished (Session::evaluation).
+    bool evaluateAtEnd = false;
+    std::int64_t evaluationRolloutFrames = 1000;
 };
 
 /// Training on its own thread (ARCHITECTURE §3): commands in (start, pause, resume, step, stop), metrics and
@@ -99,6 +107,8 @@ public:
 
     SessionState state() const { return m_state.load(); }
     std::string errorMessage() const;
+    /// The device training runs on ("cpu", "cuda:0"; "" before the worker has made its trainer).
+    std::string deviceName() const;
     std::int64_t iteration() const { return m_iteration.load(); }
     std::int64_t totalIterations() const { return m_total.load(); }
 
@@ -106,6 +116,8 @@ public:
     std::vector<TrainingMetrics> takeMetrics();
     /// The newest snapshot (nullptr before the first one).
     std::shared_ptr<const Snapshot> latestSnapshot() const;
+    /// The evaluation made at the end (SessionOptions::evaluateAtEnd), nullptr before or without it.
+    std::shared_ptr<const Evaluation> evaluation() const;
     /// Called on the worker thread at every state change (keep it short; post to the UI thread from it).
     void setStateCallback(std::function<void(SessionState)> callback);
 
@@ -114,6 +126,10 @@ private:
     void train(Trainer& trainer);
     void publish(Trainer& trainer, const TrainingMetrics& metrics, bool withCurves, bool withTypes);
     void publishRollout(Trainer& trainer);
+    /// Whether a goal of SessionOptions (W R² plateau, time budget) ends training now; says which in a notice.
+    /// `measured`: the metrics of this iteration when the W R² check is due, else nullptr.
+    bool goalReached(const Trainer& trainer, const TrainingMetrics* measured);
+    void recordMetrics(Trainer& trainer, const TrainingMetrics& metrics);
     void setState(SessionState state);
 
     ExperimentConfig m_config;
@@ -133,8 +149,12 @@ private:
     std::atomic<std::int64_t> m_iteration{0};
     std::atomic<std::int64_t> m_total{0};
     std::string m_error;
+    std::string m_device;
     std::vector<TrainingMetrics> m_metrics;
     std::shared_ptr<const Snapshot> m_snapshot;
+    std::shared_ptr<const Evaluation> m_evaluation;
+    int m_goalStreak = 0;
+    double m_trainingSeconds = 0.0;
     std::int64_t m_generation = 0;
     std::function<void(SessionState)> m_callback;
 };

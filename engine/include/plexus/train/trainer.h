@@ -119,6 +119,9 @@ public:
     std::int64_t iterationsPerEpoch() const; ///< ⌊n_frames·DAL/B⌋·0.2 (docs/method.md §C.2)
     std::int64_t epoch() const;
     bool finished() const;
+    /// True once the two-phase schedule (n_epochs_init, docs/method.md §C.3) is in its last phase; always for
+    /// single-phase training.
+    bool inFinalPhase() const;
     std::string deviceName() const;
     /// Which training step runs: "cpu kernels", or "autograd (why not the kernels)".
     std::string stepKernel() const;
