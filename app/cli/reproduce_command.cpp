@@ -100,7 +100,7 @@ void printTable(const ReproductionResult& result)
         char paper[32] = "—", measured[32];
         if (r.paper)
             std::snprintf(paper, sizeof paper, "%.3f", *r.paper);
-        std::snprintf(measured, sizeof measured, "%.4f", r.measured);
+        std::snprintf(measured, sizeof measured, r.count ? "%.0f" : "%.4f", r.measured);
         std::printf("  %s %s %s %s %s\n", padded(r.metric, 26).c_str(), padded(paper, 8).c_str(),
                     padded(measured, 10).c_str(), padded(r.tolerance, 20).c_str(), r.pass ? "pass" : "FAIL");
     }

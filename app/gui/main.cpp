@@ -39,16 +39,19 @@ int main(int argc, char** argv)
     parser.addVersionOption();
     const QCommandLineOption preset("preset", "Start a new run of this built-in experiment (default: demo).", "NAME");
     const QCommandLineOption run("run", "Run folder: opened when it holds a run, else the new run goes there.", "DIR");
+    const QCommandLineOption reproduce("reproduce", "Reproduce this paper experiment (its recipe, docs/reproduction.md): "
+                                                    "simulate, train, evaluate, show the table.", "NAME");
     const QCommandLineOption trainFor("train-for", "Press Train, pause after this many seconds of training.", "SECONDS");
     const QCommandLineOption screenshot("screenshot", "Then save the window to this PNG and quit.", "FILE");
     const QCommandLineOption panel("panel", "With --screenshot: only this panel (activity, connectivity, latents, "
-                                            "functions, training, network).", "NAME");
+                                            "functions, training, network; reproduction: the table of "
+                                            "--reproduce).", "NAME");
     const QCommandLineOption dark("dark", "Use the dark theme.");
     const QCommandLineOption bench("bench-ui", "Train this long while measuring the UI; print JSON; quit.", "SECONDS");
     const QCommandLineOption benchOut("bench-out", "Write the --bench-ui JSON to this file.", "FILE");
     const QCommandLineOption threads("threads", "Compute threads for training (default: every core for the CPU "
                                                 "kernels, all but one for LibTorch).", "N");
-    for (const auto& option : {preset, run, trainFor, screenshot, panel, dark, bench, benchOut, threads})
+    for (const auto& option : {preset, run, reproduce, trainFor, screenshot, panel, dark, bench, benchOut, threads})
         parser.addOption(option);
     parser.process(app);
 
@@ -67,7 +70,9 @@ int main(int argc, char** argv)
     plexus::ui::StudioWindow window;
     const QString runDir = parser.value(run);
     bool ready = false;
-    if (!runDir.isEmpty() && QFileInfo::exists(QDir(runDir).filePath("config.yaml")) && !parser.isSet(preset))
+    if (parser.isSet(reproduce))
+        ready = window.reproduce(parser.value(reproduce), runDir);
+    else if (!runDir.isEmpty() && QFileInfo::exists(QDir(runDir).filePath("config.yaml")) && !parser.isSet(preset))
         ready = window.openRun(runDir);
     else if (!runDir.isEmpty() && QFileInfo::exists(QDir(runDir).filePath("config.yaml")))
         ready = window.openRun(runDir); // the folder already holds a run: reopen it rather than overwrite
@@ -81,6 +86,7 @@ int main(int argc, char** argv)
     automation.panel = parser.value(panel);
     automation.benchSeconds = parser.isSet(bench) ? parser.value(bench).toDouble() : 0.0;
     automation.benchOutput = parser.value(benchOut);
+    automation.untilReproduced = parser.isSet(reproduce);
     if (automation.trainSeconds >= 0 || !automation.screenshot.isEmpty() || automation.benchSeconds > 0) {
         if (!ready)
             return 2;

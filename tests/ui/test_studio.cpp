@@ -1,5 +1,5 @@
 // Drives Plexus Studio's real controls on the demo_tiny preset (offscreen): simulate, train, pause, step,
-// resume, stop; edit parameters; save and reopen a run; export panels; linked selection.
+// resume, stop; edit parameters; save and reopen a run; export panels; linked selection; Reproduce.
 #include "panels/activity_panel.h"
 #include "panels/connectivity_panel.h"
 #include "panels/latent_panel.h"
@@ -9,6 +9,7 @@
 #include "studio/neuron_selection.h"
 #include "studio/parameter_editor.h"
 #include "studio/playback.h"
+#include "studio/reproduction_dialog.h"
 #include "studio/run_controller.h"
 #include "studio/studio_window.h"
 #include "studio/transport_bar.h"
@@ -16,13 +17,17 @@
 #include "plexus/analysis/linear_fit.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QLabel>
 #include <QProgressBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QPushButton>
 #include <QSlider>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -295,6 +300,30 @@ private Q_SLOTS:
         QVERIFY(editor->editValue("simulation.n_neurons", "100"));
         QVERIFY(editor->editValue("simulation.n_frames", "10000"));
         QCOMPARE(controller()->config().simulation.nNeurons, 100);
+    }
+
+    void reproduceFromTheExperimentPicker()
+    {
+        // The button is there for the experiments with a recipe, and only for them.
+        ExperimentPanel* picker = m_window->experiment();
+        picker->presetBox()->setCurrentText("fig_2");
+        QVERIFY(picker->reproduceButton()->isEnabled());
+        picker->presetBox()->setCurrentText("fig_3");
+        QVERIFY(!picker->reproduceButton()->isEnabled());
+        // demo_tiny's recipe end to end: a new run in the runs folder, simulated, trained, evaluated; the table.
+        picker->presetBox()->setCurrentText("demo_tiny");
+        QVERIFY(picker->reproduceButton()->isEnabled());
+        QTest::mouseClick(picker->reproduceButton(), Qt::LeftButton);
+        QVERIFY(controller()->reproducing());
+        QCOMPARE(controller()->runDir(), QDir(m_dir.filePath("reproduce/demo_tiny")).absolutePath());
+        ReproductionDialog* dialog = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = m_window->findChild<ReproductionDialog*>()) != nullptr, 240000);
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(controller()->state(), StudioState::Finished);
+        QCOMPARE(dialog->table()->rowCount(), static_cast<int>(controller()->reproductionResult()->rows.size()));
+        QCOMPARE(dialog->table()->item(0, 0)->text(), QString("types found"));
+        QCOMPARE(dialog->table()->item(0, 2)->text(), QString::number(controller()->reproductionResult()->rows[0].measured));
+        QVERIFY(QFile::exists(m_dir.filePath("reproduce/demo_tiny/reproduction.json")));
     }
 
     void cleanupTestCase()

@@ -52,7 +52,7 @@ ReproductionDialog::ReproductionDialog(const ReproductionResult& result, const Q
         const ReproductionRow& row = result.rows[static_cast<std::size_t>(r)];
         m_table->setItem(r, 0, cell(QString::fromStdString(row.metric)));
         m_table->setItem(r, 1, cell(row.paper ? QString::number(*row.paper, 'f', 3) : QString("—")));
-        m_table->setItem(r, 2, cell(QString::number(row.measured, 'f', 4)));
+        m_table->setItem(r, 2, cell(QString::number(row.measured, 'f', row.count ? 0 : 4))); // as the CLI prints
         m_table->setItem(r, 3, cell(QString::fromStdString(row.tolerance)));
         QTableWidgetItem* verdict = cell(row.pass ? tr("pass") : tr("FAIL"));
         verdict->setForeground(row.pass ? QColor(40, 150, 70) : QColor(200, 50, 40));
@@ -60,6 +60,10 @@ ReproductionDialog::ReproductionDialog(const ReproductionResult& result, const Q
     }
     m_table->resizeColumnsToContents();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    int height = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth();
+    for (int r = 0; r < m_table->rowCount(); ++r)
+        height += m_table->rowHeight(r);
+    m_table->setMinimumHeight(height); // every row visible, no scrolling
     layout->addWidget(m_table, 1);
 
     auto* where = new QLabel(tr("Written to %1").arg(jsonPath.toHtmlEscaped()), this);
@@ -69,7 +73,7 @@ ReproductionDialog::ReproductionDialog(const ReproductionResult& result, const Q
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
-    resize(720, 120 + 30 * static_cast<int>(result.rows.size()));
+    resize(720, sizeHint().height());
 }
 
 } // namespace plexus::ui

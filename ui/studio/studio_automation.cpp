@@ -3,6 +3,7 @@
 #include "panels/panel.h"
 #include "plots/plot_export.h"
 #include "studio/neuron_selection.h"
+#include "studio/reproduction_dialog.h"
 #include "studio/run_controller.h"
 #include "studio/studio_window.h"
 
@@ -40,7 +41,9 @@ StudioAutomation::StudioAutomation(StudioWindow* window, AutomationOptions optio
 void StudioAutomation::start()
 {
     RunController* controller = m_window->controller();
-    if (m_options.trainSeconds >= 0 && m_options.trainSeconds > 0)
+    if (m_options.untilReproduced)
+        ; // the reproduction already simulates and trains
+    else if (m_options.trainSeconds >= 0 && m_options.trainSeconds > 0)
         controller->train(); // simulates first when there is no data
     else if (!controller->dataset())
         controller->simulate();
@@ -55,6 +58,11 @@ void StudioAutomation::tick()
     if (state == StudioState::Failed || (state == StudioState::NoData && m_waiting.elapsed() > 2000)) {
         std::fprintf(stderr, "plexus: %s\n", qPrintable(controller->lastError()));
         QApplication::exit(1);
+        return;
+    }
+    if (m_options.untilReproduced) {
+        if (controller->reproductionResult())
+            finish();
         return;
     }
     if (m_options.trainSeconds <= 0) {
@@ -126,7 +134,10 @@ void StudioAutomation::finish()
     if (m_options.benchSeconds > 0)
         writeBenchmark();
     if (!m_options.screenshot.isEmpty()) {
-        QWidget* target = m_options.panel.isEmpty() ? static_cast<QWidget*>(m_window) : m_window->panel(m_options.panel);
+        QWidget* target = m_options.panel.isEmpty()           ? static_cast<QWidget*>(m_window)
+                          : m_options.panel == "reproduction"
+                              ? static_cast<QWidget*>(m_window->findChild<ReproductionDialog*>())
+                              : static_cast<QWidget*>(m_window->panel(m_options.panel));
         if (!target) {
             std::fprintf(stderr, "plexus: no panel named '%s'\n", qPrintable(m_options.panel));
             QApplication::exit(2);

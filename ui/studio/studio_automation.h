@@ -19,6 +19,7 @@ struct AutomationOptions
     QString panel;              ///< panel name for the screenshot ("" → whole window)
     double benchSeconds = 0.0;  ///< > 0: train this long while measuring the UI, print JSON, quit
     QString benchOutput;        ///< JSON file for the benchmark ("" → stdout)
+    bool untilReproduced = false; ///< a reproduction runs: wait for its table (panel "reproduction" captures it)
 };
 
 /// Drives a StudioWindow as a user would: Train, wait, pause, capture. Quits the application when done.

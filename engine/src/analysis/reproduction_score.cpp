@@ -27,7 +27,7 @@ std::vector<ReproductionRow> scoreReproduction(const PaperResults& paper, const 
                         e.rollout.at400.r2 >= *paper.rolloutR2At400 - 0.01});
     if (paper.separatedTypes && trueTypes > 0) {
         rows.push_back({"types found", std::nullopt, static_cast<double>(e.types.clusters),
-                        "= " + std::to_string(trueTypes), e.types.clusters == trueTypes});
+                        "= " + std::to_string(trueTypes), e.types.clusters == trueTypes, true});
         rows.push_back({"type accuracy (matched)", std::nullopt, e.types.accuracyMatched, "≥ 0.95",
                         e.types.accuracyMatched >= 0.95});
     }

@@ -17,6 +17,7 @@ struct ReproductionRow
     double measured = 0.0;
     std::string tolerance;       ///< the rule, in words ("≥ paper − 0.01", "|slope − 1| ≤ 0.05", …)
     bool pass = false;
+    bool count = false;          ///< the measured value is a count (printed without decimals)
 };
 
 /// The targets of docs/reproduction.md applied to an evaluation: W R² at most 0.01 below the paper's (or above it);
