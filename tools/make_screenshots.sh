@@ -13,4 +13,5 @@ for panel in connectivity latents functions activity network training; do
   shot --run "$run" --screenshot "docs/images/panel-$panel.png" --panel "$panel"
 done
 shot --run "$run" --dark --screenshot docs/images/studio-dark.png
+shot --reproduce demo_tiny --run "$(dirname "$run")/reproduce" --screenshot docs/images/reproduction-table.png --panel reproduction
 echo "screenshots in docs/images/ (run folder: $run)"

@@ -21,6 +21,8 @@ constexpr int kIterations = 50;
 constexpr int kPatience = 10;
 constexpr double kMinClusterSize = 3;
 constexpr double kClearSeparation = 5.0;
+/// Profiles whose spread is below this fraction of their size are one function (differences of float rounding).
+constexpr double kNegligibleSpread = 1e-4;
 
 using Matrix = Eigen::MatrixXd;
 
@@ -175,7 +177,8 @@ ProfileClusters clusterProfiles(const Eigen::MatrixXf& profiles, int maxClusters
     if (n < 4 || !profiles.allFinite())
         return result;
     const Matrix points = reduce(profiles);
-    if (points.squaredNorm() <= 0.0)
+    const double size = profiles.cast<double>().squaredNorm();
+    if (points.squaredNorm() <= kNegligibleSpread * kNegligibleSpread * size)
         return result; // every neuron does the same thing
     Rng rng(seed);
     const int largest = std::min<int>(maxClusters, static_cast<int>(n / 2));

@@ -275,6 +275,8 @@ std::vector<ConfigField> buildSchema()
                      nonNegativeNumber()),
         sectionField(tr, t, "n_epochs_init", &T::nEpochsInit, kUsed, kTrain, "Epochs of phase 1",
                      nonNegativeInt()),
+        sectionField(tr, t, "W_init_std", &T::wInitStd, kUsed, kTrain,
+                     "Std of the learned W's random start (Plexus; the paper: 1)", nonNegativeNumber()),
         sectionField(tr, t, "training_single_type", &T::trainingSingleType, kUsed, kTrain,
                      "Fixed identical latents (no embedding)"),
         sectionField(tr, t, "learn_external_input", &T::learnExternalInput, kUsed, kTrain, "Learn Ω* (SIREN)"),

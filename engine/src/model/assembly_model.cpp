@@ -63,12 +63,13 @@ AssemblyModelImpl::AssemblyModelImpl(const ExperimentConfig& config, int64_t neu
     }
     if (m_lowRank) {
         const int64_t r = config.training.lowRank;
-        connectivityLeft = register_parameter("connectivityLeft", torch::randn({neurons, r}));
-        connectivityRight = register_parameter("connectivityRight", torch::randn({r, neurons}));
+        const double scale = std::sqrt(config.training.wInitStd); // scales L·R by W_init_std
+        connectivityLeft = register_parameter("connectivityLeft", torch::randn({neurons, r}) * scale);
+        connectivityRight = register_parameter("connectivityRight", torch::randn({r, neurons}) * scale);
         torch::NoGradGuard noGrad;
         connectivityLeft.narrow(0, 0, std::min(r, neurons)).narrow(1, 0, r).fill_diagonal_(0.0);
     } else {
-        connectivity = register_parameter("connectivity", torch::randn({neurons, neurons}));
+        connectivity = register_parameter("connectivity", torch::randn({neurons, neurons}) * config.training.wInitStd);
         torch::NoGradGuard noGrad;
         connectivity.fill_diagonal_(0.0);
     }

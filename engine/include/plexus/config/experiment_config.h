@@ -90,6 +90,9 @@ struct TrainingConfig
     double coeffWL1 = 0.0;
     double firstCoeffL1 = 0.0;
     std::int64_t nEpochsInit = 0;
+    /// Std of the learned W's random start (Plexus; the paper's 1). Smaller leaves less to unlearn where the
+    /// activity does not pin W down (sparse networks, docs/reproduction.md).
+    double wInitStd = 1.0;
     bool trainingSingleType = false;
     bool learnExternalInput = false;
     bool lowRankFactorization = false;
