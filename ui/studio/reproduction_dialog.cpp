@@ -63,8 +63,8 @@ ReproductionDialog::ReproductionDialog(const ReproductionResult& result, const Q
     int height = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth();
     for (int r = 0; r < m_table->rowCount(); ++r)
         height += m_table->rowHeight(r);
-    m_table->setMinimumHeight(height); // every row visible, no scrolling
-    layout->addWidget(m_table, 1);
+    m_table->setFixedHeight(height); // every row visible, no scrolling, no empty space
+    layout->addWidget(m_table);
 
     auto* where = new QLabel(tr("Written to %1").arg(jsonPath.toHtmlEscaped()), this);
     where->setTextInteractionFlags(Qt::TextSelectableByMouse);
