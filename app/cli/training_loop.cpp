@@ -2,6 +2,8 @@
 
 #include "commands.h"
 
+#include "plexus/train/connectivity_goal.h"
+
 #include <chrono>
 #include <cstdio>
 
@@ -20,7 +22,7 @@ LoopResult runTrainingLoop(Trainer& trainer, const LoopOptions& options, Progres
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
     LoopResult result;
-    int plateau = 0;
+    ConnectivityGoal goal(options.stopAtConnectivityR2);
     while (!trainer.finished()) {
         if (g_stopRequested) {
             result.end = LoopEnd::Stopped;
@@ -36,12 +38,7 @@ LoopResult runTrainingLoop(Trainer& trainer, const LoopOptions& options, Progres
             result.last = trainer.measure();
             trainer.recordMetrics(result.last);
             line.setExtra(metricsText(result.last));
-            // Only the last phase of a two-phase schedule can end the run: its L1 term is what makes W sparse.
-            plateau = options.stopAtConnectivityR2 > 0 && trainer.inFinalPhase() &&
-                              result.last.connectivityR2 >= options.stopAtConnectivityR2
-                          ? plateau + 1
-                          : 0;
-            if (plateau >= 3) {
+            if (goal.check(trainer, result.last)) {
                 result.end = LoopEnd::Plateau;
                 break;
             }

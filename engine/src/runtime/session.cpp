@@ -31,7 +31,8 @@ const char* sessionStateName(SessionState state)
 }
 
 Session::Session(ExperimentConfig config, std::shared_ptr<const Dataset> data, SessionOptions options)
-    : m_config(std::move(config)), m_data(std::move(data)), m_options(std::move(options))
+    : m_config(std::move(config)), m_data(std::move(data)), m_options(std::move(options)),
+      m_goal(m_options.stopAtConnectivityR2)
 {
 }
 
@@ -273,11 +274,7 @@ bool Session::goalReached(const Trainer& trainer, const TrainingMetrics* measure
 {
     std::string notice;
     if (measured) {
-        // Only the last phase of a two-phase schedule counts: its L1 term is what makes W sparse.
-        m_goalStreak = trainer.inFinalPhase() && measured->connectivityR2 >= m_options.stopAtConnectivityR2
-                           ? m_goalStreak + 1
-                           : 0;
-        if (m_goalStreak >= 3) {
+        if (m_goal.check(trainer, *measured)) {
             char text[96];
             std::snprintf(text, sizeof text, "W R² reached %.3f: training ended at iteration %lld",
                           m_options.stopAtConnectivityR2, static_cast<long long>(trainer.iteration()));

@@ -3,6 +3,7 @@
 #include "plexus/analysis/evaluation.h"
 #include "plexus/analysis/linear_fit.h"
 #include "plexus/analysis/type_recovery.h"
+#include "plexus/train/connectivity_goal.h"
 #include "plexus/train/trainer.h"
 
 #include <Eigen/Core>
@@ -153,7 +154,7 @@ private:
     std::vector<TrainingMetrics> m_metrics;
     std::shared_ptr<const Snapshot> m_snapshot;
     std::shared_ptr<const Evaluation> m_evaluation;
-    int m_goalStreak = 0;
+    ConnectivityGoal m_goal{0.0};
     double m_trainingSeconds = 0.0;
     std::int64_t m_generation = 0;
     std::function<void(SessionState)> m_callback;
