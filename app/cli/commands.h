@@ -22,5 +22,6 @@ int runVerify(const Args& args);
 int runTrain(const Args& args);
 int runEvaluate(const Args& args);
 int runReproduce(const Args& args);
+int runEquations(const Args& args);
 
 } // namespace plexus::cli

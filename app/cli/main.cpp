@@ -25,6 +25,7 @@ Usage:
   plexus-cli train RUN_DIR [--preset NAME | --config FILE] [--iterations N] [--resume] [--device cpu|cuda]
   plexus-cli evaluate RUN_DIR [--checkpoint FILE] [--rollout-frames N]
   plexus-cli reproduce NAME|all [--recipe fast|paper] [--budget-minutes M] [--out DIR] [--list]
+  plexus-cli equations (RUN_DIR | --csv FILE) [--json] [--seed S] [--max-complexity C]
   plexus-cli presets [--show NAME]
   plexus-cli keys [--markdown]
   plexus-cli bench [--preset NAME] [--frames N] [--repeat K]
@@ -56,6 +57,7 @@ int main(int argc, char** argv)
         {"import", runImport},     {"presets", runPresets}, {"bench", runBench},
         {"keys", runKeys},         {"verify", runVerify},
         {"train", runTrain},         {"evaluate", runEvaluate}, {"reproduce", runReproduce},
+        {"equations", runEquations},
     };
     auto command = commands.find(argv[1]);
     if (command == commands.end()) {

@@ -1,0 +1,128 @@
+#include "commands.h"
+#include "progress_line.h"
+#include "run_folder.h"
+
+#include "plexus/analysis/learned_equations.h"
+#include "plexus/config/config_loader.h"
+#include "plexus/data/curve_csv.h"
+#include "plexus/data/dataset_file.h"
+#include "plexus/train/trainer.h"
+#include "plexus/util/errors.h"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace plexus::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kUsage = R"(plexus-cli equations RUN_DIR [--json] [options]
+plexus-cli equations --csv FILE [--json] [options]
+
+Turns curves into formulas by symbolic regression (docs/equations.md): a search over expression trees with
++ - * /, tanh exp sin cos log abs sqrt and fitted constants, keeping the most accurate expression of each size
+(the Pareto front) and choosing one by the rule documented there.
+  RUN_DIR              a trained run: per recovered type its update function φ*(u), and its transfer function
+                       ψ*(u)/upper (shared for PDE_N2); with a simulation's ground truth, the generator's expression
+                       beside each, with the relative error of every matched coefficient
+  --csv FILE           any curve instead: two columns x,y (an optional header line)
+  --json               print {"curves": [{"name", "best": {"expression", "complexity", "r2"}, "pareto": [...]}]}
+  --seed S             search seed (default 0; the result is the same for a seed, whatever the threads)
+  --max-complexity C   most nodes in an expression (default 20)
+  --cycles N           most generations of the search (default 40)
+  --checkpoint FILE    a checkpoint other than the newest of RUN_DIR
+  --threads T          compute threads (default: all cores)
+)";
+
+void printCurve(const CurveEquation& c)
+{
+    std::printf("%s\n", c.name.c_str());
+    std::printf("  %-4s %-12s %s\n", "size", "R²", "expression");
+    for (std::size_t k = 0; k < c.search.pareto.size(); ++k) {
+        const ParetoEntry& e = c.search.pareto[k];
+        std::printf("  %-4d %-12.8f %s%s\n", e.complexity, e.r2, e.expression.text(6).c_str(),
+                    static_cast<int>(k) == c.search.chosen ? "   ◀ chosen" : "");
+    }
+    if (const ParetoEntry* best = c.search.best())
+        std::printf("  chosen: %s = %s   (R² %.6f, %d nodes)\n", c.variable == "u" ? "f(u)" : "f(x)",
+                    best->expression.readable(c.variable).c_str(), best->r2, best->complexity);
+    if (c.truth.empty())
+        return;
+    std::printf("  generator (type %d): %s — structure %s\n", c.trueType + 1, c.truth.readable(c.variable, 3).c_str(),
+                c.match.structureMatches ? "matches" : "differs");
+    for (const CoefficientMatch& m : c.match.coefficients)
+        std::printf("    %-28s found %10.5f  true %10.5f  error %.2f %%\n", m.term.c_str(), m.found, m.truth,
+                    100.0 * m.relativeError);
+}
+
+SymbolicRegressionOptions searchOptions(const CliArgs& args)
+{
+    SymbolicRegressionOptions options;
+    options.seed = static_cast<std::uint64_t>(args.intValue("seed", 0));
+    options.maxComplexity = static_cast<int>(args.positiveIntValue("max-complexity", options.maxComplexity));
+    options.cycles = static_cast<int>(args.positiveIntValue("cycles", options.cycles));
+    options.threads = computeThreads(args);
+    if (options.maxComplexity < 3)
+        throw InputError("--max-complexity: expected 3 or more, got " + args.value("max-complexity"));
+    return options;
+}
+
+std::vector<CurveEquation> csvCurves(const std::string& path)
+{
+    const Curve curve = readCurveCsv(path);
+    CurveEquation c;
+    c.name = fs::path(path).filename().string();
+    c.function = "curve";
+    c.x = curve.x;
+    c.y = curve.y;
+    return {c};
+}
+
+std::vector<CurveEquation> runCurves(const fs::path& runDir, const std::string& checkpointOption)
+{
+    const std::string checkpoint =
+        checkpointOption.empty() ? Trainer::latestCheckpoint(runDir.string()) : checkpointOption;
+    if (checkpoint.empty())
+        throw InputError(runDir.string() + " has no checkpoint; train first: plexus-cli train " + runDir.string());
+    ConfigLoadResult loaded = loadConfigFile((runDir / "config.yaml").string());
+    auto data = std::make_shared<const Dataset>(loadDataset(datasetPathOf(runDir.string())));
+    Trainer trainer(loaded.config, data, TrainingOptions{});
+    trainer.loadWeights(checkpoint);
+    return learnedCurves(trainer.model(), *data, loaded.config);
+}
+
+} // namespace
+
+int runEquations(const Args& argv)
+{
+    if (printHelpIfAsked(argv, kUsage))
+        return 0;
+    CliArgs args(argv, {"csv", "seed", "max-complexity", "cycles", "checkpoint", "threads"}, {"json"});
+    const SymbolicRegressionOptions options = searchOptions(args);
+    setComputeThreads(options.threads);
+    std::vector<CurveEquation> curves;
+    if (args.has("csv")) {
+        if (!args.positionals().empty())
+            throw InputError("equations: give either RUN_DIR or --csv FILE, not both");
+        curves = csvCurves(args.value("csv"));
+    } else {
+        curves = runCurves(args.requirePositional("RUN_DIR"), args.value("checkpoint"));
+    }
+    ProgressLine line("cycles");
+    Progress progress = progressOn(line);
+    fitEquations(curves, options, progress);
+    line.finish();
+    if (g_stopRequested)
+        std::fprintf(stderr, "stopped: the expressions below are what was found so far\n");
+    if (args.has("json")) {
+        std::fputs(equationsToJson(curves).c_str(), stdout);
+        return 0;
+    }
+    for (const CurveEquation& c : curves)
+        printCurve(c);
+    return 0;
+}
+
+} // namespace plexus::cli

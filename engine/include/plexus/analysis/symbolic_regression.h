@@ -1,0 +1,63 @@
+#pragma once
+
+#include "plexus/analysis/expression.h"
+#include "plexus/util/progress.h"
+
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <vector>
+
+namespace plexus {
+
+/// Settings of the expression search (docs/equations.md). The defaults fit one curve of a few hundred points in
+/// seconds on two cores.
+struct SymbolicRegressionOptions
+{
+    std::uint64_t seed = 0;
+    int maxComplexity = 20;       ///< most nodes an expression may have
+    int islands = 8;              ///< populations evolved apart (in parallel), meeting through the hall of fame
+    int populationSize = 48;
+    int cycles = 40;              ///< generations of every island
+    int mutationsPerCycle = 48;   ///< children per island and cycle
+    int patience = 12;            ///< stop once the Pareto front has not improved for this many cycles
+    int searchPoints = 200;       ///< the search fits at most this many points (evenly spaced); the front is refitted on all
+    int threads = 0;              ///< 0: every core
+    std::vector<Operator> unaryOperators{Operator::Tanh, Operator::Exp, Operator::Sin, Operator::Cos,
+                                         Operator::Log, Operator::Abs, Operator::Sqrt};
+    std::vector<Operator> binaryOperators{Operator::Add, Operator::Subtract, Operator::Multiply, Operator::Divide};
+    /// The choice rule: among the front's expressions whose error is at most this factor times the smallest, the one
+    /// with the steepest fall of log error per added node (PySR's "best" rule, with a looser factor).
+    double selectionErrorFactor = 4.0;
+};
+
+/// One expression of the Pareto front: the most accurate one found at its complexity.
+struct ParetoEntry
+{
+    Expression expression;
+    int complexity = 0;
+    double meanSquaredError = 0.0;
+    double r2 = 0.0;              ///< 1 − MSE / variance of y
+    double score = 0.0;           ///< −Δ log(MSE) / Δ complexity from the next simpler entry (0 for the first)
+};
+
+struct SymbolicRegressionResult
+{
+    std::vector<ParetoEntry> pareto; ///< by increasing complexity and decreasing error
+    int chosen = -1;                 ///< index into `pareto` of the expression the rule chose (−1: nothing found)
+    int cyclesRun = 0;
+    bool cancelled = false;
+
+    const ParetoEntry* best() const { return chosen >= 0 ? &pareto[static_cast<std::size_t>(chosen)] : nullptr; }
+};
+
+/// Searches expressions y ≈ f(x) by regularised evolution over expression trees (mutation, crossover, constant
+/// fitting by Levenberg–Marquardt on every child), keeping the best expression per complexity (the hall of fame),
+/// and chooses one from the Pareto front. Deterministic for a seed, whatever the number of threads.
+/// Reports progress per cycle; a stop request ends the search early with what was found (`cancelled`).
+/// Throws InputError for fewer than 3 points, different lengths or non-finite values.
+SymbolicRegressionResult symbolicRegression(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y,
+                                            const SymbolicRegressionOptions& options = {},
+                                            const Progress& progress = {});
+
+} // namespace plexus

@@ -1,0 +1,82 @@
+#include "plexus/analysis/curve_equation.h"
+
+#include <sstream>
+
+namespace plexus {
+
+void fitEquations(std::vector<CurveEquation>& curves, const SymbolicRegressionOptions& options, const Progress& progress)
+{
+    for (std::size_t i = 0; i < curves.size() && !progress.shouldStop(); ++i) {
+        CurveEquation& curve = curves[i];
+        Progress inner;
+        inner.stopRequested = progress.stopRequested;
+        inner.report = [&](const std::string&, std::int64_t done, std::int64_t total) {
+            progress.update(curve.name, static_cast<std::int64_t>(i) * total + done,
+                            static_cast<std::int64_t>(curves.size()) * total);
+        };
+        curve.search = symbolicRegression(curve.x, curve.y, options, inner);
+        if (!curve.truth.empty() && curve.search.best())
+            curve.match = matchExpressions(curve.search.best()->expression, curve.truth);
+    }
+}
+
+namespace {
+
+std::string quoted(const std::string& text)
+{
+    std::string out = "\"";
+    for (char c : text)
+        out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+    return out + "\"";
+}
+
+void writeEntry(std::ostringstream& out, const ParetoEntry& e)
+{
+    out << "{\"expression\": " << quoted(e.expression.text()) << ", \"complexity\": " << e.complexity
+        << ", \"r2\": " << e.r2 << ", \"mse\": " << e.meanSquaredError << ", \"score\": " << e.score << "}";
+}
+
+void writeTruth(std::ostringstream& out, const CurveEquation& c)
+{
+    out << ",\n     \"truth\": {\"expression\": " << quoted(c.truth.text())
+        << ", \"structure_matches\": " << (c.match.structureMatches ? "true" : "false") << ", \"coefficients\": [";
+    for (std::size_t k = 0; k < c.match.coefficients.size(); ++k) {
+        const CoefficientMatch& m = c.match.coefficients[k];
+        out << (k ? ", " : "") << "{\"term\": " << quoted(m.term) << ", \"found\": " << m.found
+            << ", \"truth\": " << m.truth << ", \"relative_error\": " << m.relativeError << "}";
+    }
+    out << "]}";
+}
+
+} // namespace
+
+std::string equationsToJson(const std::vector<CurveEquation>& curves)
+{
+    std::ostringstream out;
+    out.precision(10);
+    out << "{\"curves\": [";
+    for (std::size_t i = 0; i < curves.size(); ++i) {
+        const CurveEquation& c = curves[i];
+        out << (i ? "," : "") << "\n    {\"name\": " << quoted(c.name) << ", \"function\": " << quoted(c.function)
+            << ", \"cluster\": " << c.cluster << ", \"true_type\": " << c.trueType << ",\n     \"best\": ";
+        if (const ParetoEntry* best = c.search.best())
+            out << "{\"expression\": " << quoted(best->expression.text()) << ", \"complexity\": " << best->complexity
+                << ", \"r2\": " << best->r2 << ", \"readable\": " << quoted(best->expression.readable(c.variable))
+                << "}";
+        else
+            out << "null";
+        out << ",\n     \"pareto\": [";
+        for (std::size_t k = 0; k < c.search.pareto.size(); ++k) {
+            out << (k ? ",\n                " : "");
+            writeEntry(out, c.search.pareto[k]);
+        }
+        out << "]";
+        if (!c.truth.empty())
+            writeTruth(out, c);
+        out << "}";
+    }
+    out << "\n]}\n";
+    return out.str();
+}
+
+} // namespace plexus

@@ -1,0 +1,94 @@
+#include "plexus/analysis/expression_simplify.h"
+
+#include <cmath>
+
+namespace plexus {
+
+namespace {
+
+bool isConstant(const Expression& e) { return e.complexity() == 1 && e.nodes()[0].op == Operator::Constant; }
+
+double constantOf(const Expression& e) { return e.nodes()[0].value; }
+
+bool identical(const Expression& a, const Expression& b)
+{
+    if (a.complexity() != b.complexity())
+        return false;
+    for (int i = 0; i < a.complexity(); ++i)
+        if (a.nodes()[i].op != b.nodes()[i].op || a.nodes()[i].value != b.nodes()[i].value)
+            return false;
+    return true;
+}
+
+/// c₁ ∘ (c₂ ∘ A) → (c₁ ∘ c₂) ∘ A for an associative ∘ (+ or ×) whose left operand is the constant c₁.
+Expression gatherConstant(Operator op, double c, const Expression& other)
+{
+    if ((op == Operator::Add && c == 0.0) || (op == Operator::Multiply && c == 1.0))
+        return other;
+    if (op == Operator::Multiply && c == 0.0)
+        return Expression::constant(0.0);
+    if (other.nodes()[0].op == op) {
+        const Expression inner = other.subtree(1);
+        if (isConstant(inner)) {
+            const double merged = op == Operator::Add ? c + constantOf(inner) : c * constantOf(inner);
+            return Expression::binary(op, Expression::constant(merged), other.subtree(other.subtreeEnd(1)));
+        }
+    }
+    return Expression::binary(op, Expression::constant(c), other);
+}
+
+Expression simplifyBinary(Operator op, const Expression& left, const Expression& right)
+{
+    if (isConstant(left) && isConstant(right)) {
+        const double value = Expression::binary(op, left, right).evaluate(0.0);
+        if (std::isfinite(value))
+            return Expression::constant(value);
+    }
+    if (op == Operator::Subtract && identical(left, right))
+        return Expression::constant(0.0);
+    if (op == Operator::Divide && identical(left, right))
+        return Expression::constant(1.0);
+    if (op == Operator::Divide && isConstant(right) && constantOf(right) != 0.0)
+        return gatherConstant(Operator::Multiply, 1.0 / constantOf(right), left);
+    if (op == Operator::Subtract && isConstant(right))
+        return gatherConstant(Operator::Add, -constantOf(right), left);
+    if ((op == Operator::Add || op == Operator::Multiply) && isConstant(right))
+        return gatherConstant(op, constantOf(right), left);
+    if ((op == Operator::Add || op == Operator::Multiply) && isConstant(left))
+        return gatherConstant(op, constantOf(left), right);
+    return Expression::binary(op, left, right);
+}
+
+Expression simplifyAt(const Expression& e, std::size_t index)
+{
+    const ExpressionNode& node = e.nodes()[index];
+    switch (arity(node.op)) {
+    case 0:
+        return Expression({node});
+    case 1: {
+        const Expression operand = simplifyAt(e, index + 1);
+        Expression result = Expression::unary(node.op, operand);
+        if (isConstant(operand)) {
+            const double value = result.evaluate(0.0);
+            if (std::isfinite(value))
+                return Expression::constant(value);
+        }
+        return result;
+    }
+    default: {
+        const std::size_t right = e.subtreeEnd(index + 1);
+        return simplifyBinary(node.op, simplifyAt(e, index + 1), simplifyAt(e, right));
+    }
+    }
+}
+
+} // namespace
+
+Expression simplified(const Expression& expression)
+{
+    if (expression.empty())
+        return expression;
+    return simplifyAt(expression, 0);
+}
+
+} // namespace plexus

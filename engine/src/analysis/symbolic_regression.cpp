@@ -1,0 +1,308 @@
+#include "plexus/analysis/symbolic_regression.h"
+
+#include "plexus/analysis/constant_fit.h"
+#include "plexus/analysis/expression_simplify.h"
+#include "expression_mutation.h"
+#include "plexus/sim/rng.h"
+#include "plexus/util/errors.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include <omp.h>
+
+namespace plexus {
+
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+/// Relative errors below this count as exact (rounding): a more complex expression cannot beat an exact one.
+constexpr double kExactError = 1e-12;
+/// Weight of the crowding of a complexity in tournaments (PySR's adaptive parsimony, simplified).
+constexpr double kCrowdingWeight = 10.0;
+
+struct Candidate
+{
+    Expression expression;
+    double error = kInfinity;   ///< MSE / variance of y on the search points
+    std::uint64_t birth = 0;
+};
+
+/// The best expression per complexity seen so far.
+using HallOfFame = std::map<int, Candidate>;
+
+void offer(HallOfFame& hall, const Candidate& candidate)
+{
+    const int complexity = candidate.expression.complexity();
+    auto it = hall.find(complexity);
+    if (it == hall.end() || candidate.error < it->second.error)
+        hall[complexity] = candidate;
+}
+
+/// The points the search fits: at most `count`, evenly spaced through the data (in their order).
+void searchPoints(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, int count, Eigen::ArrayXd& xs, Eigen::ArrayXd& ys)
+{
+    const Eigen::Index n = x.size();
+    if (n <= count) {
+        xs = x;
+        ys = y;
+        return;
+    }
+    xs.resize(count);
+    ys.resize(count);
+    for (int i = 0; i < count; ++i) {
+        const Eigen::Index k = static_cast<Eigen::Index>(std::llround(static_cast<double>(i) * (n - 1) / (count - 1)));
+        xs[i] = x[k];
+        ys[i] = y[k];
+    }
+}
+
+/// One population evolved by regularised evolution: a child of a tournament winner replaces the oldest member.
+class Island
+{
+public:
+    Island(const SymbolicRegressionOptions& options, std::uint64_t seed, const Eigen::ArrayXd& x,
+           const Eigen::ArrayXd& y, double variance)
+        : options_(options), rng_(seed), mutation_(options, rng_), x_(x), y_(y), variance_(variance)
+    {
+        while (static_cast<int>(population_.size()) < options_.populationSize) {
+            Candidate c = evaluated(simplified(mutation_.randomTree(1 + static_cast<int>(rng_.below(6)))));
+            if (std::isfinite(c.error))
+                population_.push_back(std::move(c));
+        }
+        for (const Candidate& c : population_)
+            offer(hall_, c);
+    }
+
+    /// Replaces a few members with copies from the shared hall of fame (migration between islands).
+    void immigrate(const HallOfFame& shared)
+    {
+        if (shared.empty())
+            return;
+        std::vector<const Candidate*> entries;
+        for (const auto& [complexity, candidate] : shared)
+            entries.push_back(&candidate);
+        const int migrants = std::max(1, options_.populationSize / 10);
+        for (int m = 0; m < migrants; ++m) {
+            Candidate migrant = *entries[rng_.below(entries.size())];
+            migrant.birth = ++births_;
+            population_[rng_.below(population_.size())] = std::move(migrant);
+        }
+    }
+
+    void evolve(const Progress& progress)
+    {
+        for (int m = 0; m < options_.mutationsPerCycle && !progress.shouldStop(); ++m) {
+            const Candidate& parent = tournament();
+            const Candidate& other = tournament();
+            Expression child = mutation_.mutate(parent.expression, other.expression);
+            if (child.empty())
+                continue;
+            Candidate c = evaluated(std::move(child));
+            if (!std::isfinite(c.error))
+                continue;
+            offer(hall_, c);
+            replaceOldest(std::move(c));
+        }
+    }
+
+    const HallOfFame& hallOfFame() const { return hall_; }
+
+private:
+    Candidate evaluated(Expression e)
+    {
+        Candidate c;
+        c.error = fitConstants(e, x_, y_, 40) / variance_;
+        c.expression = std::move(e);
+        c.birth = ++births_;
+        return c;
+    }
+
+    const Candidate& tournament()
+    {
+        std::map<int, int> crowd;
+        for (const Candidate& c : population_)
+            ++crowd[c.expression.complexity()];
+        const int size = std::min<int>(6, static_cast<int>(population_.size()));
+        const Candidate* winner = nullptr;
+        double winnerScore = kInfinity;
+        for (int k = 0; k < size; ++k) {
+            const Candidate& c = population_[rng_.below(population_.size())];
+            const double share = static_cast<double>(crowd[c.expression.complexity()]) / population_.size();
+            const double score = std::log(c.error + kExactError) + kCrowdingWeight * share;
+            if (!winner || score < winnerScore) {
+                winner = &c;
+                winnerScore = score;
+            }
+        }
+        return *winner;
+    }
+
+    void replaceOldest(Candidate c)
+    {
+        auto oldest = std::min_element(population_.begin(), population_.end(),
+                                       [](const Candidate& a, const Candidate& b) { return a.birth < b.birth; });
+        *oldest = std::move(c);
+    }
+
+    const SymbolicRegressionOptions& options_;
+    Rng rng_;
+    ExpressionMutation mutation_;
+    const Eigen::ArrayXd& x_;
+    const Eigen::ArrayXd& y_;
+    double variance_;
+    std::vector<Candidate> population_;
+    HallOfFame hall_;
+    std::uint64_t births_ = 0;
+};
+
+/// A hall of fame's entries that no simpler entry matches or beats, as (complexity, error) steps down.
+std::vector<Candidate> paretoFront(const HallOfFame& hall)
+{
+    std::vector<Candidate> front;
+    double bestSoFar = kInfinity;
+    for (const auto& [complexity, candidate] : hall) {
+        if (candidate.error < bestSoFar && (bestSoFar > kExactError || front.empty())) {
+            front.push_back(candidate);
+            bestSoFar = candidate.error;
+        }
+    }
+    return front;
+}
+
+/// The front's errors, for the patience test: improved when any complexity's error fell by more than 1 %.
+bool improved(const HallOfFame& before, const HallOfFame& after)
+{
+    for (const auto& [complexity, candidate] : after) {
+        const auto it = before.find(complexity);
+        const double previous = it == before.end() ? kInfinity : it->second.error;
+        if (candidate.error < 0.99 * previous && previous > kExactError)
+            return true;
+    }
+    return false;
+}
+
+/// Refits the constants of a front expression on every point, from its own constants and a few perturbed starts.
+double polish(Expression& e, const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, Rng& rng)
+{
+    double best = fitConstants(e, x, y, 400);
+    const Eigen::VectorXd start = e.constants();
+    for (int restart = 0; restart < 4 && start.size() > 0; ++restart) {
+        Expression trial = e;
+        Eigen::VectorXd c = start;
+        for (Eigen::Index k = 0; k < c.size(); ++k)
+            c[k] *= std::exp(0.3 * rng.normal());
+        trial.setConstants(c);
+        const double error = fitConstants(trial, x, y, 400);
+        if (error < best) {
+            best = error;
+            e = trial;
+        }
+    }
+    return best;
+}
+
+std::vector<ParetoEntry> finalFront(const HallOfFame& hall, const Eigen::ArrayXd& x, const Eigen::ArrayXd& y,
+                                    double variance, std::uint64_t seed)
+{
+    Rng rng(seed ^ 0x5EEDF00DULL);
+    HallOfFame polished;
+    for (const Candidate& c : paretoFront(hall)) {
+        Candidate p = c;
+        p.error = polish(p.expression, x, y, rng) / variance;
+        if (std::isfinite(p.error))
+            offer(polished, p);
+    }
+    std::vector<ParetoEntry> front;
+    double previousError = 1.0; // the null model: the mean of y, no nodes
+    int previousComplexity = 0;
+    for (const Candidate& c : paretoFront(polished)) {
+        ParetoEntry entry;
+        entry.expression = c.expression;
+        entry.complexity = c.expression.complexity();
+        entry.meanSquaredError = c.error * variance;
+        entry.r2 = 1.0 - c.error;
+        const double error = std::max(c.error, kExactError);
+        entry.score = std::max(0.0, std::log(std::max(previousError, kExactError) / error)) /
+                      std::max(1, entry.complexity - previousComplexity);
+        previousError = error;
+        previousComplexity = entry.complexity;
+        front.push_back(std::move(entry));
+    }
+    return front;
+}
+
+int chooseFromFront(const std::vector<ParetoEntry>& front, double variance, double errorFactor)
+{
+    if (front.empty())
+        return -1;
+    double smallest = kInfinity;
+    for (const ParetoEntry& e : front)
+        smallest = std::min(smallest, std::max(e.meanSquaredError / variance, kExactError));
+    int chosen = -1;
+    for (std::size_t i = 0; i < front.size(); ++i) {
+        const double error = std::max(front[i].meanSquaredError / variance, kExactError);
+        if (error <= errorFactor * smallest && (chosen < 0 || front[i].score > front[static_cast<std::size_t>(chosen)].score))
+            chosen = static_cast<int>(i);
+    }
+    return chosen;
+}
+
+void checkInput(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y)
+{
+    if (x.size() != y.size())
+        throw InputError("symbolic regression: " + std::to_string(x.size()) + " x values but " +
+                         std::to_string(y.size()) + " y values");
+    if (x.size() < 3)
+        throw InputError("symbolic regression: at least 3 points are needed, got " + std::to_string(x.size()));
+    if (!x.allFinite() || !y.allFinite())
+        throw InputError("symbolic regression: the curve has values that are not finite numbers");
+}
+
+} // namespace
+
+SymbolicRegressionResult symbolicRegression(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y,
+                                            const SymbolicRegressionOptions& options, const Progress& progress)
+{
+    checkInput(x, y);
+    SymbolicRegressionResult result;
+    const double variance = std::max((y - y.mean()).square().mean(), 1e-300);
+    Eigen::ArrayXd xs, ys;
+    searchPoints(x, y, std::max(3, options.searchPoints), xs, ys);
+
+    std::vector<Island> islands;
+    islands.reserve(static_cast<std::size_t>(options.islands));
+    for (int i = 0; i < std::max(1, options.islands); ++i)
+        islands.emplace_back(options, options.seed * 1000003ULL + static_cast<std::uint64_t>(i) + 1, xs, ys, variance);
+    HallOfFame shared;
+    for (const Island& island : islands)
+        for (const auto& [complexity, candidate] : island.hallOfFame())
+            offer(shared, candidate);
+
+    const int threads = options.threads > 0 ? options.threads : 0;
+    int quiet = 0;
+    for (int cycle = 0; cycle < options.cycles && !progress.shouldStop(); ++cycle) {
+        const HallOfFame before = shared;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads())
+        for (int i = 0; i < static_cast<int>(islands.size()); ++i) {
+            islands[static_cast<std::size_t>(i)].immigrate(before);
+            islands[static_cast<std::size_t>(i)].evolve(progress);
+        }
+        for (const Island& island : islands)
+            for (const auto& [complexity, candidate] : island.hallOfFame())
+                offer(shared, candidate);
+        result.cyclesRun = cycle + 1;
+        progress.update("expression search", cycle + 1, options.cycles);
+        quiet = improved(before, shared) ? 0 : quiet + 1;
+        if (quiet >= options.patience)
+            break;
+    }
+    result.cancelled = progress.shouldStop();
+    result.pareto = finalFront(shared, x, y, variance, options.seed);
+    result.chosen = chooseFromFront(result.pareto, variance, options.selectionErrorFactor);
+    return result;
+}
+
+} // namespace plexus
