@@ -11,5 +11,9 @@ function(plexus_add_test name)
     PLEXUS_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")
   plexus_set_warnings(${name})
   add_test(NAME ${name} COMMAND ${ARG_WRAPPER} $<TARGET_FILE:${name}>)
-  set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+  # One limit per test: Qt Test's own per-function watchdog (300 s by default) would abort a slow function on a
+  # loaded machine before CTest's TIMEOUT, so it is set to the same value.
+  math(EXPR function_timeout_ms "${ARG_TIMEOUT} * 1000")
+  set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+                       ENVIRONMENT "QTEST_FUNCTION_TIMEOUT=${function_timeout_ms}")
 endfunction()

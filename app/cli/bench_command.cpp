@@ -1,3 +1,4 @@
+#include "bench_equations.h"
 #include "commands.h"
 #include "run_folder.h"
 
@@ -29,6 +30,10 @@ constexpr const char* kUsage = R"(plexus-cli bench [simulate | train] [options]
              short simulation: iterations/s, ms per iteration, peak memory, and which step ran ("cpu kernels",
              or autograd and why) [--neurons 200,1000,4000] [--iterations K] [--threads T] [--device cpu|cuda]
              [--autograd]  (LibTorch autograd instead of the hand-written CPU step, for comparison)
+  equations  the expression search (plexus-cli equations) on 24 curves of forms the generator never uses, from
+             noisy samples: per curve the chosen expression, its R² against the noise-free curve, its size against
+             the true form's, whether the exact form was found, seconds; then a summary
+             [--noise 0.01] [--points 200] [--threads T] [--seed S]
 )";
 
 double secondsSince(std::chrono::steady_clock::time_point start)
@@ -77,8 +82,12 @@ int runBench(const Args& argv)
         return 0;
     std::string part = !argv.empty() && argv[0].rfind("--", 0) != 0 ? argv[0] : "all";
     Args rest(argv.begin() + (part == "all" ? 0 : 1), argv.end());
-    if (part != "all" && part != "simulate" && part != "train")
-        throw InputError("bench: expected simulate or train, got '" + part + "'");
+    if (part != "all" && part != "simulate" && part != "train" && part != "equations")
+        throw InputError("bench: expected simulate, train or equations, got '" + part + "'");
+    if (part == "equations") {
+        benchEquations(CliArgs(rest, {"noise", "points", "threads", "seed"}, {}));
+        return 0;
+    }
     CliArgs args(rest, {"preset", "frames", "repeat", "set", "neurons", "iterations", "threads", "device"}, {"autograd"});
     if (part == "train" || part == "all")
         benchTrain(args);

@@ -32,6 +32,8 @@ Turns curves into formulas by symbolic regression (docs/equations.md): a search 
   --seed S             search seed (default 0; the result is the same for a seed, whatever the threads)
   --max-complexity C   most nodes in an expression (default 20)
   --cycles N           most generations of the search (default 40)
+  --acceptable-error E 1 − R² that counts as a fit when choosing from the front (default 1e-4 for a run's
+                       learned curves, 0 for --csv: the smallest error found, times 4, decides)
   --checkpoint FILE    a checkpoint other than the newest of RUN_DIR
   --threads T          compute threads (default: all cores)
 )";
@@ -50,7 +52,8 @@ void printCurve(const CurveEquation& c)
                     best->expression.readable(c.variable).c_str(), best->r2, best->complexity);
     if (c.truth.empty())
         return;
-    std::printf("  generator (type %d): %s — structure %s\n", c.trueType + 1, c.truth.readable(c.variable, 3).c_str(),
+    const std::string whose = c.trueType >= 0 ? " (true type " + std::to_string(c.trueType) + ")" : "";
+    std::printf("  generator%s: %s — structure %s\n", whose.c_str(), c.truth.readable(c.variable, 3).c_str(),
                 c.match.structureMatches ? "matches" : "differs");
     for (const CoefficientMatch& m : c.match.coefficients)
         std::printf("    %-28s found %10.5f  true %10.5f  error %.2f %%\n", m.term.c_str(), m.found, m.truth,
@@ -59,7 +62,10 @@ void printCurve(const CurveEquation& c)
 
 SymbolicRegressionOptions searchOptions(const CliArgs& args)
 {
-    SymbolicRegressionOptions options;
+    SymbolicRegressionOptions options = args.has("csv") ? SymbolicRegressionOptions{} : learnedCurveSearchOptions();
+    options.acceptableError = args.doubleValue("acceptable-error", options.acceptableError);
+    if (options.acceptableError < 0.0 || options.acceptableError >= 1.0)
+        throw InputError("--acceptable-error: expected a number in [0, 1), got " + args.value("acceptable-error"));
     options.seed = static_cast<std::uint64_t>(args.intValue("seed", 0));
     options.maxComplexity = static_cast<int>(args.positiveIntValue("max-complexity", options.maxComplexity));
     options.cycles = static_cast<int>(args.positiveIntValue("cycles", options.cycles));
@@ -99,7 +105,7 @@ int runEquations(const Args& argv)
 {
     if (printHelpIfAsked(argv, kUsage))
         return 0;
-    CliArgs args(argv, {"csv", "seed", "max-complexity", "cycles", "checkpoint", "threads"}, {"json"});
+    CliArgs args(argv, {"csv", "seed", "max-complexity", "cycles", "checkpoint", "threads", "acceptable-error"}, {"json"});
     const SymbolicRegressionOptions options = searchOptions(args);
     setComputeThreads(options.threads);
     std::vector<CurveEquation> curves;

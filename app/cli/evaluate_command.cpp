@@ -3,6 +3,7 @@
 #include "run_folder.h"
 
 #include "plexus/analysis/evaluation.h"
+#include "plexus/analysis/learned_equations.h"
 #include "plexus/config/config_loader.h"
 #include "plexus/data/dataset_file.h"
 #include "plexus/train/trainer.h"
@@ -20,11 +21,13 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kUsage = R"(plexus-cli evaluate RUN_DIR [--checkpoint FILE] [--rollout-frames N] [--threads T]
+                            [--no-equations]
 
 Scores the newest checkpoint of RUN_DIR (or FILE) against the ground truth, prints a table and writes
 RUN_DIR/metrics.json: W R² and slope (raw and ψ*-corrected), neuron types (clusters, accuracy with the authors'
 median-label mapping and with optimal matching, adjusted Rand index), φ*/ψ* R² per type, and a roll-out of
-N frames (default 1000) against the noise-free simulation (R² and slope at frames 400 and 800).
+N frames (default 1000) against the noise-free simulation (R² and slope at frames 400 and 800), and the learned
+functions as formulas (plexus-cli equations; --no-equations skips that search, seconds per curve).
 )";
 
 /// "R² r slope s" at a roll-out frame, or "—" when the roll-out is shorter than that.
@@ -59,6 +62,10 @@ void printTable(const Evaluation& e)
                 static_cast<long long>(e.rollout.frames), e.rollout.divergedAt >= 0 ? " (diverged)" : "",
                 rolloutAt(e.rollout, 400, e.rollout.at400).c_str(), rolloutAt(e.rollout, 800, e.rollout.at800).c_str(),
                 e.rollout.meanNeuronCorrelation);
+    for (const CurveEquation& c : e.equations)
+        if (const ParetoEntry* best = c.search.best())
+            std::printf("equation      %-32s %s  (R² %.5f%s)\n", c.name.c_str(), best->expression.readable(c.variable).c_str(),
+                        best->r2, c.truth.empty() ? "" : c.match.structureMatches ? ", the generator's form" : ", not the generator's form");
     if (e.stimulus.available)
         std::printf("stimulus Ω*   R² %.3f slope %.3f (√Ω* scaled ×%.3g to the data's frame-0 maximum)\n",
                     e.stimulus.fit.r2, e.stimulus.fit.slope, e.stimulus.scale);
@@ -70,7 +77,7 @@ int runEvaluate(const Args& argv)
 {
     if (printHelpIfAsked(argv, kUsage))
         return 0;
-    CliArgs args(argv, {"checkpoint", "rollout-frames", "threads"}, {});
+    CliArgs args(argv, {"checkpoint", "rollout-frames", "threads"}, {"no-equations"});
     const fs::path runDir = args.requirePositional("RUN_DIR");
     setComputeThreads(computeThreads(args));
     const std::int64_t rolloutFrames = args.intValue("rollout-frames", 1000);
@@ -86,6 +93,12 @@ int runEvaluate(const Args& argv)
     ProgressLine line("frames");
     Progress progress = progressOn(line);
     Evaluation e = evaluate(trainer.model(), *data, loaded.config, rolloutFrames, progress);
+    if (!args.has("no-equations") && !g_stopRequested) {
+        e.equations = learnedCurves(trainer.model(), *data, loaded.config);
+        SymbolicRegressionOptions options = learnedCurveSearchOptions();
+        options.threads = computeThreads(args);
+        fitEquations(e.equations, options, progress);
+    }
     line.finish();
     std::printf("checkpoint    %s\n", checkpoint.c_str());
     printTable(e);

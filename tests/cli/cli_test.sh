@@ -58,7 +58,7 @@ expect 0 "from iteration 120" -- "$cli" train "$work/run" --iterations 160 --res
 rows=$(($(wc -l <"$work/run/metrics.csv") - 1))
 checks=$((checks + 1))
 [ "$rows" -eq 4 ] || { failures=$((failures + 1)); echo "FAIL: metrics.csv has $rows rows, expected 4"; }
-expect 0 "connectivity  raw R²" -- "$cli" evaluate "$work/run" --rollout-frames 100
+expect 0 "connectivity  raw R²" -- "$cli" evaluate "$work/run" --rollout-frames 100 --no-equations
 checks=$((checks + 1))
 grep -q '"accuracy_matched"' "$work/run/metrics.json" || { failures=$((failures + 1)); echo "FAIL: metrics.json"; }
 expect 2 "holds 100 neurons but the config says simulation.n_neurons = 300" -- "$cli" train "$work/run" --preset demo --restart

@@ -58,7 +58,8 @@ double meanSquaredError(const Expression& expression, const Eigen::ArrayXd& x, c
     return residual.square().mean();
 }
 
-double fitConstants(Expression& expression, const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, int maxEvaluations)
+double fitConstants(Expression& expression, const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, int maxEvaluations,
+                    double tolerance)
 {
     const Eigen::VectorXd start = expression.constants();
     const double startError = meanSquaredError(expression, x, y);
@@ -67,8 +68,8 @@ double fitConstants(Expression& expression, const Eigen::ArrayXd& x, const Eigen
     ResidualFunctor functor(expression, x, y);
     Eigen::LevenbergMarquardt<ResidualFunctor> solver(functor);
     solver.setMaxfev(maxEvaluations);
-    solver.setXtol(1e-12);
-    solver.setFtol(1e-14);
+    solver.setXtol(tolerance);
+    solver.setFtol(tolerance);
     Eigen::VectorXd constants = start;
     solver.minimize(constants);
     expression.setConstants(constants);

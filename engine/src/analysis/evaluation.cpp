@@ -283,6 +283,40 @@ Evaluation evaluate(const LearnedModel& model, const Dataset& d, const Experimen
     return e;
 }
 
+namespace {
+
+std::string quotedText(const std::string& text)
+{
+    std::string out = "\"";
+    for (char c : text)
+        out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+    return out + "\"";
+}
+
+/// The chosen formula of each learned curve (the full fronts are `plexus-cli equations --json`).
+void writeEquations(std::ostringstream& out, const std::vector<CurveEquation>& equations)
+{
+    if (equations.empty())
+        return;
+    out << ",\n  \"equations\": [";
+    for (std::size_t i = 0; i < equations.size(); ++i) {
+        const CurveEquation& c = equations[i];
+        const ParetoEntry* best = c.search.best();
+        out << (i ? "," : "") << "\n    {\"name\": " << quotedText(c.name) << ", \"function\": " << quotedText(c.function)
+            << ", \"cluster\": " << c.cluster << ", \"expression\": " << quotedText(best ? best->expression.text() : "")
+            << ", \"readable\": " << quotedText(best ? best->expression.readable(c.variable) : "")
+            << ", \"complexity\": " << (best ? best->complexity : 0) << ", \"r2\": " << (best ? best->r2 : 0.0);
+        if (!c.truth.empty())
+            out << ", \"truth\": " << quotedText(c.truth.text()) << ", \"structure_matches\": "
+                << (c.match.structureMatches ? "true" : "false") << ", \"largest_coefficient_error\": "
+                << (c.match.structureMatches ? c.match.largestRelativeError() : 0.0);
+        out << "}";
+    }
+    out << "\n  ]";
+}
+
+} // namespace
+
 std::string evaluationToJson(const Evaluation& e)
 {
     std::ostringstream out;
@@ -309,7 +343,9 @@ std::string evaluationToJson(const Evaluation& e)
     out << "},\n  \"stimulus\": {\"available\": " << (e.stimulus.available ? "true" : "false") << ", \"scale\": "
         << e.stimulus.scale << ", ";
     writeFit(out, "fit", e.stimulus.fit);
-    out << "}\n}\n";
+    out << "}";
+    writeEquations(out, e.equations);
+    out << "\n}\n";
     return out.str();
 }
 

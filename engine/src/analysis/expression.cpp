@@ -1,5 +1,6 @@
 #include "plexus/analysis/expression.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -181,6 +182,36 @@ Eigen::ArrayXd Expression::evaluate(const Eigen::ArrayXd& x) const
     if (top != 1)
         throw std::logic_error("Expression: malformed prefix sequence");
     return stack[0];
+}
+
+double Expression::largestCancellation(const Eigen::ArrayXd& x) const
+{
+    std::vector<Eigen::ArrayXd> stack(nodes_.size());
+    std::size_t top = 0;
+    double largest = 1.0;
+    for (std::size_t i = nodes_.size(); i-- > 0;) {
+        const ExpressionNode& node = nodes_[i];
+        switch (arity(node.op)) {
+        case 0:
+            stack[top++] = node.op == Operator::Variable ? x : Eigen::ArrayXd::Constant(x.size(), node.value);
+            break;
+        case 1:
+            applyUnary(node.op, stack[top - 1]);
+            break;
+        default:
+            if (node.op == Operator::Add || node.op == Operator::Subtract) {
+                const double parts = stack[top - 1].matrix().norm() + stack[top - 2].matrix().norm();
+                applyBinary(node.op, stack[top - 1], stack[top - 2]);
+                const double whole = stack[top - 2].matrix().norm();
+                largest = std::max(largest, whole > 0.0 ? parts / whole : (parts > 0.0 ? INFINITY : 1.0));
+            } else {
+                applyBinary(node.op, stack[top - 1], stack[top - 2]);
+            }
+            --top;
+            break;
+        }
+    }
+    return largest;
 }
 
 double Expression::evaluate(double x) const

@@ -95,7 +95,7 @@ Expression ExpressionMutation::wrapInFunction(const Expression& e)
 Expression ExpressionMutation::combineWithLeaf(const Expression& e)
 {
     const std::size_t i = randomNode(e, false);
-    const Expression leaf = randomLeaf();
+    const Expression leaf = rng_.uniform() < 0.6 ? randomLeaf() : randomTree(3); // x, c, or e.g. x·x, tanh(x)
     const Expression sub = e.subtree(i);
     const Operator op = randomBinary();
     return e.replaced(i, rng_.uniform() < 0.5 ? Expression::binary(op, sub, leaf) : Expression::binary(op, leaf, sub));

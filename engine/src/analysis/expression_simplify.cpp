@@ -67,6 +67,10 @@ Expression simplifyAt(const Expression& e, std::size_t index)
         return Expression({node});
     case 1: {
         const Expression operand = simplifyAt(e, index + 1);
+        // abs of something never negative is that thing: abs(exp A), abs(√A), abs(abs A).
+        const Operator inner = operand.nodes()[0].op;
+        if (node.op == Operator::Abs && (inner == Operator::Exp || inner == Operator::Sqrt || inner == Operator::Abs))
+            return operand;
         Expression result = Expression::unary(node.op, operand);
         if (isConstant(operand)) {
             const double value = result.evaluate(0.0);

@@ -85,6 +85,13 @@ Eigen::MatrixXf normalisedTransfer(const LearnedModel& model, const Eigen::Vecto
 
 } // namespace
 
+SymbolicRegressionOptions learnedCurveSearchOptions()
+{
+    SymbolicRegressionOptions options;
+    options.acceptableError = 1e-4;
+    return options;
+}
+
 Expression trueUpdateExpression(const std::string& model, const Eigen::RowVectorXd& p)
 {
     const Expression x = Expression::variable();
@@ -133,9 +140,9 @@ std::vector<CurveEquation> learnedCurves(const LearnedModel& model, const Datase
         const std::vector<std::int64_t>& neurons = members[static_cast<std::size_t>(k)];
         const Eigen::VectorXf r = samplesOn(activityRange(data, neurons), samples);
         const int type = majorityType(data, neurons);
-        CurveEquation phi = curveOf("update function φ*, type " + std::to_string(k + 1), "update", k, r,
+        CurveEquation phi = curveOf("update function φ*, cluster " + std::to_string(k), "update", k, r,
                                     model.updateCurves(r, neurons));
-        CurveEquation psi = curveOf("transfer function ψ*, type " + std::to_string(k + 1), "transfer", k, r,
+        CurveEquation psi = curveOf("transfer function ψ*, cluster " + std::to_string(k), "transfer", k, r,
                                     normalisedTransfer(model, r, neurons, upper));
         phi.trueType = psi.trueType = type;
         if (type >= 0) {

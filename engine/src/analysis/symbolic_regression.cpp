@@ -22,6 +22,10 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kExactError = 1e-12;
 /// Weight of the crowding of a complexity in tournaments (PySR's adaptive parsimony, simplified).
 constexpr double kCrowdingWeight = 10.0;
+constexpr int kTournamentSize = 12;
+/// Children whose value is the small difference of large terms (Expression::largestCancellation) are refused.
+constexpr double kLargestCancellation = 100.0;
+constexpr double kTournamentWinProbability = 0.86;
 
 struct Candidate
 {
@@ -84,7 +88,7 @@ public:
         std::vector<const Candidate*> entries;
         for (const auto& [complexity, candidate] : shared)
             entries.push_back(&candidate);
-        const int migrants = std::max(1, options_.populationSize / 10);
+        const int migrants = std::max(1, options_.populationSize / 20);
         for (int m = 0; m < migrants; ++m) {
             Candidate migrant = *entries[rng_.below(entries.size())];
             migrant.birth = ++births_;
@@ -114,30 +118,34 @@ private:
     Candidate evaluated(Expression e)
     {
         Candidate c;
-        c.error = fitConstants(e, x_, y_, 40) / variance_;
+        c.error = fitConstants(e, x_, y_, 20, 1e-8) / variance_;
+        if (std::isfinite(c.error) && e.largestCancellation(x_) > kLargestCancellation)
+            c.error = kInfinity;
         c.expression = std::move(e);
         c.birth = ++births_;
         return c;
     }
 
+    /// PySR's tournament: a few members drawn at random, ranked by error with a penalty for crowded complexities;
+    /// the first wins with probability 0.86, else the second with 0.86, and so on (weaker members keep a chance).
     const Candidate& tournament()
     {
         std::map<int, int> crowd;
         for (const Candidate& c : population_)
             ++crowd[c.expression.complexity()];
-        const int size = std::min<int>(6, static_cast<int>(population_.size()));
-        const Candidate* winner = nullptr;
-        double winnerScore = kInfinity;
+        const int size = std::min<int>(kTournamentSize, static_cast<int>(population_.size()));
+        std::vector<std::pair<double, const Candidate*>> drawn;
         for (int k = 0; k < size; ++k) {
             const Candidate& c = population_[rng_.below(population_.size())];
             const double share = static_cast<double>(crowd[c.expression.complexity()]) / population_.size();
-            const double score = std::log(c.error + kExactError) + kCrowdingWeight * share;
-            if (!winner || score < winnerScore) {
-                winner = &c;
-                winnerScore = score;
-            }
+            drawn.emplace_back(std::log(c.error + kExactError) + kCrowdingWeight * share, &c);
         }
-        return *winner;
+        std::sort(drawn.begin(), drawn.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (const auto& [score, candidate] : drawn)
+            if (rng_.uniform() < kTournamentWinProbability)
+                return *candidate;
+        return *drawn.back().second;
     }
 
     void replaceOldest(Candidate c)
@@ -185,21 +193,27 @@ bool improved(const HallOfFame& before, const HallOfFame& after)
 }
 
 /// Refits the constants of a front expression on every point, from its own constants and a few perturbed starts.
+/// A refit that slides into a cancellation of large terms (the search refused those) is not taken.
 double polish(Expression& e, const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, Rng& rng)
 {
-    double best = fitConstants(e, x, y, 400);
-    const Eigen::VectorXd start = e.constants();
+    const Expression found = e;
+    double best = meanSquaredError(e, x, y);
+    const auto tryFrom = [&](Expression trial) {
+        const double error = fitConstants(trial, x, y, 400);
+        if (error < best && trial.largestCancellation(x) <= kLargestCancellation) {
+            best = error;
+            e = std::move(trial);
+        }
+    };
+    tryFrom(found);
+    const Eigen::VectorXd start = found.constants();
     for (int restart = 0; restart < 4 && start.size() > 0; ++restart) {
-        Expression trial = e;
+        Expression trial = found;
         Eigen::VectorXd c = start;
         for (Eigen::Index k = 0; k < c.size(); ++k)
             c[k] *= std::exp(0.3 * rng.normal());
         trial.setConstants(c);
-        const double error = fitConstants(trial, x, y, 400);
-        if (error < best) {
-            best = error;
-            e = trial;
-        }
+        tryFrom(std::move(trial));
     }
     return best;
 }
@@ -234,7 +248,7 @@ std::vector<ParetoEntry> finalFront(const HallOfFame& hall, const Eigen::ArrayXd
     return front;
 }
 
-int chooseFromFront(const std::vector<ParetoEntry>& front, double variance, double errorFactor)
+int chooseFromFront(const std::vector<ParetoEntry>& front, double variance, double errorFactor, double acceptable)
 {
     if (front.empty())
         return -1;
@@ -244,7 +258,7 @@ int chooseFromFront(const std::vector<ParetoEntry>& front, double variance, doub
     int chosen = -1;
     for (std::size_t i = 0; i < front.size(); ++i) {
         const double error = std::max(front[i].meanSquaredError / variance, kExactError);
-        if (error <= errorFactor * smallest && (chosen < 0 || front[i].score > front[static_cast<std::size_t>(chosen)].score))
+        if ((error <= errorFactor * smallest || error <= acceptable) && (chosen < 0 || front[i].score > front[static_cast<std::size_t>(chosen)].score))
             chosen = static_cast<int>(i);
     }
     return chosen;
@@ -301,7 +315,8 @@ SymbolicRegressionResult symbolicRegression(const Eigen::ArrayXd& x, const Eigen
     }
     result.cancelled = progress.shouldStop();
     result.pareto = finalFront(shared, x, y, variance, options.seed);
-    result.chosen = chooseFromFront(result.pareto, variance, options.selectionErrorFactor);
+    result.chosen =
+        chooseFromFront(result.pareto, variance, options.selectionErrorFactor, options.acceptableError);
     return result;
 }
 

@@ -16,7 +16,7 @@ namespace plexus {
 /// and, where the curve comes from a simulation, the generator's own expression and how the found one matches it.
 struct CurveEquation
 {
-    std::string name;          ///< e.g. "update function, cluster 2"
+    std::string name;          ///< e.g. "update function φ*, cluster 2"
     std::string function;      ///< "update", "transfer" or "curve"
     int cluster = -1;          ///< the recovered type (−1: shared by every neuron, or a CSV curve)
     int trueType = -1;         ///< the true type most of the cluster's neurons have (−1: no ground truth)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plexus/analysis/curve_equation.h"
 #include "plexus/analysis/linear_fit.h"
 #include "plexus/analysis/type_recovery.h"
 #include "plexus/config/experiment_config.h"
@@ -57,6 +58,8 @@ struct Evaluation
     FunctionScore functions;
     RolloutScore rollout;
     StimulusScore stimulus;
+    /// The learned functions as formulas (learnedCurves + fitEquations), when asked for (`plexus-cli evaluate`).
+    std::vector<CurveEquation> equations;
 };
 
 /// The known gain g between learned and true W (docs/method.md §D.1): learned W / g is compared with the true W.

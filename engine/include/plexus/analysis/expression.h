@@ -72,6 +72,10 @@ public:
     /// Values at every x (NaN or ±inf where an operator leaves its domain: log or √ of a negative, division by 0).
     Eigen::ArrayXd evaluate(const Eigen::ArrayXd& x) const;
     double evaluate(double x) const;
+    /// The largest cancellation at a + or − over the points: (‖left‖ + ‖right‖) / ‖left ± right‖ (RMS norms), 1 when
+    /// there is no sum. Large values mean the result is the small difference of large terms — a Taylor-series trick
+    /// such as 1094 − 1096·cos(0.07·x) that fits the range and nothing beyond it.
+    double largestCancellation(const Eigen::ArrayXd& x) const;
 
     /// Text that other tools evaluate: the variable `x`, + - * /, tanh exp sin cos log abs sqrt, decimal constants
     /// with `digits` significant digits (17: the exact double). Parsed back by parseExpression.

@@ -18,17 +18,21 @@ struct SymbolicRegressionOptions
     int maxComplexity = 20;       ///< most nodes an expression may have
     int islands = 8;              ///< populations evolved apart (in parallel), meeting through the hall of fame
     int populationSize = 48;
-    int cycles = 40;              ///< generations of every island
+    int cycles = 60;              ///< generations of every island
     int mutationsPerCycle = 48;   ///< children per island and cycle
-    int patience = 12;            ///< stop once the Pareto front has not improved for this many cycles
-    int searchPoints = 200;       ///< the search fits at most this many points (evenly spaced); the front is refitted on all
+    int patience = 15;            ///< stop once the Pareto front has not improved for this many cycles
+    int searchPoints = 100;       ///< the search fits at most this many points (evenly spaced); the front is refitted on all
     int threads = 0;              ///< 0: every core
     std::vector<Operator> unaryOperators{Operator::Tanh, Operator::Exp, Operator::Sin, Operator::Cos,
                                          Operator::Log, Operator::Abs, Operator::Sqrt};
     std::vector<Operator> binaryOperators{Operator::Add, Operator::Subtract, Operator::Multiply, Operator::Divide};
-    /// The choice rule: among the front's expressions whose error is at most this factor times the smallest, the one
-    /// with the steepest fall of log error per added node (PySR's "best" rule, with a looser factor).
+    /// The choice rule: among the front's expressions whose relative error (1 − R²) is at most this factor times the
+    /// smallest, or at most `acceptableError`, the one with the steepest fall of log error per added node (PySR's
+    /// "best" rule, with a looser factor).
     double selectionErrorFactor = 4.0;
+    /// 1 − R² that counts as a fit whatever the smallest error is: the resolution of the curve itself (0 for
+    /// measured points, whose noise the factor above handles; learned curves use learnedCurveSearchOptions()).
+    double acceptableError = 0.0;
 };
 
 /// One expression of the Pareto front: the most accurate one found at its complexity.
