@@ -2,6 +2,8 @@
 #include "progress_line.h"
 #include "run_folder.h"
 
+#include "plexus/analysis/expression_parser.h"
+#include "plexus/analysis/expression_simplify.h"
 #include "plexus/analysis/learned_equations.h"
 #include "plexus/config/config_loader.h"
 #include "plexus/data/curve_csv.h"
@@ -28,6 +30,8 @@ Turns curves into formulas by symbolic regression (docs/equations.md): a search 
                        ψ*(u)/upper (shared for PDE_N2); with a simulation's ground truth, the generator's expression
                        beside each, with the relative error of every matched coefficient
   --csv FILE           any curve instead: two columns x,y (an optional header line)
+  --truth FORMULA      with --csv: a known formula in x to compare with, e.g. -2*x + tanh(x): whether the
+                       chosen expression has its structure, and the relative error of each matched constant
   --json               print {"curves": [{"name", "best": {"expression", "complexity", "r2"}, "pareto": [...]}]}
   --seed S             search seed (default 0; the result is the same for a seed, whatever the threads)
   --max-complexity C   most nodes in an expression (default 20)
@@ -75,10 +79,12 @@ SymbolicRegressionOptions searchOptions(const CliArgs& args)
     return options;
 }
 
-std::vector<CurveEquation> csvCurves(const std::string& path)
+std::vector<CurveEquation> csvCurves(const std::string& path, const std::string& truth)
 {
     const Curve curve = readCurveCsv(path);
     CurveEquation c;
+    if (!truth.empty())
+        c.truth = simplified(parseExpression(truth));
     c.name = fs::path(path).filename().string();
     c.function = "curve";
     c.x = curve.x;
@@ -105,15 +111,17 @@ int runEquations(const Args& argv)
 {
     if (printHelpIfAsked(argv, kUsage))
         return 0;
-    CliArgs args(argv, {"csv", "seed", "max-complexity", "cycles", "checkpoint", "threads", "acceptable-error"}, {"json"});
+    CliArgs args(argv, {"csv", "truth", "seed", "max-complexity", "cycles", "checkpoint", "threads", "acceptable-error"}, {"json"});
     const SymbolicRegressionOptions options = searchOptions(args);
     setComputeThreads(options.threads);
     std::vector<CurveEquation> curves;
     if (args.has("csv")) {
         if (!args.positionals().empty())
             throw InputError("equations: give either RUN_DIR or --csv FILE, not both");
-        curves = csvCurves(args.value("csv"));
+        curves = csvCurves(args.value("csv"), args.value("truth"));
     } else {
+        if (args.has("truth"))
+            throw InputError("equations: --truth goes with --csv (a run's truth comes from its simulation)");
         curves = runCurves(args.requirePositional("RUN_DIR"), args.value("checkpoint"));
     }
     ProgressLine line("cycles");

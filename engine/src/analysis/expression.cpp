@@ -236,8 +236,10 @@ std::string number(double value, const TextStyle& style)
 {
     char text[64];
     const double magnitude = std::fabs(value);
-    if (style.decimals >= 0 && magnitude >= 0.01 && magnitude < 1e5)
+    if (style.decimals >= 0 && magnitude >= 1.0 && magnitude < 1e5)
         std::snprintf(text, sizeof text, "%.*f", style.decimals, magnitude);
+    else if (style.decimals >= 0 && magnitude >= 0.01 && magnitude < 1.0) // at least 3 significant digits: 0.125
+        std::snprintf(text, sizeof text, "%.*g", std::max(3, style.decimals), magnitude);
     else if (style.decimals >= 0)
         std::snprintf(text, sizeof text, "%.3g", magnitude);
     else
