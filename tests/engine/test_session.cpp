@@ -104,6 +104,40 @@ private Q_SLOTS:
         QVERIFY(stateChanges >= 3);
     }
 
+    void formulasAreSearchedAtAPauseAndGiveWay()
+    {
+        ExperimentConfig c = tinyConfig();
+        SessionOptions options;
+        options.snapshotSeconds = 0.0;
+        Session session(c, std::make_shared<const Dataset>(simulate(c)), options);
+        session.start();
+        QVERIFY(waitFor([&] { return session.iteration() > 30; }));
+        session.pause();
+        QVERIFY(waitFor([&] { return session.state() == SessionState::Paused; }));
+        const auto paused = session.iteration();
+        // The learned functions as formulas, for the paused iteration: each recovered type's φ*, the shared ψ*.
+        QVERIFY(waitFor([&] { return session.latestSnapshot()->equationsIteration == paused; }, 120000));
+        const auto snapshot = session.latestSnapshot();
+        QVERIFY(snapshot->equations && snapshot->equations->size() >= 2);
+        int updates = 0, transfers = 0;
+        for (const CurveEquation& e : *snapshot->equations) {
+            QVERIFY(e.search.best());
+            QVERIFY(!e.truth.empty()); // a simulation: the generator's formula beside it
+            updates += e.function == "update";
+            transfers += e.function == "transfer";
+        }
+        QVERIFY(updates >= 1);
+        QCOMPARE(transfers, 1);
+        QVERIFY(!session.searchingEquations());
+
+        // A new pause searches again; Resume does not wait for it.
+        session.step(1);
+        QVERIFY(waitFor([&] { return session.searchingEquations(); }, 30000));
+        session.resume();
+        QVERIFY(waitFor([&] { return session.iteration() > paused + 20; }, 5000));
+        QCOMPARE(session.latestSnapshot()->equationsIteration, paused); // the interrupted search published nothing
+    }
+
     void simulationJobFinishesAndCancels()
     {
         QTemporaryDir dir;

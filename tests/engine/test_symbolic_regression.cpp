@@ -96,7 +96,8 @@ private Q_SLOTS:
     {
         const Eigen::ArrayXd x = grid(-2, 2, 21);
         for (const char* formula : {"2*(3*x)", "x/4 + 1 + 2", "(x - 3) - 1", "tanh(2 + 1)*x", "x - x + tanh(x)",
-                                    "abs(exp(x))", "1*x + 0", "(x*2)*0.5"}) {
+                                    "abs(exp(x))", "1*x + 0", "(x*2)*0.5", "tanh(x) - x + tanh(x)",
+                                    "3 + x - 2*sin(x) - 1 + sin(x)*4 - x"}) {
             const Expression e = parseExpression(formula);
             const Expression s = simplified(e);
             QVERIFY2(s.complexity() <= e.complexity(), formula);
@@ -104,6 +105,8 @@ private Q_SLOTS:
         }
         QCOMPARE(simplified(parseExpression("2*(3*x)")).complexity(), 3);
         QCOMPARE(simplified(parseExpression("x - x + tanh(x)")).text(), std::string("tanh(x)"));
+        QCOMPARE(simplified(parseExpression("tanh(x) - x + tanh(x)")).text(), std::string("2*tanh(x) - x"));
+        QCOMPARE(simplified(parseExpression("3 + x - 2*sin(x) - 1 + sin(x)*4 - x")).text(), std::string("2 + 2*sin(x)"));
     }
 
     void constantsAreFittedByLevenbergMarquardt()

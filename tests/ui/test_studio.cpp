@@ -2,6 +2,7 @@
 // resume, stop; edit parameters; save and reopen a run; export panels; linked selection; Reproduce.
 #include "panels/activity_panel.h"
 #include "panels/connectivity_panel.h"
+#include "panels/functions_panel.h"
 #include "panels/latent_panel.h"
 #include "panels/network_panel.h"
 #include "panels/panel.h"
@@ -127,6 +128,33 @@ private Q_SLOTS:
         const plexus::LinearFit fit = plexus::fitLine(truth.data(), learned->data(), truth.size());
         QVERIFY(std::fabs(m_window->connectivityPanel()->shownR2() - fit.r2) < 1e-6);
         QVERIFY(std::fabs(m_window->connectivityPanel()->shownSlope() - fit.slope) < 1e-6);
+    }
+
+    void functionsPanelShowsFormulas()
+    {
+        // Training ended (the setup stops it): the learned functions are searched as formulas in the background and
+        // shown under the Functions panel's curves, drawn into its plots (so exports carry them) and exported as text.
+        QTRY_VERIFY_WITH_TIMEOUT(controller()->snapshot() && controller()->snapshot()->equations, 180000);
+        auto* panel = qobject_cast<FunctionsPanel*>(m_window->panel("functions"));
+        QVERIFY(panel);
+        panel->refreshNow();
+        auto* formulas = panel->findChild<QLabel*>("formulas");
+        QVERIFY(formulas);
+        QVERIFY2(formulas->text().contains("φ*(u) = ") && formulas->text().contains("ψ*(u)/upper = "),
+                 qPrintable(formulas->text()));
+        QVERIFY2(formulas->text().contains("generator of type"), qPrintable(formulas->text()));
+        const QString text = panel->equationsText();
+        QVERIFY2(text.contains("update function φ*, cluster 0: ") && text.contains("R² "), qPrintable(text));
+        QString error;
+        const QString txt = m_dir.filePath("functions.txt"), svg = m_dir.filePath("functions.svg");
+        QVERIFY2(panel->exportText(txt, &error), qPrintable(error));
+        QVERIFY2(panel->exportImage(svg, &error), qPrintable(error));
+        QFile txtFile(txt), svgFile(svg);
+        QVERIFY(txtFile.open(QIODevice::ReadOnly) && svgFile.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(txtFile.readAll()), text);
+        const QString svgText = QString::fromUtf8(svgFile.readAll());
+        const QString first = QString::fromStdString(controller()->snapshot()->equations->front().search.best()->expression.readable("u"));
+        QVERIFY2(svgText.contains(first.left(4).toHtmlEscaped()) || svgText.contains(first.left(4)), qPrintable(first));
     }
 
     void linkedSelectionFromALatentClick()

@@ -26,11 +26,20 @@ FunctionsPanel::FunctionsPanel(RunController* controller, NeuronSelection* selec
     row->addWidget(m_update);
     row->addWidget(m_transfer);
     body()->addLayout(row, 1);
+    m_formulas = new QLabel(this);
+    m_formulas->setObjectName("formulas");
+    m_formulas->setWordWrap(true);
+    m_formulas->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_formulas->setToolTip(tr("The learned functions written as formulas by symbolic regression, searched whenever "
+                              "training pauses or ends (docs/equations.md). Beside each, the generator's own "
+                              "formula when the data are a simulation."));
+    body()->addWidget(m_formulas);
     connect(controller, &RunController::snapshotChanged, this, [this] {
         const auto s = this->controller()->snapshot();
-        if (!s || s->curvesGeneration != m_drawnCurves)
+        if (!s || s->curvesGeneration != m_drawnCurves || s->equationsIteration != m_drawnEquations)
             markDirty();
     });
+    connect(controller, &RunController::progressChanged, this, &FunctionsPanel::refreshEquationStatus);
     connect(controller, &RunController::datasetChanged, this, [this] {
         m_drawnCurves = -1;
         markDirty();
@@ -103,6 +112,103 @@ void FunctionsPanel::redrawSelection()
     m_transfer->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void FunctionsPanel::refreshEquationStatus()
+{
+    const bool searching = controller()->searchingEquations();
+    if (searching != m_drawnSearching)
+        drawEquations(controller()->snapshot().get());
+}
+
+namespace {
+
+QString formulaLine(const CurveEquation& c, const QColor& color)
+{
+    const ParetoEntry* best = c.search.best();
+    const QString function = c.function == "update" ? "φ*(u)" : "ψ*(u)/upper";
+    const QString who = c.cluster >= 0 ? QObject::tr("cluster %1").arg(c.cluster) : QObject::tr("all neurons");
+    QString line = QString("<span style=\"color:%1\">■</span> %2 · %3 = <b>%4</b> <small>(R² %5")
+                       .arg(color.name(), who, function, QString::fromStdString(best->expression.readable("u")).toHtmlEscaped())
+                       .arg(best->r2, 0, 'f', 5);
+    if (!c.truth.empty())
+        line += QObject::tr("; generator%1: %2%3")
+                    .arg(c.trueType >= 0 ? QObject::tr(" of type %1").arg(c.trueType) : QString())
+                    .arg(QString::fromStdString(c.truth.readable("u")).toHtmlEscaped())
+                    .arg(c.match.structureMatches ? QObject::tr(", same form") : QObject::tr(", another form"));
+    return line + ")</small>";
+}
+
+QColor formulaColor(const CurveEquation& c)
+{
+    if (c.trueType >= 0)
+        return Theme::typeColor(c.trueType);
+    return c.cluster >= 0 ? Theme::typeColor(c.cluster) : ThemeManager::instance().theme().foreground;
+}
+
+} // namespace
+
+void FunctionsPanel::drawEquations(const Snapshot* snapshot)
+{
+    m_drawnSearching = controller()->searchingEquations();
+    m_update->clearItems();
+    m_transfer->clearItems();
+    const bool have = snapshot && snapshot->equations && !snapshot->equations->empty();
+    m_drawnEquations = have ? snapshot->equationsIteration : -1;
+    if (!have) {
+        m_formulas->setText(m_drawnSearching ? tr("Formulas: searching the learned functions' formulas…")
+                                             : tr("Formulas of the learned functions appear when training pauses or ends."));
+        return;
+    }
+    QStringList lines;
+    int placed[2] = {0, 0};
+    for (const CurveEquation& c : *snapshot->equations) {
+        const ParetoEntry* best = c.search.best();
+        if (!best)
+            continue;
+        const QColor color = formulaColor(c);
+        lines << formulaLine(c, color);
+        const int k = c.function == "update" ? 0 : 1;
+        QCustomPlot* plot = k == 0 ? m_update : m_transfer;
+        auto* item = new QCPItemText(plot);
+        item->position->setType(QCPItemPosition::ptAxisRectRatio);
+        item->position->setCoords(0.02, 0.03 + 0.075 * placed[k]++);
+        item->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        item->setText(QString::fromStdString(best->expression.readable("u")));
+        item->setColor(color.darker(115));
+        QColor backdrop = ThemeManager::instance().theme().background;
+        backdrop.setAlpha(200); // readable over the curves of its own colour
+        item->setBrush(QBrush(backdrop));
+        item->setPadding(QMargins(3, 1, 3, 1));
+        item->setClipToAxisRect(true);
+    }
+    const QString when = snapshot->equationsIteration == snapshot->iteration
+                             ? tr("Formulas (iteration %1):").arg(snapshot->equationsIteration)
+                             : tr("Formulas of iteration %1 (training has moved on; new ones at the next pause):")
+                                   .arg(snapshot->equationsIteration);
+    m_formulas->setText(when + "<br>" + lines.join("<br>"));
+}
+
+QString FunctionsPanel::equationsText() const
+{
+    const auto snapshot = controller()->snapshot();
+    if (!snapshot || !snapshot->equations)
+        return {};
+    QString text = tr("Formulas of the learned functions at iteration %1 (docs/equations.md)\n").arg(snapshot->equationsIteration);
+    for (const CurveEquation& c : *snapshot->equations) {
+        const ParetoEntry* best = c.search.best();
+        if (!best)
+            continue;
+        text += QString("%1: %2  (R² %3, %4 nodes)").arg(QString::fromStdString(c.name),
+                                                        QString::fromStdString(best->expression.readable("u")))
+                    .arg(best->r2, 0, 'f', 6)
+                    .arg(best->complexity);
+        if (!c.truth.empty())
+            text += tr("; generator: %1 (%2)").arg(QString::fromStdString(c.truth.readable("u")),
+                                                   c.match.structureMatches ? tr("same form") : tr("another form"));
+        text += "\n";
+    }
+    return text;
+}
+
 bool FunctionsPanel::redraw()
 {
     m_update->clearGraphs();
@@ -114,6 +220,7 @@ bool FunctionsPanel::redraw()
     const auto& plotting = controller()->config().plotting;
     if (!data) {
         m_info->setText(tr("No data yet."));
+        drawEquations(nullptr);
         m_update->replot(QCustomPlot::rpQueuedReplot);
         m_transfer->replot(QCustomPlot::rpQueuedReplot);
         return false;
@@ -165,6 +272,7 @@ bool FunctionsPanel::redraw()
     m_update->yAxis->setRange(plotting.ylim[0], plotting.ylim[1]);
     m_transfer->xAxis->setRange(plotting.xlim[0], plotting.xlim[1]);
     m_transfer->yAxis->setRange(-1.5, 1.5);
+    drawEquations(snapshot.get());
     m_update->replot(QCustomPlot::rpQueuedReplot);
     m_transfer->replot(QCustomPlot::rpQueuedReplot);
     return haveCurves;

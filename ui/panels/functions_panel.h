@@ -27,6 +27,9 @@ public:
     QString csvText() const override;
     /// Curves drawn at the last redraw (learned, per plot).
     int learnedCurveCount() const { return m_learnedCurves; }
+    /// The formulas shown (one line per learned curve: name, formula, R², the generator's beside it), "" before any.
+    QString equationsText() const;
+    QString textReport() const override { return equationsText(); }
 
 protected:
     bool redraw() override;
@@ -37,10 +40,16 @@ private:
     float learnedScale(const Snapshot& snapshot, std::size_t row) const;
     void drawTrue(const Eigen::VectorXf& samples);
     void placeMarks();
+    /// The formulas of the snapshot: under the plots (rich text) and inside them (so exports carry them).
+    void drawEquations(const Snapshot* snapshot);
+    void refreshEquationStatus();
 
     QCustomPlot* m_update;
     QCustomPlot* m_transfer;
     QLabel* m_info;
+    QLabel* m_formulas;
+    std::int64_t m_drawnEquations = -1;
+    bool m_drawnSearching = false;
     std::int64_t m_drawnCurves = -1;
     std::vector<std::int64_t> m_drawnNeurons;
     int m_firstLearned = 0;

@@ -151,14 +151,24 @@ bool Panel::exportCsv(const QString& path, QString* error) const
     return writeTextFile(path, csvText(), error);
 }
 
+bool Panel::exportText(const QString& path, QString* error) const
+{
+    return writeTextFile(path, textReport(), error);
+}
+
 void Panel::exportDialog()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(m_title), objectName() + ".png",
-                                                      imageFileFilter() + ";;CSV data (*.csv)");
+    QString filters = imageFileFilter() + ";;CSV data (*.csv)";
+    if (!textReport().isEmpty())
+        filters += ";;" + tr("Text (*.txt)");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(m_title), objectName() + ".png", filters);
     if (path.isEmpty())
         return;
     QString error;
-    const bool ok = QFileInfo(path).suffix().toLower() == "csv" ? exportCsv(path, &error) : exportImage(path, &error);
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const bool ok = suffix == "csv"   ? exportCsv(path, &error)
+                    : suffix == "txt" ? exportText(path, &error)
+                                      : exportImage(path, &error);
     if (!ok)
         QMessageBox::warning(this, tr("Export failed"), error);
 }

@@ -29,8 +29,12 @@ public:
     virtual QList<QCustomPlot*> plots() const { return {}; }
     /// The data behind the panel as CSV text (header line first).
     virtual QString csvText() const = 0;
+    /// A plain-text report of what the panel shows, where it has one (e.g. the Functions panel's formulas): offered
+    /// by the export dialog as .txt when not empty.
+    virtual QString textReport() const { return {}; }
     bool exportImage(const QString& path, QString* error);
     bool exportCsv(const QString& path, QString* error) const;
+    bool exportText(const QString& path, QString* error) const;
     /// Number of redraws with data so far (tests and the frame-time readout use it).
     int redrawCount() const { return m_redraws; }
     /// Milliseconds the last redraw took.

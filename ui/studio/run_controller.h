@@ -68,6 +68,8 @@ public:
         return m_snapshot ? m_snapshot->connectivityFull : nullptr;
     }
     double activityScale() const { return m_xnorm; }
+    /// Whether formulas for the learned functions are being searched now (Session::searchingEquations).
+    bool searchingEquations() const { return m_session && m_session->searchingEquations(); }
 
     StudioState state() const { return m_state; }
     QString stateText() const;

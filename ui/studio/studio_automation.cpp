@@ -69,9 +69,10 @@ void StudioAutomation::tick()
         // A reopened run restores its model (paused): wait for its views, roll-out included.
         const auto snapshot = controller->snapshot();
         const bool restoring = controller->runFolder().hasCheckpoint() && state != StudioState::Ready;
-        const bool restored = snapshot && snapshot->rolloutIteration == snapshot->iteration;
+        const bool restored = snapshot && snapshot->rolloutIteration == snapshot->iteration &&
+                              (snapshot->equationsIteration == snapshot->iteration || m_waiting.elapsed() > 180000);
         if (controller->dataset() && state != StudioState::Simulating &&
-            (!restoring || restored || m_waiting.elapsed() > 60000))
+            (!restoring || restored || m_waiting.elapsed() > 240000))
             finish();
         return;
     }
@@ -101,8 +102,12 @@ void StudioAutomation::tick()
     }
     if (m_pausing) {
         const auto snapshot = controller->snapshot();
+        // The views of the paused model: its roll-out, then its formulas (a longer search, docs/equations.md).
+        const bool rolledOut = snapshot && snapshot->rolloutIteration == snapshot->iteration;
+        const bool formulas = snapshot && snapshot->equationsIteration == snapshot->iteration;
         const bool settled = state != StudioState::Training && snapshot &&
-                             (snapshot->rolloutIteration == snapshot->iteration || m_waiting.elapsed() > 30000);
+                             ((rolledOut && formulas) || (rolledOut && m_waiting.elapsed() > 180000) ||
+                              m_waiting.elapsed() > 240000);
         if (settled)
             finish();
     }

@@ -1,6 +1,8 @@
 #include "plexus/analysis/expression_simplify.h"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace plexus {
 
@@ -37,6 +39,66 @@ Expression gatherConstant(Operator op, double c, const Expression& other)
     return Expression::binary(op, Expression::constant(c), other);
 }
 
+/// A sum's terms with their signs and constant factors: c₁·T₁ + c₂·T₂ + … (T empty for a constant term).
+void flattenSum(const Expression& e, std::size_t i, double sign, std::vector<std::pair<double, Expression>>& terms)
+{
+    const Operator op = e.nodes()[i].op;
+    if (op == Operator::Add || op == Operator::Subtract) {
+        const std::size_t right = e.subtreeEnd(i + 1);
+        flattenSum(e, i + 1, sign, terms);
+        flattenSum(e, right, op == Operator::Add ? sign : -sign, terms);
+        return;
+    }
+    Expression term = e.subtree(i);
+    if (isConstant(term)) {
+        terms.emplace_back(sign * constantOf(term), Expression());
+        return;
+    }
+    if (op == Operator::Multiply && e.nodes()[i + 1].op == Operator::Constant) {
+        terms.emplace_back(sign * e.nodes()[i + 1].value, term.subtree(term.subtreeEnd(1)));
+        return;
+    }
+    terms.emplace_back(sign, std::move(term));
+}
+
+/// Like terms of a sum merged (tanh(x) − x + tanh(x) → 2·tanh(x) − x), constants first; the sum unchanged when
+/// nothing merges or the merged form would be longer.
+Expression collectLikeTerms(const Expression& sum)
+{
+    std::vector<std::pair<double, Expression>> terms, merged;
+    flattenSum(sum, 0, 1.0, terms);
+    for (const auto& [c, t] : terms) {
+        auto same = std::find_if(merged.begin(), merged.end(), [&t = t](const auto& m) {
+            return m.second.empty() == t.empty() && (t.empty() || identical(m.second, t));
+        });
+        if (same == merged.end())
+            merged.emplace_back(c, t);
+        else
+            same->first += c;
+    }
+    if (merged.size() == terms.size())
+        return sum;
+    std::stable_partition(merged.begin(), merged.end(), [](const auto& m) { return m.second.empty(); });
+    Expression result;
+    for (const auto& [c, t] : merged) {
+        if (c == 0.0)
+            continue;
+        if (t.empty()) {
+            result = Expression::constant(c);
+            continue;
+        }
+        const double size = result.empty() ? c : std::fabs(c);
+        const Expression scaled = size == 1.0 ? t : Expression::binary(Operator::Multiply, Expression::constant(size), t);
+        if (result.empty())
+            result = scaled;
+        else
+            result = Expression::binary(c < 0 ? Operator::Subtract : Operator::Add, result, scaled);
+    }
+    if (result.empty())
+        result = Expression::constant(0.0);
+    return result.complexity() <= sum.complexity() ? result : sum;
+}
+
 Expression simplifyBinary(Operator op, const Expression& left, const Expression& right)
 {
     if (isConstant(left) && isConstant(right)) {
@@ -56,6 +118,8 @@ Expression simplifyBinary(Operator op, const Expression& left, const Expression&
         return gatherConstant(op, constantOf(right), left);
     if ((op == Operator::Add || op == Operator::Multiply) && isConstant(left))
         return gatherConstant(op, constantOf(left), right);
+    if (op == Operator::Add || op == Operator::Subtract)
+        return collectLikeTerms(Expression::binary(op, left, right));
     return Expression::binary(op, left, right);
 }
 

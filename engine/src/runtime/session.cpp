@@ -1,5 +1,7 @@
 #include "plexus/runtime/session.h"
 
+#include "plexus/analysis/learned_equations.h"
+
 #include "plexus/analysis/clustering.h"
 #include "plexus/analysis/matrix_view.h"
 
@@ -43,6 +45,7 @@ Session::~Session()
         m_stopRequested = true;
         m_closing = true; // nobody will look at a roll-out now: leave as soon as the checkpoint is saved
     }
+    interruptSearch();
     m_wake.notify_all();
     if (m_worker.joinable())
         m_worker.join();
@@ -70,6 +73,7 @@ void Session::resume()
         m_paused = false;
         m_stepBudget = 0;
     }
+    interruptSearch();
     m_wake.notify_all();
 }
 
@@ -80,6 +84,7 @@ void Session::step(int count)
         m_paused = true;
         m_stepBudget += std::max(1, count);
     }
+    interruptSearch();
     m_wake.notify_all();
 }
 
@@ -89,6 +94,7 @@ void Session::stop()
         std::lock_guard lock(m_mutex);
         m_stopRequested = true;
     }
+    interruptSearch();
     m_wake.notify_all();
 }
 
@@ -193,6 +199,7 @@ void Session::train(Trainer& trainer)
         {
             std::unique_lock lock(m_mutex);
             if (m_paused && m_stepBudget == 0 && !m_stopRequested) {
+                m_interruptSearch = false; // under the lock: a resume from now on interrupts the search below
                 lock.unlock();
                 // Paused (also after a Step): every view shows this very iteration.
                 const auto shown = latestSnapshot();
@@ -202,6 +209,7 @@ void Session::train(Trainer& trainer)
                 }
                 publishRollout(trainer);
                 setState(SessionState::Paused);
+                publishEquations(trainer);
                 lock.lock();
                 m_wake.wait(lock, [this] { return !m_paused || m_stepBudget > 0 || m_stopRequested; });
             }
@@ -243,6 +251,8 @@ void Session::train(Trainer& trainer)
     {
         std::lock_guard lock(m_mutex);
         closing = m_closing;
+        if (!closing)
+            m_interruptSearch = false; // a Stop asked for the end, not to skip its formulas; closing interrupts
     }
     if (!closing) {
         // The views end on the very model the checkpoint holds, with evaluate's numbers for it.
@@ -259,6 +269,8 @@ void Session::train(Trainer& trainer)
         m_evaluation = std::move(evaluation);
     }
     setState(finished ? SessionState::Finished : SessionState::Stopped);
+    if (!closing)
+        publishEquations(trainer); // after the state: a finished run shows everything else at once
 }
 
 void Session::recordMetrics(Trainer& trainer, const TrainingMetrics& metrics)
@@ -354,11 +366,40 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
     if (previous) {
         snapshot->rollout = previous->rollout;
         snapshot->rolloutIteration = previous->rolloutIteration;
+        snapshot->equations = previous->equations; // the formulas of the last pause stay until the next
+        snapshot->equationsIteration = previous->equationsIteration;
     }
     std::lock_guard lock(m_mutex);
     snapshot->generation = ++m_generation;
     if (snapshot->curvesGeneration < 0)
         snapshot->curvesGeneration = snapshot->generation;
+    m_snapshot = std::move(snapshot);
+}
+
+void Session::interruptSearch()
+{
+    m_interruptSearch = true;
+}
+
+void Session::publishEquations(Trainer& trainer)
+{
+    const std::shared_ptr<const Snapshot> previous = latestSnapshot();
+    if (!m_options.equations || !previous || previous->equationsIteration == trainer.iteration() ||
+        m_interruptSearch)
+        return;
+    m_searchingEquations = true;
+    auto curves = std::make_shared<std::vector<CurveEquation>>(learnedCurves(trainer.model(), *m_data, m_config));
+    Progress progress;
+    progress.stopRequested = &m_interruptSearch;
+    fitEquations(*curves, learnedCurveSearchOptions(), progress);
+    m_searchingEquations = false;
+    if (m_interruptSearch)
+        return; // given way: formulas of a model that is changing again would be stale at once
+    auto snapshot = std::make_shared<Snapshot>(*latestSnapshot());
+    snapshot->equations = std::move(curves);
+    snapshot->equationsIteration = trainer.iteration();
+    std::lock_guard lock(m_mutex);
+    snapshot->generation = ++m_generation;
     m_snapshot = std::move(snapshot);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plexus/analysis/curve_equation.h"
 #include "plexus/analysis/evaluation.h"
 #include "plexus/analysis/linear_fit.h"
 #include "plexus/analysis/type_recovery.h"
@@ -57,6 +58,10 @@ struct Snapshot
     /// pauses, stops or finishes (nullptr before; may be older than `iteration`, see rolloutIteration).
     std::shared_ptr<const RolloutTraces> rollout;
     std::int64_t rolloutIteration = -1;
+    /// The learned functions as formulas (learnedCurves + fitEquations, docs/equations.md), searched after the
+    /// roll-out whenever training pauses, stops or finishes (nullptr before; equationsIteration says for which).
+    std::shared_ptr<const std::vector<CurveEquation>> equations;
+    std::int64_t equationsIteration = -1;
 };
 
 struct SessionOptions
@@ -77,6 +82,9 @@ struct SessionOptions
     /// on the worker thread, before the state becomes Finished (Session::evaluation).
     bool evaluateAtEnd = false;
     std::int64_t evaluationRolloutFrames = 1000;
+    /// Search formulas for the learned functions at pauses and at the end (Snapshot::equations). The search runs on
+    /// the worker while it is paused or done and gives way at once to resume, step, stop or closing.
+    bool equations = true;
 };
 
 /// Training on its own thread (ARCHITECTURE §3): commands in (start, pause, resume, step, stop), metrics and
@@ -111,6 +119,8 @@ public:
     /// The device training runs on ("cpu", "cuda:0"; "" before the worker has made its trainer).
     std::string deviceName() const;
     std::int64_t iteration() const { return m_iteration.load(); }
+    /// Whether the worker is searching formulas for the learned functions now (while paused or after the end).
+    bool searchingEquations() const { return m_searchingEquations.load(); }
     std::int64_t totalIterations() const { return m_total.load(); }
 
     /// Metrics rows since the last call (bounded: the oldest are dropped beyond metricsCapacity).
@@ -127,6 +137,11 @@ private:
     void train(Trainer& trainer);
     void publish(Trainer& trainer, const TrainingMetrics& metrics, bool withCurves, bool withTypes);
     void publishRollout(Trainer& trainer);
+    /// The formula search of SessionOptions::equations for this iteration, unless one is already shown; stops early
+    /// (and publishes nothing) when m_interruptSearch is set.
+    void publishEquations(Trainer& trainer);
+    /// Makes a running formula search give way (resume, step, stop, closing).
+    void interruptSearch();
     /// Whether a goal of SessionOptions (W R² plateau, time budget) ends training now; says which in a notice.
     /// `measured`: the metrics of this iteration when the W R² check is due, else nullptr.
     bool goalReached(const Trainer& trainer, const TrainingMetrics* measured);
@@ -147,6 +162,8 @@ private:
     std::vector<std::string> m_notices;
     int m_stepBudget = 0;
     std::atomic<SessionState> m_state{SessionState::Idle};
+    std::atomic<bool> m_interruptSearch{false};
+    std::atomic<bool> m_searchingEquations{false};
     std::atomic<std::int64_t> m_iteration{0};
     std::atomic<std::int64_t> m_total{0};
     std::string m_error;
