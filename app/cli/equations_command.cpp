@@ -57,8 +57,11 @@ void printCurve(const CurveEquation& c)
     if (c.truth.empty())
         return;
     const std::string whose = c.trueType >= 0 ? " (true type " + std::to_string(c.trueType) + ")" : "";
-    std::printf("  generator%s: %s — structure %s\n", whose.c_str(), c.truth.readable(c.variable, 3).c_str(),
+    std::printf("  generator%s: %s — structure %s", whose.c_str(), c.truth.readable(c.variable, 3).c_str(),
                 c.match.structureMatches ? "matches" : "differs");
+    if (c.match.ignoredConstant != 0.0)
+        std::printf(" (up to a constant %.3g, under 1 %% of the curve's range)", c.match.ignoredConstant);
+    std::printf("\n");
     for (const CoefficientMatch& m : c.match.coefficients)
         std::printf("    %-28s found %10.5f  true %10.5f  error %.2f %%\n", m.term.c_str(), m.found, m.truth,
                     100.0 * m.relativeError);

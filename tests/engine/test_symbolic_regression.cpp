@@ -231,6 +231,9 @@ private Q_SLOTS:
         QVERIFY(std::fabs(m.largestRelativeError() - 0.01) < 1e-9);
         QVERIFY(matchExpressions(parseExpression("2*tanh(x)*1 - (x + x)/2"), parseExpression("-x + 2*tanh(x)")).structureMatches);
         QVERIFY(!matchExpressions(parseExpression("tanh(x) - x + 0.1"), parseExpression("-x + tanh(x)")).structureMatches);
+        m = matchExpressions(parseExpression("tanh(x) - x + 0.1"), parseExpression("-x + tanh(x)"), 0.2);
+        QVERIFY(m.structureMatches); // a small offset passed over when the caller says how small is negligible
+        QCOMPARE(m.ignoredConstant, 0.1);
         QVERIFY(!matchExpressions(parseExpression("sin(x)"), parseExpression("tanh(x)")).structureMatches);
     }
 

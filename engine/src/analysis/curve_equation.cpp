@@ -4,6 +4,11 @@
 
 namespace plexus {
 
+double negligibleOffset(const Eigen::ArrayXd& y)
+{
+    return y.size() > 0 ? 0.01 * (y.maxCoeff() - y.minCoeff()) : 0.0;
+}
+
 void fitEquations(std::vector<CurveEquation>& curves, const SymbolicRegressionOptions& options, const Progress& progress)
 {
     for (std::size_t i = 0; i < curves.size() && !progress.shouldStop(); ++i) {
@@ -16,7 +21,7 @@ void fitEquations(std::vector<CurveEquation>& curves, const SymbolicRegressionOp
         };
         curve.search = symbolicRegression(curve.x, curve.y, options, inner);
         if (!curve.truth.empty() && curve.search.best())
-            curve.match = matchExpressions(curve.search.best()->expression, curve.truth);
+            curve.match = matchExpressions(curve.search.best()->expression, curve.truth, negligibleOffset(curve.y));
     }
 }
 
@@ -39,7 +44,8 @@ void writeEntry(std::ostringstream& out, const ParetoEntry& e)
 void writeTruth(std::ostringstream& out, const CurveEquation& c)
 {
     out << ",\n     \"truth\": {\"expression\": " << quoted(c.truth.text())
-        << ", \"structure_matches\": " << (c.match.structureMatches ? "true" : "false") << ", \"coefficients\": [";
+        << ", \"structure_matches\": " << (c.match.structureMatches ? "true" : "false")
+        << ", \"ignored_constant\": " << c.match.ignoredConstant << ", \"coefficients\": [";
     for (std::size_t k = 0; k < c.match.coefficients.size(); ++k) {
         const CoefficientMatch& m = c.match.coefficients[k];
         out << (k ? ", " : "") << "{\"term\": " << quoted(m.term) << ", \"found\": " << m.found

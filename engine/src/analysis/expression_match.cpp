@@ -183,12 +183,18 @@ double ExpressionMatch::largestRelativeError() const
     return largest;
 }
 
-ExpressionMatch matchExpressions(const Expression& found, const Expression& truth)
+ExpressionMatch matchExpressions(const Expression& found, const Expression& truth, double negligibleConstant)
 {
     ExpressionMatch match;
     if (found.empty() || truth.empty())
         return match;
-    const std::map<std::string, Term> f = termsOf(found), t = termsOf(truth);
+    std::map<std::string, Term> f = termsOf(found);
+    const std::map<std::string, Term> t = termsOf(truth);
+    const auto offset = f.find("constant");
+    if (offset != f.end() && !t.count("constant") && std::fabs(offset->second.coefficient) <= negligibleConstant) {
+        match.ignoredConstant = offset->second.coefficient;
+        f.erase(offset);
+    }
     if (f.size() != t.size())
         return match;
     for (const auto& [key, term] : t)

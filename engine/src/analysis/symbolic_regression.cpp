@@ -24,7 +24,7 @@ constexpr double kExactError = 1e-12;
 constexpr double kCrowdingWeight = 10.0;
 constexpr int kTournamentSize = 12;
 /// Children whose value is the small difference of large terms (Expression::largestCancellation) are refused.
-constexpr double kLargestCancellation = 100.0;
+constexpr double kLargestCancellation = 20.0;
 constexpr double kTournamentWinProbability = 0.86;
 
 struct Candidate

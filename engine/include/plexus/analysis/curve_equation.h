@@ -27,6 +27,10 @@ struct CurveEquation
     ExpressionMatch match;     ///< found against truth (when there is one)
 };
 
+/// The size of a constant term that does not count against the structure when a found formula is compared with the
+/// truth: 1 % of the curve's range (a learned φ* is pinned to 0 at u = 0 only approximately).
+double negligibleOffset(const Eigen::ArrayXd& y);
+
 /// Runs the expression search on each curve in turn (each search multi-threaded), with progress per curve and
 /// cycle; a stop request ends the current search and skips the rest.
 void fitEquations(std::vector<CurveEquation>& curves, const SymbolicRegressionOptions& options,

@@ -23,9 +23,13 @@ struct ExpressionMatch
 {
     bool structureMatches = false;
     std::vector<CoefficientMatch> coefficients; ///< when the structure matches: every constant of the truth
+    /// A constant term of the found expression that the truth lacks and that was passed over as negligible (0: none).
+    double ignoredConstant = 0.0;
     double largestRelativeError() const;
 };
 
-ExpressionMatch matchExpressions(const Expression& found, const Expression& truth);
+/// `negligibleConstant`: a constant term of `found` that the truth lacks, at most this large, does not make the
+/// structures differ (a learned curve's small offset at 0; the caller sets the scale, e.g. 1 % of the curve's range).
+ExpressionMatch matchExpressions(const Expression& found, const Expression& truth, double negligibleConstant = 0.0);
 
 } // namespace plexus
