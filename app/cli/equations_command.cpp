@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "progress_line.h"
 #include "run_folder.h"
+#include "trained_run.h"
 
 #include "plexus/analysis/expression_parser.h"
 #include "plexus/analysis/expression_simplify.h"
@@ -95,17 +96,10 @@ std::vector<CurveEquation> csvCurves(const std::string& path, const std::string&
     return {c};
 }
 
-std::vector<CurveEquation> runCurves(const fs::path& runDir, const std::string& checkpointOption)
+std::vector<CurveEquation> runCurves(const std::string& runDir, const std::string& checkpoint)
 {
-    const std::string checkpoint =
-        checkpointOption.empty() ? Trainer::latestCheckpoint(runDir.string()) : checkpointOption;
-    if (checkpoint.empty())
-        throw InputError(runDir.string() + " has no checkpoint; train first: plexus-cli train " + runDir.string());
-    ConfigLoadResult loaded = loadConfigFile((runDir / "config.yaml").string());
-    auto data = std::make_shared<const Dataset>(loadDataset(datasetPathOf(runDir.string())));
-    Trainer trainer(loaded.config, data, TrainingOptions{});
-    trainer.loadWeights(checkpoint);
-    return learnedCurves(trainer.model(), *data, loaded.config);
+    const TrainedRun run = loadTrainedRun(runDir, checkpoint);
+    return learnedCurves(run.trainer->model(), *run.data, run.config);
 }
 
 } // namespace

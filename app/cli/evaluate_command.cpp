@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "progress_line.h"
 #include "run_folder.h"
+#include "trained_run.h"
 
 #include "plexus/analysis/evaluation.h"
 #include "plexus/analysis/learned_equations.h"
@@ -84,17 +85,12 @@ int runEvaluate(const Args& argv)
     if (rolloutFrames < 0)
         throw InputError("--rollout-frames: expected 0 or more, got " + args.value("rollout-frames"));
     const std::string checkpoint = args.value("checkpoint", Trainer::latestCheckpoint(runDir.string()));
-    if (checkpoint.empty())
-        throw InputError(runDir.string() + " has no checkpoint; train first: plexus-cli train " + runDir.string());
-    ConfigLoadResult loaded = loadConfigFile((runDir / "config.yaml").string());
-    auto data = std::make_shared<const Dataset>(loadDataset(datasetPathOf(runDir.string())));
-    Trainer trainer(loaded.config, data, TrainingOptions{});
-    trainer.loadWeights(checkpoint);
+    const TrainedRun run = loadTrainedRun(runDir.string(), checkpoint);
     ProgressLine line("frames");
     Progress progress = progressOn(line);
-    Evaluation e = evaluate(trainer.model(), *data, loaded.config, rolloutFrames, progress);
+    Evaluation e = evaluate(run.trainer->model(), *run.data, run.config, rolloutFrames, progress);
     if (!args.has("no-equations") && !g_stopRequested) {
-        e.equations = learnedCurves(trainer.model(), *data, loaded.config);
+        e.equations = learnedCurves(run.trainer->model(), *run.data, run.config);
         SymbolicRegressionOptions options = learnedCurveSearchOptions();
         options.threads = computeThreads(args);
         fitEquations(e.equations, options, progress);

@@ -6,22 +6,7 @@ cli=$1
 authors=${2:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-checks=0
-
-expect() { # expect CODE PATTERN -- command...
-  local code=$1 pattern=$2
-  shift 3
-  local out
-  out=$("$@" 2>&1)
-  local got=$?
-  checks=$((checks + 1))
-  if [ "$got" -ne "$code" ] || ! grep -qE -- "$pattern" <<<"$out"; then
-    failures=$((failures + 1))
-    echo "FAIL: $* -> exit $got (expected $code), output did not match /$pattern/:"
-    echo "$out" | tail -5
-  fi
-}
+source "$(dirname "$0")/expect.sh"
 
 expect 0 "demo .*Teaching demo" -- "$cli" presets
 expect 0 "n_neurons: 300" -- "$cli" presets --show demo

@@ -6,22 +6,7 @@ set -u
 cli=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-checks=0
-
-expect() { # expect CODE PATTERN -- command...
-  local code=$1 pattern=$2
-  shift 3
-  local out
-  out=$("$@" 2>&1)
-  local got=$?
-  checks=$((checks + 1))
-  if [ "$got" -ne "$code" ] || ! grep -qE -- "$pattern" <<<"$out"; then
-    failures=$((failures + 1))
-    echo "FAIL: $* -> exit $got (expected $code), output did not match /$pattern/:"
-    echo "$out" | tail -5
-  fi
-}
+source "$(dirname "$0")/expect.sh"
 
 # y = -1.5·x + 2·tanh(x) on [-4, 4], 120 points, with a header line.
 awk 'BEGIN { print "x,y"; for (i = 0; i < 120; i++) { x = -4 + 8 * i / 119; e = exp(2 * x);

@@ -106,8 +106,13 @@ private Q_SLOTS:
         // The Training panel's header follows the Step.
         QTRY_VERIFY_WITH_TIMEOUT(labelText(m_window->panel("training")).contains(QString("iteration %1,").arg(paused + 1)),
                                  30000);
-        // The roll-out of the paused model reaches the activity panel.
-        QTRY_VERIFY_WITH_TIMEOUT(controller()->snapshot() && controller()->snapshot()->rollout, 30000);
+        // The roll-out of the paused model (this very iteration) reaches the activity panel.
+        QTRY_VERIFY_WITH_TIMEOUT(controller()->snapshot() && controller()->snapshot()->rollout &&
+                                     controller()->snapshot()->rolloutIteration == paused + 1,
+                                 30000);
+        // Only then is the worker paused again (it shows Training while it computes the roll-out after a Step).
+        QTRY_COMPARE_WITH_TIMEOUT(controller()->state(), StudioState::Paused, 30000);
+        QCOMPARE(transport->pauseAction()->text(), QString("Resume"));
 
         transport->pauseAction()->trigger(); // "Resume"
         QTRY_VERIFY_WITH_TIMEOUT(controller()->iteration() > paused + 10, 30000);

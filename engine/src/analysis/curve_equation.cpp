@@ -1,4 +1,5 @@
 #include "plexus/analysis/curve_equation.h"
+#include "plexus/util/json_text.h"
 
 #include <sstream>
 
@@ -27,28 +28,20 @@ void fitEquations(std::vector<CurveEquation>& curves, const SymbolicRegressionOp
 
 namespace {
 
-std::string quoted(const std::string& text)
-{
-    std::string out = "\"";
-    for (char c : text)
-        out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-    return out + "\"";
-}
-
 void writeEntry(std::ostringstream& out, const ParetoEntry& e)
 {
-    out << "{\"expression\": " << quoted(e.expression.text()) << ", \"complexity\": " << e.complexity
+    out << "{\"expression\": " << jsonString(e.expression.text()) << ", \"complexity\": " << e.complexity
         << ", \"r2\": " << e.r2 << ", \"mse\": " << e.meanSquaredError << ", \"score\": " << e.score << "}";
 }
 
 void writeTruth(std::ostringstream& out, const CurveEquation& c)
 {
-    out << ",\n     \"truth\": {\"expression\": " << quoted(c.truth.text())
+    out << ",\n     \"truth\": {\"expression\": " << jsonString(c.truth.text())
         << ", \"structure_matches\": " << (c.match.structureMatches ? "true" : "false")
         << ", \"ignored_constant\": " << c.match.ignoredConstant << ", \"coefficients\": [";
     for (std::size_t k = 0; k < c.match.coefficients.size(); ++k) {
         const CoefficientMatch& m = c.match.coefficients[k];
-        out << (k ? ", " : "") << "{\"term\": " << quoted(m.term) << ", \"found\": " << m.found
+        out << (k ? ", " : "") << "{\"term\": " << jsonString(m.term) << ", \"found\": " << m.found
             << ", \"truth\": " << m.truth << ", \"relative_error\": " << m.relativeError << "}";
     }
     out << "]}";
@@ -63,11 +56,11 @@ std::string equationsToJson(const std::vector<CurveEquation>& curves)
     out << "{\"curves\": [";
     for (std::size_t i = 0; i < curves.size(); ++i) {
         const CurveEquation& c = curves[i];
-        out << (i ? "," : "") << "\n    {\"name\": " << quoted(c.name) << ", \"function\": " << quoted(c.function)
+        out << (i ? "," : "") << "\n    {\"name\": " << jsonString(c.name) << ", \"function\": " << jsonString(c.function)
             << ", \"cluster\": " << c.cluster << ", \"true_type\": " << c.trueType << ",\n     \"best\": ";
         if (const ParetoEntry* best = c.search.best())
-            out << "{\"expression\": " << quoted(best->expression.text()) << ", \"complexity\": " << best->complexity
-                << ", \"r2\": " << best->r2 << ", \"readable\": " << quoted(best->expression.readable(c.variable))
+            out << "{\"expression\": " << jsonString(best->expression.text()) << ", \"complexity\": " << best->complexity
+                << ", \"r2\": " << best->r2 << ", \"readable\": " << jsonString(best->expression.readable(c.variable))
                 << "}";
         else
             out << "null";

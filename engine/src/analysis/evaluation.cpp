@@ -4,6 +4,7 @@
 #include "plexus/analysis/type_recovery.h"
 #include "plexus/sim/dynamics.h"
 #include "plexus/sim/true_functions.h"
+#include "plexus/util/json_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -285,14 +286,6 @@ Evaluation evaluate(const LearnedModel& model, const Dataset& d, const Experimen
 
 namespace {
 
-std::string quotedText(const std::string& text)
-{
-    std::string out = "\"";
-    for (char c : text)
-        out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-    return out + "\"";
-}
-
 /// The chosen formula of each learned curve (the full fronts are `plexus-cli equations --json`).
 void writeEquations(std::ostringstream& out, const std::vector<CurveEquation>& equations)
 {
@@ -302,12 +295,12 @@ void writeEquations(std::ostringstream& out, const std::vector<CurveEquation>& e
     for (std::size_t i = 0; i < equations.size(); ++i) {
         const CurveEquation& c = equations[i];
         const ParetoEntry* best = c.search.best();
-        out << (i ? "," : "") << "\n    {\"name\": " << quotedText(c.name) << ", \"function\": " << quotedText(c.function)
-            << ", \"cluster\": " << c.cluster << ", \"expression\": " << quotedText(best ? best->expression.text() : "")
-            << ", \"readable\": " << quotedText(best ? best->expression.readable(c.variable) : "")
+        out << (i ? "," : "") << "\n    {\"name\": " << jsonString(c.name) << ", \"function\": " << jsonString(c.function)
+            << ", \"cluster\": " << c.cluster << ", \"expression\": " << jsonString(best ? best->expression.text() : "")
+            << ", \"readable\": " << jsonString(best ? best->expression.readable(c.variable) : "")
             << ", \"complexity\": " << (best ? best->complexity : 0) << ", \"r2\": " << (best ? best->r2 : 0.0);
         if (!c.truth.empty())
-            out << ", \"truth\": " << quotedText(c.truth.text()) << ", \"structure_matches\": "
+            out << ", \"truth\": " << jsonString(c.truth.text()) << ", \"structure_matches\": "
                 << (c.match.structureMatches ? "true" : "false") << ", \"largest_coefficient_error\": "
                 << (c.match.structureMatches ? c.match.largestRelativeError() : 0.0);
         out << "}";

@@ -1,4 +1,5 @@
 #include "plexus/analysis/reproduction_score.h"
+#include "plexus/util/json_text.h"
 
 #include <cmath>
 #include <sstream>
@@ -34,35 +35,23 @@ std::vector<ReproductionRow> scoreReproduction(const PaperResults& paper, const 
     return rows;
 }
 
-namespace {
-
-std::string quoted(const std::string& text)
-{
-    std::string out = "\"";
-    for (char c : text)
-        out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-    return out + "\"";
-}
-
-} // namespace
-
 std::string reproductionToJson(const std::string& experiment, const std::string& recipe, double wallSeconds,
                                std::int64_t iterations, const std::string& device,
                                const std::vector<ReproductionRow>& rows)
 {
     std::ostringstream out;
     out.precision(6);
-    out << "{\n  \"experiment\": " << quoted(experiment) << ",\n  \"recipe\": " << quoted(recipe)
+    out << "{\n  \"experiment\": " << jsonString(experiment) << ",\n  \"recipe\": " << jsonString(recipe)
         << ",\n  \"wall_seconds\": " << wallSeconds << ",\n  \"iterations\": " << iterations
-        << ",\n  \"device\": " << quoted(device) << ",\n  \"rows\": [";
+        << ",\n  \"device\": " << jsonString(device) << ",\n  \"rows\": [";
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const ReproductionRow& r = rows[i];
-        out << (i ? "," : "") << "\n    {\"metric\": " << quoted(r.metric) << ", \"paper\": ";
+        out << (i ? "," : "") << "\n    {\"metric\": " << jsonString(r.metric) << ", \"paper\": ";
         if (r.paper)
             out << *r.paper;
         else
             out << "null";
-        out << ", \"measured\": " << r.measured << ", \"tolerance\": " << quoted(r.tolerance)
+        out << ", \"measured\": " << r.measured << ", \"tolerance\": " << jsonString(r.tolerance)
             << ", \"pass\": " << (r.pass ? "true" : "false") << "}";
     }
     out << "\n  ]\n}\n";
