@@ -9,6 +9,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollArea>
 #include <QTextStream>
 
 #include <algorithm>
@@ -33,7 +34,14 @@ FunctionsPanel::FunctionsPanel(RunController* controller, NeuronSelection* selec
     m_formulas->setToolTip(tr("The learned functions written as formulas by symbolic regression, searched whenever "
                               "training pauses or ends (docs/equations.md). Beside each, the generator's own "
                               "formula when the data are a simulation."));
-    body()->addWidget(m_formulas);
+    // At most about five lines high (32 types would otherwise squeeze the plots away); scrolls beyond.
+    auto* scroller = new QScrollArea(this);
+    scroller->setWidget(m_formulas);
+    scroller->setWidgetResizable(true);
+    scroller->setFrameShape(QFrame::NoFrame);
+    scroller->setMaximumHeight(5 * m_formulas->fontMetrics().lineSpacing() + 8);
+    scroller->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    body()->addWidget(scroller);
     connect(controller, &RunController::snapshotChanged, this, [this] {
         const auto s = this->controller()->snapshot();
         if (!s || s->curvesGeneration != m_drawnCurves || s->equationsIteration != m_drawnEquations)
@@ -121,6 +129,9 @@ void FunctionsPanel::refreshEquationStatus()
 
 namespace {
 
+/// Formulas drawn inside a plot (the others are listed under the plots only).
+constexpr int kFormulasInPlot = 6;
+
 QString formulaLine(const CurveEquation& c, const QColor& color)
 {
     const ParetoEntry* best = c.search.best();
@@ -168,6 +179,16 @@ void FunctionsPanel::drawEquations(const Snapshot* snapshot)
         lines << formulaLine(c, color);
         const int k = c.function == "update" ? 0 : 1;
         QCustomPlot* plot = k == 0 ? m_update : m_transfer;
+        if (placed[k] >= kFormulasInPlot) { // the rest are listed under the plots
+            if (placed[k]++ == kFormulasInPlot) {
+                auto* more = new QCPItemText(plot);
+                more->position->setType(QCPItemPosition::ptAxisRectRatio);
+                more->position->setCoords(0.02, 0.03 + 0.075 * kFormulasInPlot);
+                more->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+                more->setText(tr("… more below"));
+            }
+            continue;
+        }
         auto* item = new QCPItemText(plot);
         item->position->setType(QCPItemPosition::ptAxisRectRatio);
         item->position->setCoords(0.02, 0.03 + 0.075 * placed[k]++);
