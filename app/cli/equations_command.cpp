@@ -87,8 +87,13 @@ std::vector<CurveEquation> csvCurves(const std::string& path, const std::string&
 {
     const Curve curve = readCurveCsv(path);
     CurveEquation c;
-    if (!truth.empty())
-        c.truth = simplified(parseExpression(truth));
+    if (!truth.empty()) {
+        try {
+            c.truth = simplified(parseExpression(truth));
+        } catch (const InputError& e) {
+            throw InputError(std::string("--truth: ") + e.what());
+        }
+    }
     c.name = fs::path(path).filename().string();
     c.function = "curve";
     c.x = curve.x;
