@@ -123,8 +123,11 @@ void FunctionsPanel::redrawSelection()
 void FunctionsPanel::refreshEquationStatus()
 {
     const bool searching = controller()->searchingEquations();
-    if (searching != m_drawnSearching)
-        drawEquations(controller()->snapshot().get());
+    if (searching == m_drawnSearching)
+        return;
+    drawEquations(controller()->snapshot().get());
+    m_update->replot(QCustomPlot::rpQueuedReplot);
+    m_transfer->replot(QCustomPlot::rpQueuedReplot);
 }
 
 namespace {

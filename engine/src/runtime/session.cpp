@@ -388,10 +388,20 @@ void Session::publishEquations(Trainer& trainer)
         m_interruptSearch)
         return;
     m_searchingEquations = true;
-    auto curves = std::make_shared<std::vector<CurveEquation>>(learnedCurves(trainer.model(), *m_data, m_config));
-    Progress progress;
-    progress.stopRequested = &m_interruptSearch;
-    fitEquations(*curves, learnedCurveSearchOptions(), progress);
+    auto curves = std::make_shared<std::vector<CurveEquation>>();
+    try {
+        *curves = learnedCurves(trainer.model(), *m_data, m_config);
+        Progress progress;
+        progress.stopRequested = &m_interruptSearch;
+        fitEquations(*curves, learnedCurveSearchOptions(), progress);
+    } catch (const std::exception& e) {
+        // The formulas are an extra view: a model whose curves cannot be written (e.g. not finite) says so and
+        // training goes on (or stays finished) as it was.
+        m_searchingEquations = false;
+        std::lock_guard lock(m_mutex);
+        m_notices.push_back(std::string("no formulas for the learned functions: ") + e.what());
+        return;
+    }
     m_searchingEquations = false;
     if (m_interruptSearch)
         return; // given way: formulas of a model that is changing again would be stale at once
