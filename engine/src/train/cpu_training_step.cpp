@@ -61,8 +61,6 @@ std::string CpuTrainingStep::unsupportedReason(const AssemblyModelImpl& model, c
         return "this CPU has no AVX2/FMA";
     if (model.transferInputs() == TransferInputs::ActivitySenderReceiver)
         return "ψ* needs the receiver (per-edge model)";
-    if (model.hasStimulusField())
-        return "learned external input";
     if (!model.connectivity.defined())
         return "low-rank W";
     if (model.updateFunction->layers().size() < 2 || model.transferFunction->layers().size() < 2)
@@ -77,7 +75,8 @@ std::string CpuTrainingStep::unsupportedReason(const AssemblyModelImpl& model, c
 
 CpuTrainingStep::CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t maxBatch,
                                  int threads)
-    : m_model(std::move(model)), m_data(std::move(data)), m_neurons(m_data->neurons()), m_maxBatch(maxBatch),
+    : m_model(std::move(model)), m_data(std::move(data)), m_neurons(m_data->neurons()),
+      m_receivers(m_data->stimulusReceivers()), m_maxBatch(maxBatch),
       m_latentDim(m_model->latent.size(1)),
       m_transferFeatures(m_model->transferInputs() == TransferInputs::ActivityAndSender),
       m_multiplicative(m_model->inputMode() == "multiplicative"), m_additive(m_model->inputMode() == "additive"),
@@ -107,9 +106,10 @@ CpuTrainingStep::CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Data
     m_latentFromUpdate.assign(static_cast<std::size_t>(n * m_latentDim), 0.0f);
     m_latentFromTransfer.assign(static_cast<std::size_t>(n * m_latentDim), 0.0f);
     m_partial.assign(static_cast<std::size_t>(m_threads * (kFixedTerms + maxBatch)), 0.0);
+    m_externalGrad.assign(static_cast<std::size_t>(maxBatch * m_receivers), 0.0f);
+    if (m_transferFeatures)
+        m_monotonicityDOut.assign(static_cast<std::size_t>(bn), 0.0f);
 }
-
-bool CpuTrainingStep::handles(const Coefficients& c) const { return !(c.monotonicity > 0 && m_transferFeatures); }
 
 void CpuTrainingStep::loadWeights()
 {
@@ -157,6 +157,7 @@ void CpuTrainingStep::residualNeurons(int t, const int64_t* frames, const Coeffi
     const float* target = m_data->derivative.data();
     const auto& stimulus = m_data->stimulus;
     const float neutral = m_data->neutralInput();
+    const int64_t m = m_receivers;
     double* partial = m_partial.data() + t * (kFixedTerms + m_maxBatch);
     std::fill(partial, partial + kFixedTerms + m_maxBatch, 0.0);
     for (int64_t b = 0; b < m_batch; ++b) {
@@ -164,7 +165,9 @@ void CpuTrainingStep::residualNeurons(int t, const int64_t* frames, const Coeffi
             const int64_t k = b * n + i;
             float message = m_messages[k];
             if (m_additive || m_multiplicative) {
-                const float e = i < stimulus.cols() ? stimulus(frames[b], i) : neutral;
+                const float e = i >= m                ? neutral
+                                : m_learnedExternal ? m_learnedExternal[b * m + i]
+                                                    : stimulus(frames[b], i);
                 m_external[k] = e;
                 message = m_multiplicative ? message * e : message + e;
             }
@@ -215,6 +218,8 @@ void CpuTrainingStep::outputGradients(int t, const Totals& s, const Coefficients
             const float d = m_residual[k] * scale;
             m_updateDOut[k] = d;
             m_messageGrad[k] = m_multiplicative ? d * m_external[k] : d;
+            if (m_learnedExternal && i < m_receivers)
+                m_externalGrad[b * m_receivers + i] = m_multiplicative ? d * m_messages[k] : d;
         }
     if (c.updateAtZero > 0) {
         const double factor = s.updateAtZero > 0 ? c.updateAtZero * static_cast<double>(m_batch) / s.updateAtZero : 0.0;
@@ -229,13 +234,16 @@ void CpuTrainingStep::backwardNeurons(int t, const Totals& s, const Coefficients
     const float* w = m_model->connectivity.data_ptr<float>();
     dense::senderGradients(w, m_messageGrad.data(), m_transferOut.data(), gradW, m_transferDOut.data(), n, m_batch,
                            first, last, c.sparsity > 0 ? static_cast<float>(c.sparsity) : 0.0f);
+    // The monotonicity term's gradient; with latent ψ* inputs its unshifted rows are carried back separately, as
+    // their latents are detached there (without latents they join the message rows).
+    float* unshifted = m_transferFeatures ? m_monotonicityDOut.data() : m_transferDOut.data();
     if (c.monotonicity > 0)
         for (int64_t b = 0; b < m_batch; ++b) {
             const double norm = s.monotonicity[b];
             for (int64_t j = first; j < last; ++j) {
                 const float rise = m_transferOut[b * n + j] - m_transferOut[(m_batch + b) * n + j];
                 const float d = norm > 0 && rise > 0 ? static_cast<float>(c.monotonicity * rise / norm) : 0.0f;
-                m_transferDOut[b * n + j] += d;
+                unshifted[b * n + j] = (m_transferFeatures ? 0.0f : unshifted[b * n + j]) + d;
                 m_transferDOut[(m_batch + b) * n + j] = -d;
             }
         }
@@ -249,9 +257,13 @@ void CpuTrainingStep::backwardNeurons(int t, const Totals& s, const Coefficients
         const float* u = m_u.data() + b * n + first;
         m_update.backward(m_updateDOut.data() + b * n + first, u, b, first, last, updateGrads, updateScratch);
         m_transfer.backward(m_transferDOut.data() + b * n + first, u, b, first, last, transferGrads, transferScratch);
-        if (c.monotonicity > 0)
+        if (c.monotonicity > 0) {
             m_transfer.backward(m_transferDOut.data() + (m_batch + b) * n + first, m_shifted.data() + b * n + first,
-                                m_batch + b, first, last, transferGrads, transferScratch);
+                                m_batch + b, first, last, transferGrads, transferScratch, true);
+            if (m_transferFeatures)
+                m_transfer.backward(m_monotonicityDOut.data() + b * n + first, u, b, first, last, transferGrads,
+                                    transferScratch, true);
+        }
     }
     if (c.updateAtZero > 0)
         m_update.backward(m_updateDOut.data() + m_batch * n + first, m_zeros.data() + first, m_batch, first, last,
@@ -293,12 +305,14 @@ std::array<double, 5> CpuTrainingStep::lossTerms(const Coefficients& c) const
     return terms;
 }
 
-std::array<double, 5> CpuTrainingStep::run(const int64_t* frames, int64_t batch, const Coefficients& c)
+std::array<double, 5> CpuTrainingStep::run(const int64_t* frames, int64_t batch, const Coefficients& c,
+                                           const float* learnedExternal)
 {
     if (batch < 1 || batch > m_maxBatch)
         throw std::invalid_argument("CpuTrainingStep: batch of " + std::to_string(batch) + " frames, at most " +
                                     std::to_string(m_maxBatch));
     m_batch = batch;
+    m_learnedExternal = learnedExternal;
     loadWeights();
     float* gradW = gradientOf(m_model->connectivity);
     const int ranges = m_threads;

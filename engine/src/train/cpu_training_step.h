@@ -19,7 +19,9 @@ namespace plexus {
 /// loss terms and the same gradients (to float rounding), written into every trainable parameter's .grad for the
 /// optimiser. ψ* and φ* run through PackedMlp's AVX2 kernels, Σ_j W_ij ψ*_j and its gradients in one pass over W per
 /// product, and the threads split the neurons (no reduction over W). Covers the per-neuron models (PDE_N2, PDE_N4)
-/// with a given or absent external input; the Trainer uses autograd for everything else (unsupportedReason).
+/// with a given, learned or absent external input: a learned one (Ω*) is evaluated by the caller, and the step
+/// returns the loss's gradient with respect to its values (externalGradient) for the caller to carry back through
+/// Ω*. The Trainer uses autograd for everything else (unsupportedReason).
 class CpuTrainingStep
 {
 public:
@@ -37,10 +39,13 @@ public:
     /// `threads` (≥ 1) split the neurons; batches of up to `maxBatch` frames.
     CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t maxBatch, int threads);
 
-    /// False for the few loss settings it leaves to autograd (monotonicity with latent ψ* inputs).
-    bool handles(const Coefficients& c) const;
     /// Loss terms [total, prediction, update at zero, monotonicity, sparsity] on the frames; sets every gradient.
-    std::array<double, 5> run(const int64_t* frames, int64_t batch, const Coefficients& c);
+    /// `learnedExternal` [batch × receivers] (row-major), when given, replaces the data's stimulus for the
+    /// receivers (the others keep the neutral value).
+    std::array<double, 5> run(const int64_t* frames, int64_t batch, const Coefficients& c,
+                              const float* learnedExternal = nullptr);
+    /// ∂loss/∂(learned external value) [batch × receivers] of the last run with a learned external input.
+    const float* externalGradient() const { return m_externalGrad.data(); }
 
 private:
     /// Norms of the loss terms over all neurons (prediction, update at zero, Σ|W|, ‖relu(rise_b)‖ per frame).
@@ -60,7 +65,8 @@ private:
 
     AssemblyModel m_model;
     std::shared_ptr<const Dataset> m_data;
-    int64_t m_neurons, m_maxBatch, m_batch = 0, m_latentDim;
+    int64_t m_neurons, m_receivers, m_maxBatch, m_batch = 0, m_latentDim;
+    const float* m_learnedExternal = nullptr; // this run's [batch × receivers], or null
     bool m_transferFeatures, m_multiplicative, m_additive;
     int m_threads;
     std::vector<int64_t> m_bounds; // neuron range of each thread
@@ -69,6 +75,8 @@ private:
     std::vector<std::vector<float>> m_scratch;
     std::vector<float> m_u, m_shifted, m_zeros, m_external, m_updateOut, m_transferOut, m_messages, m_residual;
     std::vector<float> m_updateDOut, m_transferDOut, m_messageGrad, m_latentFromUpdate, m_latentFromTransfer;
+    std::vector<float> m_externalGrad;
+    std::vector<float> m_monotonicityDOut; // ψ*'s unshifted rows' gradient from the monotonicity term (latent ψ* inputs)
     Totals m_totals;
     std::vector<const float*> m_weightPointers, m_biasPointers; // loadWeights' scratch
     std::vector<float*> m_gradientWeights, m_gradientBiases;    // storeGradients' scratch

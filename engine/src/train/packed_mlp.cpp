@@ -64,6 +64,7 @@ PackedMlp::PackedMlp(int64_t layers, int64_t hidden, int64_t features, dense::Ac
     m_last.assign(w, 0.0f);
     m_offsets.assign(static_cast<std::size_t>(neurons) * w, 0.0f);
     m_sums.assign(static_cast<std::size_t>(neurons) * w, 0.0f);
+    m_detachedSums.assign(static_cast<std::size_t>(neurons) * w, 0.0f);
     for (int64_t l = 0; l + 1 < layers; ++l)
         m_activations.emplace_back(static_cast<std::size_t>(groups * neurons) * w, 0.0f);
 }
@@ -123,6 +124,7 @@ void PackedMlp::prepareNeurons(const float* features, int64_t first, int64_t las
                 offset[k] += x * column[k];
         }
         std::fill(m_sums.begin() + n * w, m_sums.begin() + (n + 1) * w, 0.0f);
+        std::fill(m_detachedSums.begin() + n * w, m_detachedSums.begin() + (n + 1) * w, 0.0f);
     }
 }
 
@@ -143,9 +145,10 @@ void PackedMlp::forward(const float* u, int64_t group, int64_t first, int64_t la
 }
 
 void PackedMlp::backward(const float* dOut, const float* u, int64_t group, int64_t first, int64_t last, Gradients& g,
-                         std::vector<float>& scratch)
+                         std::vector<float>& scratch, bool detachedFeatures)
 {
     const int64_t w = m_width;
+    float* sums = (detachedFeatures ? m_detachedSums : m_sums).data();
     float* dh = scratch.data();
     float* previous = scratch.data() + kChunk * w;
     for (int64_t n = first; n < last; n += kChunk) {
@@ -164,7 +167,7 @@ void PackedMlp::backward(const float* dOut, const float* u, int64_t group, int64
                                               w, m_activation);
             std::swap(dh, previous);
         }
-        dense::firstLayerBackward(dh, u + (n - first), g.activity.data(), m_sums.data() + n * w, rows, w);
+        dense::firstLayerBackward(dh, u + (n - first), g.activity.data(), sums + n * w, rows, w);
     }
 }
 
@@ -174,15 +177,16 @@ void PackedMlp::finishNeurons(const float* features, int64_t first, int64_t last
     const int64_t w = m_width;
     for (int64_t n = first; n < last; ++n) {
         const float* sum = m_sums.data() + n * w;
+        const float* detached = m_detachedSums.data() + n * w;
         for (int64_t k = 0; k < w; ++k)
-            g.firstBias[k] += sum[k];
+            g.firstBias[k] += sum[k] + detached[k];
         for (int64_t f = 0; f < m_features; ++f) {
             const float x = features[n * m_features + f];
             const float* column = m_featureT.data() + f * w;
             float* grad = g.features.data() + f * w;
             float dot = 0.0f;
             for (int64_t k = 0; k < w; ++k) {
-                grad[k] += x * sum[k];
+                grad[k] += x * (sum[k] + detached[k]);
                 dot += sum[k] * column[k];
             }
             featureGrad[n * m_features + f] = dot;

@@ -45,11 +45,14 @@ public:
     void prepareNeurons(const float* features, int64_t first, int64_t last);
     /// Outputs for the rows of group `group`, neurons [first, last): u holds their activities.
     void forward(const float* u, int64_t group, int64_t first, int64_t last, float* out);
-    /// Accumulates the gradients of those rows for output gradients dOut (u as given to forward).
+    /// Accumulates the gradients of those rows for output gradients dOut (u as given to forward). With
+    /// `detachedFeatures` the rows' features count as constants: the weights learn from them, the features do not
+    /// (the monotonicity term's inputs, docs/method.md §C.3).
     void backward(const float* dOut, const float* u, int64_t group, int64_t first, int64_t last, Gradients& g,
-                  std::vector<float>& scratch);
+                  std::vector<float>& scratch, bool detachedFeatures = false);
     /// After every backward of neurons [first, last): their feature gradients (featureGrad [neurons × features],
-    /// overwritten) and their share of the first layer's feature-weight and bias gradients.
+    /// overwritten; only from rows whose features were not detached) and their share of the first layer's
+    /// feature-weight and bias gradients.
     void finishNeurons(const float* features, int64_t first, int64_t last, Gradients& g, float* featureGrad) const;
 
     /// Writes the gradients in torch layout (as load()).
@@ -73,6 +76,7 @@ private:
     float m_lastBias = 0.0f;
     std::vector<float> m_offsets;    // [neurons × width]
     std::vector<float> m_sums;       // Σ over rows of each neuron of ∂/∂(first pre-activation) [neurons × width]
+    std::vector<float> m_detachedSums; // the same over the rows whose features are detached
     std::vector<std::vector<float>> m_activations; // hidden outputs, [groups·neurons × width] per layer
 };
 

@@ -206,12 +206,28 @@ CpuTrainingStep::Coefficients Trainer::Impl::stepCoefficients() const
 
 torch::Tensor Trainer::Impl::lossAndGradients(const torch::Tensor& frames)
 {
-    const CpuTrainingStep::Coefficients c = stepCoefficients();
-    if (cpuStep && cpuStep->handles(c)) {
-        const auto values = cpuStep->run(frames.data_ptr<int64_t>(), frames.size(0), c);
-        return torch::tensor(std::vector<double>(values.begin(), values.end()), torch::kFloat);
+    return cpuStep ? kernelLossAndGradients(frames) : autogradLossAndGradients(frames);
+}
+
+torch::Tensor Trainer::Impl::kernelLossAndGradients(const torch::Tensor& frames)
+{
+    // Ω* (a dense coordinate network, where LibTorch is efficient) runs forward and backward by autograd; the graph
+    // part by the CPU step, which hands back ∂loss/∂Ω* for Ω*'s backward: Ω* = amplitude², ∂/∂amplitude = 2·amplitude.
+    torch::Tensor amplitude, omega;
+    if (model->hasStimulusField()) {
+        amplitude = model->fieldAmplitude(frames);
+        omega = amplitude.detach().square().contiguous();
     }
-    return autogradLossAndGradients(frames);
+    const auto values = cpuStep->run(frames.data_ptr<int64_t>(), frames.size(0), stepCoefficients(),
+                                     omega.defined() ? omega.data_ptr<float>() : nullptr);
+    if (amplitude.defined()) {
+        for (auto& p : model->stimulusField->parameters())
+            if (p.grad().defined())
+                p.mutable_grad().zero_();
+        auto gradient = torch::from_blob(const_cast<float*>(cpuStep->externalGradient()), omega.sizes(), torch::kFloat);
+        amplitude.backward(2.0 * amplitude.detach() * gradient);
+    }
+    return torch::tensor(std::vector<double>(values.begin(), values.end()), torch::kFloat);
 }
 
 torch::Tensor Trainer::Impl::autogradLossAndGradients(const torch::Tensor& frames)
@@ -375,8 +391,7 @@ StepKernelComparison Trainer::compareStepKernels(const std::vector<std::int64_t>
     StepKernelComparison result;
     result.kernel = impl.stepKernel;
     auto k = torch::tensor(std::vector<int64_t>(frames.begin(), frames.end()), torch::kLong);
-    const CpuTrainingStep::Coefficients c = impl.stepCoefficients();
-    result.available = impl.cpuStep && impl.cpuStep->handles(c);
+    result.available = impl.cpuStep != nullptr;
     if (!result.available)
         return result;
     std::vector<torch::Tensor> parameters;
@@ -384,8 +399,7 @@ StepKernelComparison Trainer::compareStepKernels(const std::vector<std::int64_t>
         result.names.push_back(named.key());
         parameters.push_back(named.value());
     }
-    const auto values = impl.cpuStep->run(k.data_ptr<int64_t>(), k.size(0), c);
-    result.kernels = {values[0], values[1], values[2], values[3], values[4]};
+    result.kernels = termsOf(impl.kernelLossAndGradients(k));
     const auto fromKernels = gradientCopies(parameters);
     result.autograd = termsOf(impl.autogradLossAndGradients(k.to(impl.device)));
     const auto fromAutograd = gradientCopies(parameters);

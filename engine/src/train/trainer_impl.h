@@ -34,6 +34,8 @@ struct Trainer::Impl
     torch::Tensor sampleFrames(int64_t batch);
     /// The loss terms [5] of one step with every gradient set: hand-written CPU step or autograd.
     torch::Tensor lossAndGradients(const torch::Tensor& frames);
+    /// The same by the CPU step (with Ω* by autograd when learned); only when cpuStep exists.
+    torch::Tensor kernelLossAndGradients(const torch::Tensor& frames);
     /// The same by autograd only.
     torch::Tensor autogradLossAndGradients(const torch::Tensor& frames);
     /// This epoch's loss coefficients as the CPU step takes them.
