@@ -5,6 +5,7 @@
 #include "panels/functions_panel.h"
 #include "panels/latent_panel.h"
 #include "panels/network_panel.h"
+#include "panels/stimulus_panel.h"
 #include "panels/training_panel.h"
 #include "studio/experiment_panel.h"
 #include "studio/reproduction_dialog.h"
@@ -130,7 +131,8 @@ void StudioWindow::createPanels()
     m_activity = new ActivityPanel(m_controller, m_selection, m_playback);
     m_network = new NetworkPanel(m_controller, m_selection, m_playback);
     m_training = new TrainingPanel(m_controller, m_selection);
-    m_panels = {m_connectivity, m_functions, m_latents, m_activity, m_network, m_training};
+    m_stimulus = new StimulusPanel(m_controller, m_selection, m_playback);
+    m_panels = {m_connectivity, m_functions, m_latents, m_activity, m_network, m_training, m_stimulus};
     std::vector<QDockWidget*> docks;
     for (Panel* panel : m_panels) {
         auto* dock = new QDockWidget(panel->title(), this);
@@ -144,6 +146,13 @@ void StudioWindow::createPanels()
     splitDockWidget(docks[1], docks[2], Qt::Horizontal);
     splitDockWidget(docks[3], docks[4], Qt::Horizontal);
     splitDockWidget(docks[4], docks[5], Qt::Horizontal);
+    tabifyDockWidget(docks[4], docks[6]); // the stimulus shares the network's place, in front when there is one
+    docks[4]->raise();
+    connect(m_controller, &RunController::datasetChanged, this, [this] {
+        const auto data = m_controller->dataset();
+        QDockWidget* front = m_docks[data && data->stimulusReceivers() > 0 ? 7 : 5]; // stimulus or network
+        front->raise();
+    });
     m_docks = docks;
     m_docks.insert(m_docks.begin(), experimentDock);
 }

@@ -23,6 +23,7 @@ class Panel;
 class Playback;
 class RunController;
 class TrainingPanel;
+class StimulusPanel;
 class TransportBar;
 
 /// Plexus Studio's main window: the experiment dock, the live panels in rearrangeable docks, the transport bar,
@@ -99,6 +100,7 @@ private:
     FunctionsPanel* m_functions = nullptr;
     TrainingPanel* m_training = nullptr;
     NetworkPanel* m_network = nullptr;
+    StimulusPanel* m_stimulus = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel *m_stateLabel = nullptr, *m_iterationLabel = nullptr, *m_rateLabel = nullptr, *m_memoryLabel = nullptr,
            *m_redrawLabel = nullptr;

@@ -1,6 +1,7 @@
 #include "plexus/analysis/evaluation.h"
 
 #include "plexus/analysis/profile_clustering.h"
+#include "plexus/analysis/stimulus_recovery.h"
 #include "plexus/analysis/type_recovery.h"
 #include "plexus/sim/dynamics.h"
 #include "plexus/sim/true_functions.h"
@@ -157,21 +158,11 @@ RolloutScore rollout(const LearnedModel& model, const Dataset& d, std::int64_t f
 
 StimulusScore scoreStimulus(const LearnedModel& model, const Dataset& d)
 {
+    const StimulusComparison comparison = compareStimulus(model, d);
     StimulusScore score;
-    if (!model.hasStimulusField() || d.stimulusReceivers() == 0)
-        return score;
-    std::vector<std::int64_t> frames;
-    for (int k = 0; k < 100; ++k)
-        frames.push_back(static_cast<std::int64_t>(k) * (d.frames() - 1) / 100);
-    const Eigen::MatrixXf learned = model.stimulusAmplitude(frames);
-    Eigen::MatrixXf truth(learned.rows(), learned.cols());
-    for (Eigen::Index k = 0; k < truth.rows(); ++k)
-        truth.row(k) = d.stimulus.row(frames[static_cast<std::size_t>(k)]).cwiseMax(0.0f).cwiseSqrt();
-    const float learnedMax = learned.row(0).maxCoeff();
-    score.scale = learnedMax > 0 ? truth.row(0).maxCoeff() / learnedMax : 1.0;
-    const Eigen::MatrixXf scaled = learned * static_cast<float>(score.scale);
-    score.fit = fitLine(truth.data(), scaled.data(), truth.size());
-    score.available = true;
+    score.available = !comparison.frames.empty();
+    score.fit = comparison.fit;
+    score.scale = comparison.scale;
     return score;
 }
 

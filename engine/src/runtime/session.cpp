@@ -345,6 +345,10 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
     if (withTypes || !previous) {
         snapshot->clusters = recoverTypes(model, m_config, m_xnorm); // evaluate's method, not a copy of it
         snapshot->typesIteration = snapshot->iteration;
+        if (model.hasStimulusField()) {
+            snapshot->stimulus = std::make_shared<const StimulusComparison>(compareStimulus(model, *m_data));
+            snapshot->stimulusIteration = snapshot->iteration;
+        }
         if (m_data->types.size() == snapshot->clusters.size())
             snapshot->types = scoreTypes(m_data->types, snapshot->clusters);
         else
@@ -353,6 +357,8 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
         snapshot->clusters = previous->clusters;
         snapshot->types = previous->types;
         snapshot->typesIteration = previous->typesIteration;
+        snapshot->stimulus = previous->stimulus;
+        snapshot->stimulusIteration = previous->stimulusIteration;
     }
     // The corrected W and its view are made here, on the training thread, not by the UI.
     auto corrected = std::make_shared<Eigen::MatrixXf>(correctedConnectivity(model.connectivity(), snapshot->transferScale));

@@ -56,9 +56,9 @@ void MovieStimulus::valuesAt(std::int64_t it, Eigen::Ref<Eigen::VectorXf> extern
     }
     external.setConstant(m_neutral);
     const std::int64_t frame = movieFrameAt(it);
-    for (std::int64_t r = 0; r < m_side; ++r)
-        for (std::int64_t c = 0; c < m_side; ++c)
-            external(r * m_side + c) = m_movie.at(frame, m_side - 1 - c, r); // rot90(frame, 3)[r][c]
+    for (std::int64_t row = 0; row < m_side; ++row)
+        for (std::int64_t col = 0; col < m_side; ++col)
+            external(movieGridNeuron(row, col, m_side)) = m_movie.at(frame, row, col); // rot90(frame, 3), flattened
 }
 
 OscillatoryStimulus::OscillatoryStimulus(const SimulationConfig& c, Rng& rng)

@@ -3,6 +3,7 @@
 #include "plexus/analysis/curve_equation.h"
 #include "plexus/analysis/evaluation.h"
 #include "plexus/analysis/linear_fit.h"
+#include "plexus/analysis/stimulus_recovery.h"
 #include "plexus/analysis/type_recovery.h"
 #include "plexus/train/connectivity_goal.h"
 #include "plexus/train/trainer.h"
@@ -62,6 +63,10 @@ struct Snapshot
     /// roll-out whenever training pauses, stops or finishes (nullptr before; equationsIteration says for which).
     std::shared_ptr<const std::vector<CurveEquation>> equations;
     std::int64_t equationsIteration = -1;
+    /// The learned stimulus field Ω* next to the true one at 100 frames (compareStimulus, as `plexus-cli evaluate`),
+    /// refreshed with the types; nullptr when the model learns no field.
+    std::shared_ptr<const StimulusComparison> stimulus;
+    std::int64_t stimulusIteration = -1;
 };
 
 struct SessionOptions

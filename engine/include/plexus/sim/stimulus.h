@@ -33,6 +33,13 @@ protected:
     float m_neutral;
 };
 
+/// The neuron that shows pixel (row, col) of a movie frame on a side×side grid (the frame rotated by 270° and
+/// flattened row-major, as MovieStimulus lays it out): col·side + side − 1 − row.
+inline std::int64_t movieGridNeuron(std::int64_t row, std::int64_t col, std::int64_t side)
+{
+    return col * side + side - 1 - row;
+}
+
 /// A movie on a side×side grid of neurons (visual: the first side² neurons; modulation: all of them).
 /// At step it ≥ 0 the movie frame is ⌊it / n_frames · (F − 1)⌋; the frame is rotated by 270° (numpy rot90 k=3)
 /// and flattened row-major onto the neurons; during warm-up every neuron's value is 0.
