@@ -60,7 +60,8 @@ private Q_SLOTS:
         // (latents no longer identical): every loss term and every parameter's gradient, for the per-neuron models,
         // the three external-input modes, each regulariser, widths that are not multiples of the kernels' 16,
         // 2 and 5 layers, every activation, the monotonicity term with latent ψ* inputs (PDE_N4: its latents detached)
-        // and a learned stimulus field Ω* (its gradient carried back from the step); 1, 2 and 3 kernel threads in turn
+        // a learned stimulus field Ω* (its gradient carried back from the step), and PDE_N5 with its receivers' latents
+        // in 3, 5 and 8 groups (where its grouped step is exact); 1, 2 and 3 kernel threads in turn
         // (3 gives uneven neuron ranges: 16, 16 and 5 of the 37 neurons).
         struct Case
         {
@@ -70,6 +71,7 @@ private Q_SLOTS:
             std::int64_t hidden, layers;
             double zero, monotonicity, l1;
             bool learnedStimulus = false; ///< Ω* learned on a 5×5 grid of receivers (visual input)
+            int latentGroups = 0;         ///< > 0: the latents set to that many distinct vectors before comparing
         };
         const Case cases[] = {
             {"PDE_N2", "none", "relu", 64, 3, 1.0, 0.0, 0.0},       {"PDE_N2", "none", "relu", 20, 3, 0.0, 100.0, 1e-3},
@@ -78,6 +80,8 @@ private Q_SLOTS:
             {"PDE_N4", "multiplicative", "sigmoid", 17, 4, 0.5, 0.0, 0.0},
             {"PDE_N4", "none", "relu", 24, 3, 1.0, 10.0, 1e-4},      {"PDE_N4", "multiplicative", "relu", 32, 5, 1.0, 10.0, 0.0, true},
             {"PDE_N4", "additive", "tanh", 20, 3, 0.0, 0.0, 1e-3, true}, {"PDE_N2", "multiplicative", "leaky_relu", 16, 3, 1.0, 0.0, 1e-4, true},
+            {"PDE_N5", "none", "relu", 24, 3, 1.0, 0.0, 1e-4, false, 3}, {"PDE_N5", "multiplicative", "tanh", 20, 3, 0.5, 10.0, 0.0, true, 5},
+            {"PDE_N5", "additive", "relu", 32, 4, 1.0, 100.0, 1e-3, false, 8},
         };
         struct ResetThreads
         {
@@ -114,6 +118,13 @@ private Q_SLOTS:
                                       .arg(threads);
             for (int i = 0; i < 3; ++i)
                 trainer.step();
+            if (k.latentGroups > 0) { // PDE_N5's step is exact when the receivers' latents form ≤ 8 groups
+                Eigen::MatrixXf latents = trainer.model().latents();
+                const Eigen::MatrixXf distinct = Eigen::MatrixXf::Random(k.latentGroups, latents.cols());
+                for (Eigen::Index i = 0; i < latents.rows(); ++i)
+                    latents.row(i) = distinct.row(i % k.latentGroups);
+                trainer.setLatents(latents);
+            }
             const StepKernelComparison r = trainer.compareStepKernels({4, 17, 29});
             QVERIFY2(r.available, qPrintable(label + ": " + QString::fromStdString(r.kernel)));
             const double terms[][2] = {{r.kernels.total, r.autograd.total},
@@ -132,6 +143,30 @@ private Q_SLOTS:
                 QVERIFY2(r.differences[p] <= 2e-4,
                          qPrintable(label + QString(": %1 differs by %2").arg(r.names[p].c_str()).arg(r.differences[p])));
         }
+    }
+
+    void pdeN5StepGroupsReceiversByLatent()
+    {
+        // With every latent different (more than the 8 receiver groups), PDE_N5 trains a model whose receivers see
+        // their group's mean latent — the CPU step and autograd alike (trainingForward), to the same tolerances.
+        ExperimentConfig c = variant("PDE_N5");
+        c.simulation.nNeurons = 40;
+        c.training.batchSize = 4;
+        c.training.coeffEdgeDiff = 10.0;
+        auto data = tinyData(c);
+        Trainer trainer(c, data);
+        QVERIFY2(trainer.stepKernel() == "cpu kernels", trainer.stepKernel().c_str());
+        trainer.setLatents(Eigen::MatrixXf::Random(40, c.graphModel.embeddingDim));
+        const StepKernelComparison r = trainer.compareStepKernels({2, 11, 23, 31});
+        QVERIFY(r.available);
+        QVERIFY2(std::abs(r.kernels.total - r.autograd.total) <= 1e-5 * r.autograd.total,
+                 qPrintable(QString("%1 vs %2").arg(r.kernels.total).arg(r.autograd.total)));
+        for (std::size_t p = 0; p < r.names.size(); ++p)
+            QVERIFY2(r.differences[p] <= 2e-4, qPrintable(QString("%1 differs by %2").arg(r.names[p].c_str()).arg(r.differences[p])));
+        for (int i = 0; i < 20; ++i)
+            QVERIFY(std::isfinite(trainer.step()));
+        PLEXUS_VERIFY_THROWS_WITH(trainer.setLatents(Eigen::MatrixXf::Ones(3, 2)), InputError, "latents of shape 3 × 2",
+                                  "expected 40 × 2");
     }
 
     void lossTermsMatchHandComputedValues()

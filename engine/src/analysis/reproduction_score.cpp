@@ -32,6 +32,8 @@ std::vector<ReproductionRow> scoreReproduction(const PaperResults& paper, const 
         rows.push_back({"type accuracy (matched)", std::nullopt, e.types.accuracyMatched, "≥ 0.95",
                         e.types.accuracyMatched >= 0.95});
     }
+    if (e.stimulus.available) // the paper prints no number for it: Plexus's own target (docs/reproduction.md)
+        rows.push_back({"Ω* R² (100 frames)", std::nullopt, e.stimulus.fit.r2, "≥ 0.9", e.stimulus.fit.r2 >= 0.9});
     return rows;
 }
 

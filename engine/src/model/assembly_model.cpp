@@ -1,5 +1,7 @@
 #include "assembly_model.h"
 
+#include "receiver_groups.h"
+
 #include "plexus/util/errors.h"
 
 #include <cmath>
@@ -165,13 +167,35 @@ torch::Tensor AssemblyModelImpl::forward(const torch::Tensor& u, const torch::Te
     return combine(update, message, external);
 }
 
-torch::Tensor AssemblyModelImpl::forwardPerEdge(const torch::Tensor& u, const torch::Tensor& external)
+torch::Tensor AssemblyModelImpl::trainingForward(const torch::Tensor& u, const torch::Tensor& external)
+{
+    if (m_transferInputs == TransferInputs::ActivitySenderReceiver)
+        return forwardPerEdge(u, external, groupedReceiverLatents());
+    return forward(u, external);
+}
+
+torch::Tensor AssemblyModelImpl::groupedReceiverLatents() const
+{
+    const int64_t n = latent.size(0), d = latent.size(1);
+    auto host = latent.detach().to(torch::kCPU).contiguous();
+    ReceiverGroups groups;
+    groups.update(host.data_ptr<float>(), n, d);
+    auto index = torch::from_blob(const_cast<int32_t*>(groups.groupOf()), {n}, torch::kInt).to(torch::kLong)
+                     .to(latent.device());
+    auto counts = torch::zeros({groups.count()}, latent.options()).index_add(0, index, torch::ones({n}, latent.options()));
+    auto means = torch::zeros({groups.count(), d}, latent.options()).index_add(0, index, latent) / counts.unsqueeze(1);
+    return means.index_select(0, index);
+}
+
+torch::Tensor AssemblyModelImpl::forwardPerEdge(const torch::Tensor& u, const torch::Tensor& external,
+                                                const torch::Tensor& receiverLatent)
 {
     const int64_t b = u.size(0), n = u.size(1), d = latent.size(1);
     auto update = updateFunctionOf(u, latent);
     // Edge (i, j) sees [u_j, a_i, a_j] (or its subset); ψ* evaluated B·N·N times.
     auto uj = u.unsqueeze(1).expand({b, n, n}).unsqueeze(-1);           // [B, i, j, 1]
-    auto receiver = latent.unsqueeze(1).expand({n, n, d}).unsqueeze(0).expand({b, n, n, d});
+    const torch::Tensor& seen = receiverLatent.defined() ? receiverLatent : latent;
+    auto receiver = seen.unsqueeze(1).expand({n, n, d}).unsqueeze(0).expand({b, n, n, d});
     auto sender = latent.unsqueeze(0).expand({n, n, d}).unsqueeze(0).expand({b, n, n, d});
     auto input = transferInput(uj, receiver, sender);
     auto psi = transferFunction->forward(input.reshape({b * n * n, -1})).reshape({b, n, n});

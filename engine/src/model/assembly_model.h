@@ -37,8 +37,16 @@ public:
     /// Predicted du/dt [B, N] for activity u [B, N] and external values [B, N] (ignored in mode none).
     /// ψ* is evaluated once per neuron and aggregated with one matrix product, except for PDE_N5 (per edge).
     torch::Tensor forward(const torch::Tensor& u, const torch::Tensor& external);
-    /// The same computed edge by edge (the authors' way); for tests and for PDE_N5.
-    torch::Tensor forwardPerEdge(const torch::Tensor& u, const torch::Tensor& external);
+    /// The same computed edge by edge (the authors' way); for tests and for PDE_N5. `receiverLatent` [N, d], when
+    /// given, is what ψ* sees of each receiver (default: its latent).
+    torch::Tensor forwardPerEdge(const torch::Tensor& u, const torch::Tensor& external,
+                                 const torch::Tensor& receiverLatent = {});
+    /// The prediction training fits: forward(), except that PDE_N5's receivers enter ψ* with their group's mean
+    /// latent (groupedReceiverLatents), the model the CPU step trains too.
+    torch::Tensor trainingForward(const torch::Tensor& u, const torch::Tensor& external);
+    /// Every neuron's latent replaced by the mean of its ReceiverGroups group, [N, d] (differentiable: a group's
+    /// gradient is shared equally by its members).
+    torch::Tensor groupedReceiverLatents() const;
 
     /// φ*([u, a_i]) for every neuron: u [B, N] → [B, N].
     torch::Tensor updateFunctionOf(const torch::Tensor& u, const torch::Tensor& latent);

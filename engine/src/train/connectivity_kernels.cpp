@@ -52,16 +52,16 @@ inline void storeGradient(__m256 grad, __m256 weight, float* gradW, int64_t i, i
         gradW[i * n + i] = 0.0f;
 }
 
-/// senderGradients for K receivers from i0 and the senders [first, vectorEnd) (8 at a time).
+/// senderGradients for the K receivers `rows` and the senders [first, vectorEnd) (8 at a time).
 template <int K>
 void receiverBlock(const float* w, const float* g, const float* psi, float* gradW, float* gradPsi, int64_t n,
-                   int64_t batch, int64_t i0, int64_t first, int64_t vectorEnd, float sparsity)
+                   int64_t batch, const int64_t* rows, int64_t first, int64_t vectorEnd, float sparsity)
 {
     for (int64_t j = first; j < vectorEnd; j += 8) {
         __m256 weight[K], grad[K];
 #pragma GCC unroll 8
         for (int k = 0; k < K; ++k) {
-            weight[k] = _mm256_loadu_ps(w + (i0 + k) * n + j);
+            weight[k] = _mm256_loadu_ps(w + rows[k] * n + j);
             grad[k] = _mm256_setzero_ps();
         }
         for (int64_t b = 0; b < batch; ++b) {
@@ -69,7 +69,7 @@ void receiverBlock(const float* w, const float* g, const float* psi, float* grad
             __m256 gp = _mm256_loadu_ps(gradPsi + b * n + j);
 #pragma GCC unroll 8
             for (int k = 0; k < K; ++k) {
-                const __m256 x = _mm256_broadcast_ss(g + b * n + i0 + k);
+                const __m256 x = _mm256_broadcast_ss(g + b * n + rows[k]);
                 grad[k] = _mm256_fmadd_ps(x, p, grad[k]);
                 gp = _mm256_fmadd_ps(x, weight[k], gp);
             }
@@ -77,7 +77,7 @@ void receiverBlock(const float* w, const float* g, const float* psi, float* grad
         }
 #pragma GCC unroll 8
         for (int k = 0; k < K; ++k)
-            storeGradient(grad[k], weight[k], gradW, i0 + k, j, n, sparsity);
+            storeGradient(grad[k], weight[k], gradW, rows[k], j, n, sparsity);
     }
 }
 
@@ -98,10 +98,12 @@ void senderTail(const float* w, const float* g, const float* psi, float* gradW, 
 } // namespace
 
 void receiverSums(const float* w, const float* psi, float* messages, int64_t n, int64_t batch, int64_t first,
-                  int64_t last)
+                  int64_t last, const int32_t* rowGroup)
 {
+    const float* shared = psi;
     for (int64_t i = first; i < last; ++i) {
         const float* row = w + i * n;
+        psi = rowGroup ? shared + rowGroup[i] * batch * n : shared;
         int64_t b = 0;
         for (; b + 8 <= batch; b += 8)
             rowSums<8>(row, psi + b * n, messages + b * n, n, i);
@@ -112,24 +114,56 @@ void receiverSums(const float* w, const float* psi, float* messages, int64_t n, 
     }
 }
 
-void senderGradients(const float* w, const float* g, const float* psi, float* gradW, float* gradPsi, int64_t n,
-                     int64_t batch, int64_t first, int64_t last, float sparsity)
+namespace {
+
+/// senderGradients over the receivers rows[0 … count), 4 at a time; gradψ already zeroed.
+void senderPass(const float* w, const float* g, const float* psi, float* gradW, float* gradPsi, int64_t n,
+                int64_t batch, int64_t first, int64_t last, float sparsity, const int64_t* rows, int64_t count)
 {
     constexpr int64_t kRows = 4; // receivers per pass over the sender block (keeps gradψ loads low)
     const int64_t vectorEnd = first + (last - first) / 8 * 8;
-    for (int64_t b = 0; b < batch; ++b)
-        std::fill(gradPsi + b * n + first, gradPsi + b * n + last, 0.0f);
-    for (int64_t i0 = 0; i0 < n; i0 += kRows) {
-        const int64_t count = std::min(kRows, n - i0);
-        switch (count) {
-        case 4: receiverBlock<4>(w, g, psi, gradW, gradPsi, n, batch, i0, first, vectorEnd, sparsity); break;
-        case 3: receiverBlock<3>(w, g, psi, gradW, gradPsi, n, batch, i0, first, vectorEnd, sparsity); break;
-        case 2: receiverBlock<2>(w, g, psi, gradW, gradPsi, n, batch, i0, first, vectorEnd, sparsity); break;
-        default: receiverBlock<1>(w, g, psi, gradW, gradPsi, n, batch, i0, first, vectorEnd, sparsity); break;
+    for (int64_t r = 0; r < count; r += kRows) {
+        const int64_t block = std::min(kRows, count - r);
+        const int64_t* four = rows + r;
+        switch (block) {
+        case 4: receiverBlock<4>(w, g, psi, gradW, gradPsi, n, batch, four, first, vectorEnd, sparsity); break;
+        case 3: receiverBlock<3>(w, g, psi, gradW, gradPsi, n, batch, four, first, vectorEnd, sparsity); break;
+        case 2: receiverBlock<2>(w, g, psi, gradW, gradPsi, n, batch, four, first, vectorEnd, sparsity); break;
+        default: receiverBlock<1>(w, g, psi, gradW, gradPsi, n, batch, four, first, vectorEnd, sparsity); break;
         }
         for (int64_t j = vectorEnd; j < last; ++j)
-            for (int64_t k = 0; k < count; ++k)
-                senderTail(w, g, psi, gradW, gradPsi, n, batch, i0 + k, j, sparsity);
+            for (int64_t k = 0; k < block; ++k)
+                senderTail(w, g, psi, gradW, gradPsi, n, batch, four[k], j, sparsity);
+    }
+}
+
+} // namespace
+
+void senderGradients(const float* w, const float* g, const float* psi, float* gradW, float* gradPsi, int64_t n,
+                     int64_t batch, int64_t first, int64_t last, float sparsity)
+{
+    for (int64_t b = 0; b < batch; ++b)
+        std::fill(gradPsi + b * n + first, gradPsi + b * n + last, 0.0f);
+    int64_t rows[4];
+    for (int64_t i0 = 0; i0 < n; i0 += 4) {
+        const int64_t count = std::min<int64_t>(4, n - i0);
+        for (int64_t k = 0; k < count; ++k)
+            rows[k] = i0 + k;
+        senderPass(w, g, psi, gradW, gradPsi, n, batch, first, last, sparsity, rows, count);
+    }
+}
+
+void groupedSenderGradients(const float* w, const float* g, const float* psi, float* gradW, float* gradPsi, int64_t n,
+                            int64_t batch, int64_t first, int64_t last, float sparsity, const int64_t* order,
+                            const int64_t* starts, int64_t groups)
+{
+    for (int64_t k = 0; k < groups; ++k) {
+        const float* groupPsi = psi + k * batch * n;
+        float* groupGrad = gradPsi + k * batch * n;
+        for (int64_t b = 0; b < batch; ++b)
+            std::fill(groupGrad + b * n + first, groupGrad + b * n + last, 0.0f);
+        senderPass(w, g, groupPsi, gradW, groupGrad, n, batch, first, last, sparsity, order + starts[k],
+                   starts[k + 1] - starts[k]);
     }
 }
 

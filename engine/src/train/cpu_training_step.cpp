@@ -21,11 +21,30 @@ dense::Activation activationOf(const std::string& name)
     return dense::Activation::Relu;
 }
 
-PackedMlp packedOf(const MlpImpl& mlp, int64_t features, int64_t neurons, int64_t groups)
+PackedMlp packedOf(const MlpImpl& mlp, int64_t features, int64_t neurons, int64_t groups, int64_t variants = 1)
 {
     const auto& layers = mlp.layers();
     return PackedMlp(static_cast<int64_t>(layers.size()), layers.front()->weight.size(0), features,
-                     activationOf(mlp.activation()), neurons, groups);
+                     activationOf(mlp.activation()), neurons, groups, variants);
+}
+
+/// PDE_N5: at most this many receiver groups, each one ψ* evaluation per sender and frame (docs/training.md).
+constexpr int64_t kMaxReceiverGroups = ReceiverGroups::kTrainingGroups;
+
+bool receiverModel(const AssemblyModelImpl& model)
+{
+    return model.transferInputs() == TransferInputs::ActivitySenderReceiver;
+}
+
+/// ψ*'s per-neuron inputs after u: none (PDE_N2), a_j (PDE_N4), [a_i, a_j] (PDE_N5).
+int64_t transferFeatureCount(const AssemblyModelImpl& model, int64_t d)
+{
+    switch (model.transferInputs()) {
+    case TransferInputs::Activity: return 0;
+    case TransferInputs::ActivityAndSender: return d;
+    case TransferInputs::ActivitySenderReceiver: return 2 * d;
+    }
+    return 0;
 }
 
 /// The .grad of a parameter, allocated when missing (first step).
@@ -59,8 +78,6 @@ std::string CpuTrainingStep::unsupportedReason(const AssemblyModelImpl& model, c
         return "not on the CPU";
     if (!dense::available())
         return "this CPU has no AVX2/FMA";
-    if (model.transferInputs() == TransferInputs::ActivitySenderReceiver)
-        return "ψ* needs the receiver (per-edge model)";
     if (!model.connectivity.defined())
         return "low-rank W";
     if (model.updateFunction->layers().size() < 2 || model.transferFunction->layers().size() < 2)
@@ -79,12 +96,16 @@ CpuTrainingStep::CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Data
       m_receivers(m_data->stimulusReceivers()), m_maxBatch(maxBatch),
       m_latentDim(m_model->latent.size(1)),
       m_transferFeatures(m_model->transferInputs() == TransferInputs::ActivityAndSender),
-      m_multiplicative(m_model->inputMode() == "multiplicative"), m_additive(m_model->inputMode() == "additive"),
-      m_threads(std::max(1, threads)),
+      m_receiverLatents(receiverModel(*m_model)), m_multiplicative(m_model->inputMode() == "multiplicative"),
+      m_additive(m_model->inputMode() == "additive"), m_selfVariant(m_receiverLatents ? kMaxReceiverGroups : 0),
+      m_groups(m_receiverLatents ? kMaxReceiverGroups : 1), m_threads(std::max(1, threads)),
       m_update(packedOf(*m_model->updateFunction, m_latentDim, m_neurons, maxBatch + 1)),
-      m_transfer(packedOf(*m_model->transferFunction, m_transferFeatures ? m_latentDim : 0, m_neurons, 2 * maxBatch))
+      m_transfer(packedOf(*m_model->transferFunction, transferFeatureCount(*m_model, m_latentDim), m_neurons,
+                          (m_receiverLatents ? kMaxReceiverGroups + 2 : 2) * maxBatch,
+                          m_receiverLatents ? kMaxReceiverGroups + 1 : 1))
 {
     const int64_t n = m_neurons, bn = maxBatch * n;
+    const int64_t transferRows = (m_receiverLatents ? kMaxReceiverGroups + 2 : 2) * bn;
     // Neuron ranges per thread, multiples of 8 (W's columns are read 8 at a time).
     const int64_t share = (n / m_threads + 7) / 8 * 8;
     for (int t = 0; t <= m_threads; ++t)
@@ -101,8 +122,14 @@ CpuTrainingStep::CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Data
     m_zeros.assign(static_cast<std::size_t>(n), 0.0f);
     m_updateOut.assign(static_cast<std::size_t>(bn + n), 0.0f);
     m_updateDOut.assign(static_cast<std::size_t>(bn + n), 0.0f);
-    m_transferOut.assign(static_cast<std::size_t>(2 * bn), 0.0f);
-    m_transferDOut.assign(static_cast<std::size_t>(2 * bn), 0.0f);
+    m_transferOut.assign(static_cast<std::size_t>(transferRows), 0.0f);
+    m_transferDOut.assign(static_cast<std::size_t>(transferRows), 0.0f);
+    if (m_receiverLatents) {
+        const auto variants = static_cast<std::size_t>((kMaxReceiverGroups + 1) * n * 2 * m_latentDim);
+        m_variantFeatures.assign(variants, 0.0f);
+        m_variantGrad.assign(variants, 0.0f);
+        m_receiverGrad.assign(static_cast<std::size_t>(m_threads * kMaxReceiverGroups * m_latentDim), 0.0f);
+    }
     m_latentFromUpdate.assign(static_cast<std::size_t>(n * m_latentDim), 0.0f);
     m_latentFromTransfer.assign(static_cast<std::size_t>(n * m_latentDim), 0.0f);
     m_partial.assign(static_cast<std::size_t>(m_threads * (kFixedTerms + maxBatch)), 0.0);
@@ -125,24 +152,53 @@ void CpuTrainingStep::loadWeights()
     }
 }
 
+void CpuTrainingStep::prepareTransfer(int t)
+{
+    const int64_t first = m_bounds[t], last = m_bounds[t + 1], d = m_latentDim;
+    const float* latent = m_model->latent.data_ptr<float>();
+    if (!m_receiverLatents) {
+        m_transfer.prepareNeurons(latent, first, last);
+        return;
+    }
+    // PDE_N5: variant k holds [ā_k, a_j] for every sender j, the last variant [a_j, a_j] (the sender as receiver).
+    auto fill = [&](int64_t variant, const float* receiver) {
+        float* features = m_variantFeatures.data() + variant * m_neurons * 2 * d;
+        for (int64_t j = first; j < last; ++j) {
+            const float* own = latent + j * d;
+            std::copy(receiver ? receiver : own, (receiver ? receiver : own) + d, features + j * 2 * d);
+            std::copy(own, own + d, features + j * 2 * d + d);
+        }
+        m_transfer.prepareNeurons(features, first, last, variant);
+    };
+    for (int64_t k = 0; k < m_groups.count(); ++k)
+        fill(k, m_groups.centroid(k));
+    fill(m_selfVariant, nullptr);
+}
+
 void CpuTrainingStep::forwardNeurons(int t, const int64_t* frames, const Coefficients& c)
 {
     const int64_t n = m_neurons, first = m_bounds[t], last = m_bounds[t + 1];
     const float* latent = m_model->latent.data_ptr<float>();
     const float* activity = m_data->activity.data();
     m_update.prepareNeurons(latent, first, last);
-    m_transfer.prepareNeurons(latent, first, last);
+    prepareTransfer(t);
+    float* out = m_transferOut.data();
     for (int64_t b = 0; b < m_batch; ++b) {
         float* u = m_u.data() + b * n;
         std::copy(activity + frames[b] * n + first, activity + frames[b] * n + last, u + first);
         m_update.forward(u + first, b, first, last, m_updateOut.data() + b * n + first);
-        m_transfer.forward(u + first, b, first, last, m_transferOut.data() + b * n + first);
+        for (int64_t k = 0; k < messageGroups(); ++k)
+            m_transfer.forward(u + first, messageRow(k, b), first, last, out + messageRow(k, b) * n + first,
+                               m_receiverLatents ? k : 0);
         if (c.monotonicity > 0) {
             float* shifted = m_shifted.data() + b * n;
             for (int64_t i = first; i < last; ++i)
                 shifted[i] = u[i] + static_cast<float>(c.shift);
-            m_transfer.forward(shifted + first, m_batch + b, first, last,
-                               m_transferOut.data() + (m_batch + b) * n + first);
+            if (m_receiverLatents)
+                m_transfer.forward(u + first, unshiftedRow(b), first, last, out + unshiftedRow(b) * n + first,
+                                   m_selfVariant);
+            m_transfer.forward(shifted + first, shiftedRow(b), first, last, out + shiftedRow(b) * n + first,
+                               m_selfVariant);
         }
     }
     if (c.updateAtZero > 0)
@@ -153,7 +209,8 @@ void CpuTrainingStep::residualNeurons(int t, const int64_t* frames, const Coeffi
 {
     const int64_t n = m_neurons, first = m_bounds[t], last = m_bounds[t + 1];
     const float* w = m_model->connectivity.data_ptr<float>();
-    dense::receiverSums(w, m_transferOut.data(), m_messages.data(), n, m_batch, first, last);
+    dense::receiverSums(w, m_transferOut.data(), m_messages.data(), n, m_batch, first, last,
+                        m_receiverLatents ? m_groups.groupOf() : nullptr);
     const float* target = m_data->derivative.data();
     const auto& stimulus = m_data->stimulus;
     const float neutral = m_data->neutralInput();
@@ -175,7 +232,8 @@ void CpuTrainingStep::residualNeurons(int t, const int64_t* frames, const Coeffi
             m_residual[k] = r;
             partial[0] += static_cast<double>(r) * r;
             if (c.monotonicity > 0) {
-                const float rise = std::max(0.0f, m_transferOut[k] - m_transferOut[(m_batch + b) * n + i]);
+                const float rise = std::max(0.0f, m_transferOut[unshiftedRow(b) * n + i] -
+                                                      m_transferOut[shiftedRow(b) * n + i]);
                 partial[kFixedTerms + b] += static_cast<double>(rise) * rise;
             }
         }
@@ -230,21 +288,30 @@ void CpuTrainingStep::outputGradients(int t, const Totals& s, const Coefficients
 
 void CpuTrainingStep::backwardNeurons(int t, const Totals& s, const Coefficients& c, float* gradW)
 {
-    const int64_t n = m_neurons, first = m_bounds[t], last = m_bounds[t + 1];
+    const int64_t n = m_neurons, first = m_bounds[t], last = m_bounds[t + 1], d = m_latentDim;
     const float* w = m_model->connectivity.data_ptr<float>();
-    dense::senderGradients(w, m_messageGrad.data(), m_transferOut.data(), gradW, m_transferDOut.data(), n, m_batch,
-                           first, last, c.sparsity > 0 ? static_cast<float>(c.sparsity) : 0.0f);
-    // The monotonicity term's gradient; with latent ψ* inputs its unshifted rows are carried back separately, as
-    // their latents are detached there (without latents they join the message rows).
-    float* unshifted = m_transferFeatures ? m_monotonicityDOut.data() : m_transferDOut.data();
+    const float l1 = c.sparsity > 0 ? static_cast<float>(c.sparsity) : 0.0f;
+    if (m_receiverLatents)
+        dense::groupedSenderGradients(w, m_messageGrad.data(), m_transferOut.data(), gradW, m_transferDOut.data(), n,
+                                      m_batch, first, last, l1, m_groups.order(), m_groups.starts(), m_groups.count());
+    else
+        dense::senderGradients(w, m_messageGrad.data(), m_transferOut.data(), gradW, m_transferDOut.data(), n, m_batch,
+                               first, last, l1);
+    // The monotonicity term's gradient. Its inputs are detached: where its unshifted rows are also message rows and
+    // ψ* takes latents (PDE_N4), they are carried back separately; PDE_N5 has rows of their own; PDE_N2's join the
+    // message rows.
+    const bool ownRows = m_transferFeatures || m_receiverLatents;
+    float* unshifted = m_transferFeatures   ? m_monotonicityDOut.data()
+                       : m_receiverLatents ? m_transferDOut.data() + unshiftedRow(0) * n
+                                           : m_transferDOut.data();
     if (c.monotonicity > 0)
         for (int64_t b = 0; b < m_batch; ++b) {
             const double norm = s.monotonicity[b];
             for (int64_t j = first; j < last; ++j) {
-                const float rise = m_transferOut[b * n + j] - m_transferOut[(m_batch + b) * n + j];
-                const float d = norm > 0 && rise > 0 ? static_cast<float>(c.monotonicity * rise / norm) : 0.0f;
-                unshifted[b * n + j] = (m_transferFeatures ? 0.0f : unshifted[b * n + j]) + d;
-                m_transferDOut[(m_batch + b) * n + j] = -d;
+                const float rise = m_transferOut[unshiftedRow(b) * n + j] - m_transferOut[shiftedRow(b) * n + j];
+                const float dr = norm > 0 && rise > 0 ? static_cast<float>(c.monotonicity * rise / norm) : 0.0f;
+                unshifted[b * n + j] = (ownRows ? 0.0f : unshifted[b * n + j]) + dr;
+                m_transferDOut[shiftedRow(b) * n + j] = -dr;
             }
         }
     auto& updateGrads = m_updateGrads[t];
@@ -253,16 +320,19 @@ void CpuTrainingStep::backwardNeurons(int t, const Totals& s, const Coefficients
     transferGrads.zero();
     auto& updateScratch = m_scratch[2 * t];
     auto& transferScratch = m_scratch[2 * t + 1];
+    const float* dOut = m_transferDOut.data();
     for (int64_t b = 0; b < m_batch; ++b) {
         const float* u = m_u.data() + b * n + first;
         m_update.backward(m_updateDOut.data() + b * n + first, u, b, first, last, updateGrads, updateScratch);
-        m_transfer.backward(m_transferDOut.data() + b * n + first, u, b, first, last, transferGrads, transferScratch);
+        for (int64_t k = 0; k < messageGroups(); ++k)
+            m_transfer.backward(dOut + messageRow(k, b) * n + first, u, messageRow(k, b), first, last, transferGrads,
+                                transferScratch, false, m_receiverLatents ? k : 0);
         if (c.monotonicity > 0) {
-            m_transfer.backward(m_transferDOut.data() + (m_batch + b) * n + first, m_shifted.data() + b * n + first,
-                                m_batch + b, first, last, transferGrads, transferScratch, true);
-            if (m_transferFeatures)
-                m_transfer.backward(m_monotonicityDOut.data() + b * n + first, u, b, first, last, transferGrads,
-                                    transferScratch, true);
+            m_transfer.backward(dOut + shiftedRow(b) * n + first, m_shifted.data() + b * n + first, shiftedRow(b),
+                                first, last, transferGrads, transferScratch, true, m_selfVariant);
+            if (ownRows)
+                m_transfer.backward(unshifted + b * n + first, u, unshiftedRow(b), first, last, transferGrads,
+                                    transferScratch, true, m_selfVariant);
         }
     }
     if (c.updateAtZero > 0)
@@ -270,7 +340,30 @@ void CpuTrainingStep::backwardNeurons(int t, const Totals& s, const Coefficients
                           updateGrads, updateScratch);
     const float* latent = m_model->latent.data_ptr<float>();
     m_update.finishNeurons(latent, first, last, updateGrads, m_latentFromUpdate.data());
-    m_transfer.finishNeurons(latent, first, last, transferGrads, m_latentFromTransfer.data()); // bias (+ latents)
+    if (!m_receiverLatents) {
+        m_transfer.finishNeurons(latent, first, last, transferGrads, m_latentFromTransfer.data()); // bias (+ latents)
+        return;
+    }
+    // PDE_N5: each variant's sender half goes to the sender's latent, its receiver half to the group's mean ā_k.
+    float* receiverGrad = m_receiverGrad.data() + t * kMaxReceiverGroups * d;
+    std::fill(receiverGrad, receiverGrad + kMaxReceiverGroups * d, 0.0f);
+    std::fill(m_latentFromTransfer.begin() + first * d, m_latentFromTransfer.begin() + last * d, 0.0f);
+    for (int64_t variant = 0; variant <= m_groups.count(); ++variant) {
+        const bool self = variant == m_groups.count();
+        const int64_t index = self ? m_selfVariant : variant; // the self variant's features sit at m_selfVariant
+        if (self && c.monotonicity <= 0)
+            break;
+        const float* features = m_variantFeatures.data() + index * n * 2 * d;
+        float* grad = m_variantGrad.data() + index * n * 2 * d;
+        m_transfer.finishNeurons(features, first, last, transferGrads, grad, index);
+        if (self)
+            break; // detached rows: weights and biases only
+        for (int64_t j = first; j < last; ++j)
+            for (int64_t e = 0; e < d; ++e) {
+                receiverGrad[variant * d + e] += grad[j * 2 * d + e];
+                m_latentFromTransfer[j * d + e] += grad[j * 2 * d + d + e];
+            }
+    }
 }
 
 void CpuTrainingStep::storeGradients()
@@ -281,10 +374,24 @@ void CpuTrainingStep::storeGradients()
     }
     storeMlp(m_update, m_updateGrads[0], *m_model->updateFunction, m_gradientWeights, m_gradientBiases);
     storeMlp(m_transfer, m_transferGrads[0], *m_model->transferFunction, m_gradientWeights, m_gradientBiases);
-    if (m_model->latent.requires_grad()) {
-        float* grad = gradientOf(m_model->latent);
-        for (int64_t k = 0; k < m_neurons * m_latentDim; ++k)
-            grad[k] = m_latentFromUpdate[k] + (m_transferFeatures ? m_latentFromTransfer[k] : 0.0f);
+    if (!m_model->latent.requires_grad())
+        return;
+    float* grad = gradientOf(m_model->latent);
+    const bool transferLatents = m_transferFeatures || m_receiverLatents;
+    for (int64_t k = 0; k < m_neurons * m_latentDim; ++k)
+        grad[k] = m_latentFromUpdate[k] + (transferLatents ? m_latentFromTransfer[k] : 0.0f);
+    if (!m_receiverLatents)
+        return;
+    // ā_k is the mean of its group's latents: each member receives ∂loss/∂ā_k / |group k|.
+    const int64_t d = m_latentDim;
+    for (int t = 1; t < m_threads; ++t)
+        for (int64_t e = 0; e < kMaxReceiverGroups * d; ++e)
+            m_receiverGrad[e] += m_receiverGrad[t * kMaxReceiverGroups * d + e];
+    const int32_t* group = m_groups.groupOf();
+    for (int64_t i = 0; i < m_neurons; ++i) {
+        const auto share = 1.0f / static_cast<float>(m_groups.size(group[i]));
+        for (int64_t e = 0; e < d; ++e)
+            grad[i * d + e] += m_receiverGrad[group[i] * d + e] * share;
     }
 }
 
@@ -313,6 +420,8 @@ std::array<double, 5> CpuTrainingStep::run(const int64_t* frames, int64_t batch,
                                     std::to_string(m_maxBatch));
     m_batch = batch;
     m_learnedExternal = learnedExternal;
+    if (m_receiverLatents)
+        m_groups.update(m_model->latent.data_ptr<float>(), m_neurons, m_latentDim);
     loadWeights();
     float* gradW = gradientOf(m_model->connectivity);
     const int ranges = m_threads;

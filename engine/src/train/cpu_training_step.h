@@ -4,6 +4,7 @@
 #include "connectivity_kernels.h"
 #include "model/assembly_model.h"
 #include "packed_mlp.h"
+#include "model/receiver_groups.h"
 #include "plexus/data/dataset.h"
 
 #include <torch/torch.h>
@@ -18,8 +19,9 @@ namespace plexus {
 /// One training step of docs/method.md §C on the CPU with hand-written forward and backward passes instead of autograd: the same
 /// loss terms and the same gradients (to float rounding), written into every trainable parameter's .grad for the
 /// optimiser. ψ* and φ* run through PackedMlp's AVX2 kernels, Σ_j W_ij ψ*_j and its gradients in one pass over W per
-/// product, and the threads split the neurons (no reduction over W). Covers the per-neuron models (PDE_N2, PDE_N4)
-/// with a given, learned or absent external input: a learned one (Ω*) is evaluated by the caller, and the step
+/// product, and the threads split the neurons (no reduction over W). Covers PDE_N2 and PDE_N4, and PDE_N5 with its
+/// receivers grouped by latent (ReceiverGroups: ψ* once per sender and receiver group), with a given, learned or
+/// absent external input: a learned one (Ω*) is evaluated by the caller, and the step
 /// returns the loss's gradient with respect to its values (externalGradient) for the caller to carry back through
 /// Ω*. The Trainer uses autograd for everything else (unsupportedReason).
 class CpuTrainingStep
@@ -62,12 +64,24 @@ private:
     void sumTotals(); ///< m_totals from every thread's partial sums
     void loadWeights();
     void storeGradients();
+    void prepareTransfer(int thread); ///< ψ*'s first-layer offsets of every variant, this thread's neurons
+    /// Row groups of ψ*'s evaluations in m_transferOut: messages of receiver group k at frame b, and the
+    /// monotonicity term's rows (the neuron as its own receiver for PDE_N5; the message rows otherwise).
+    int64_t messageRow(int64_t k, int64_t b) const { return k * m_batch + b; }
+    int64_t unshiftedRow(int64_t b) const { return m_receiverLatents ? (m_groups.count() + 0) * m_batch + b : b; }
+    int64_t shiftedRow(int64_t b) const { return m_receiverLatents ? (m_groups.count() + 1) * m_batch + b : m_batch + b; }
+    int64_t messageGroups() const { return m_receiverLatents ? m_groups.count() : 1; }
 
     AssemblyModel m_model;
     std::shared_ptr<const Dataset> m_data;
     int64_t m_neurons, m_receivers, m_maxBatch, m_batch = 0, m_latentDim;
     const float* m_learnedExternal = nullptr; // this run's [batch × receivers], or null
-    bool m_transferFeatures, m_multiplicative, m_additive;
+    bool m_transferFeatures, m_receiverLatents, m_multiplicative, m_additive;
+    int64_t m_selfVariant = 0;      // ψ*'s variant for the neuron as its own receiver (PDE_N5: after the groups)
+    ReceiverGroups m_groups;        // PDE_N5 only
+    std::vector<float> m_variantFeatures; // PDE_N5: [variants × n × 2d] ψ*'s latent inputs, [ā_k, a_j] and [a_j, a_j]
+    std::vector<float> m_variantGrad;     // PDE_N5: their gradients, same layout
+    std::vector<float> m_receiverGrad;    // PDE_N5: per thread, ∂loss/∂ā_k [maxGroups × d]
     int m_threads;
     std::vector<int64_t> m_bounds; // neuron range of each thread
     PackedMlp m_update, m_transfer;

@@ -48,7 +48,7 @@ void PackedMlp::Gradients::add(const Gradients& o)
 }
 
 PackedMlp::PackedMlp(int64_t layers, int64_t hidden, int64_t features, dense::Activation activation, int64_t neurons,
-                     int64_t groups)
+                     int64_t groups, int64_t variants)
     : m_layers(layers), m_hidden(hidden), m_width(dense::padded(hidden)), m_features(features), m_neurons(neurons),
       m_activation(activation)
 {
@@ -62,9 +62,10 @@ PackedMlp::PackedMlp(int64_t layers, int64_t hidden, int64_t features, dense::Ac
         m_bias.emplace_back(w, 0.0f);
     }
     m_last.assign(w, 0.0f);
-    m_offsets.assign(static_cast<std::size_t>(neurons) * w, 0.0f);
-    m_sums.assign(static_cast<std::size_t>(neurons) * w, 0.0f);
-    m_detachedSums.assign(static_cast<std::size_t>(neurons) * w, 0.0f);
+    const auto perVariant = static_cast<std::size_t>(std::max<int64_t>(1, variants) * neurons) * w;
+    m_offsets.assign(perVariant, 0.0f);
+    m_sums.assign(perVariant, 0.0f);
+    m_detachedSums.assign(perVariant, 0.0f);
     for (int64_t l = 0; l + 1 < layers; ++l)
         m_activations.emplace_back(static_cast<std::size_t>(groups * neurons) * w, 0.0f);
 }
@@ -111,11 +112,11 @@ PackedMlp::Gradients PackedMlp::makeGradients() const
 
 std::vector<float> PackedMlp::makeScratch() const { return std::vector<float>(2 * kChunk * m_width, 0.0f); }
 
-void PackedMlp::prepareNeurons(const float* features, int64_t first, int64_t last)
+void PackedMlp::prepareNeurons(const float* features, int64_t first, int64_t last, int64_t variant)
 {
-    const int64_t w = m_width;
+    const int64_t w = m_width, base = variant * m_neurons;
     for (int64_t n = first; n < last; ++n) {
-        float* offset = m_offsets.data() + n * w;
+        float* offset = m_offsets.data() + (base + n) * w;
         std::copy(m_firstBias.begin(), m_firstBias.end(), offset);
         for (int64_t f = 0; f < m_features; ++f) {
             const float x = features[n * m_features + f];
@@ -123,18 +124,19 @@ void PackedMlp::prepareNeurons(const float* features, int64_t first, int64_t las
             for (int64_t k = 0; k < w; ++k)
                 offset[k] += x * column[k];
         }
-        std::fill(m_sums.begin() + n * w, m_sums.begin() + (n + 1) * w, 0.0f);
-        std::fill(m_detachedSums.begin() + n * w, m_detachedSums.begin() + (n + 1) * w, 0.0f);
+        std::fill(m_sums.begin() + (base + n) * w, m_sums.begin() + (base + n + 1) * w, 0.0f);
+        std::fill(m_detachedSums.begin() + (base + n) * w, m_detachedSums.begin() + (base + n + 1) * w, 0.0f);
     }
 }
 
-void PackedMlp::forward(const float* u, int64_t group, int64_t first, int64_t last, float* out)
+void PackedMlp::forward(const float* u, int64_t group, int64_t first, int64_t last, float* out, int64_t variant)
 {
     const int64_t w = m_width;
+    const float* offsets = m_offsets.data() + variant * m_neurons * w;
     for (int64_t n = first; n < last; n += kChunk) {
         const int64_t rows = std::min(kChunk, last - n);
         const int64_t row = group * m_neurons + n;
-        dense::firstLayer(u + (n - first), m_activity.data(), m_offsets.data() + n * w, activation(0, row), rows, w,
+        dense::firstLayer(u + (n - first), m_activity.data(), offsets + n * w, activation(0, row), rows, w,
                           m_activation);
         for (int64_t l = 1; l + 1 < m_layers; ++l) {
             dense::multiplyActivate(activation(l - 1, row), m_forward[l - 1].data(), m_bias[l - 1].data(),
@@ -145,10 +147,10 @@ void PackedMlp::forward(const float* u, int64_t group, int64_t first, int64_t la
 }
 
 void PackedMlp::backward(const float* dOut, const float* u, int64_t group, int64_t first, int64_t last, Gradients& g,
-                         std::vector<float>& scratch, bool detachedFeatures)
+                         std::vector<float>& scratch, bool detachedFeatures, int64_t variant)
 {
     const int64_t w = m_width;
-    float* sums = (detachedFeatures ? m_detachedSums : m_sums).data();
+    float* sums = (detachedFeatures ? m_detachedSums : m_sums).data() + variant * m_neurons * w;
     float* dh = scratch.data();
     float* previous = scratch.data() + kChunk * w;
     for (int64_t n = first; n < last; n += kChunk) {
@@ -171,13 +173,13 @@ void PackedMlp::backward(const float* dOut, const float* u, int64_t group, int64
     }
 }
 
-void PackedMlp::finishNeurons(const float* features, int64_t first, int64_t last, Gradients& g,
-                              float* featureGrad) const
+void PackedMlp::finishNeurons(const float* features, int64_t first, int64_t last, Gradients& g, float* featureGrad,
+                              int64_t variant) const
 {
-    const int64_t w = m_width;
+    const int64_t w = m_width, base = variant * m_neurons;
     for (int64_t n = first; n < last; ++n) {
-        const float* sum = m_sums.data() + n * w;
-        const float* detached = m_detachedSums.data() + n * w;
+        const float* sum = m_sums.data() + (base + n) * w;
+        const float* detached = m_detachedSums.data() + (base + n) * w;
         for (int64_t k = 0; k < w; ++k)
             g.firstBias[k] += sum[k] + detached[k];
         for (int64_t f = 0; f < m_features; ++f) {

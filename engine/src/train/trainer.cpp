@@ -177,7 +177,7 @@ torch::Tensor Trainer::Impl::lossTensors(const torch::Tensor& frames)
     auto u = activity.index_select(0, frames);
     auto target = derivative.index_select(0, frames);
     auto external = model->hasStimulusField() ? model->learnedExternal(frames, data->neutralInput()) : externalFor(frames);
-    auto prediction = model->forward(u, external);
+    auto prediction = model->trainingForward(u, external);
     auto predictionLoss = (prediction - target).norm();
     auto zero = torch::zeros({}, u.options());
     const auto& t = config.training;
@@ -409,6 +409,17 @@ StepKernelComparison Trainer::compareStepKernels(const std::vector<std::int64_t>
         result.differences.push_back(scale > 0 ? error / scale : error);
     }
     return result;
+}
+
+void Trainer::setLatents(const Eigen::MatrixXf& latents)
+{
+    auto& latent = m_impl->model->latent;
+    if (latents.rows() != latent.size(0) || latents.cols() != latent.size(1))
+        throw InputError("latents of shape " + std::to_string(latents.rows()) + " × " + std::to_string(latents.cols()) +
+                         ", expected " + std::to_string(latent.size(0)) + " × " + std::to_string(latent.size(1)));
+    Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = latents;
+    torch::NoGradGuard noGrad;
+    latent.copy_(torch::from_blob(rows.data(), {rows.rows(), rows.cols()}, torch::kFloat).to(latent.device()));
 }
 
 std::vector<std::pair<std::string, double>> Trainer::learningRates() const

@@ -23,7 +23,8 @@ struct ReproductionRow
 /// The targets of docs/reproduction.md applied to an evaluation: W R² at most 0.01 below the paper's (or above it);
 /// W slope within 0.05 of 1 (or, where the paper's own slope is further from 1, at least as close as the paper's);
 /// roll-out R² at frame 400 at most 0.01 below the paper's; where the paper shows separated types, all `trueTypes`
-/// found and an optimal-matching accuracy ≥ 0.95.
+/// found and an optimal-matching accuracy ≥ 0.95; where a stimulus field was learned, Ω* against the true stimulus
+/// R² ≥ 0.9 (the paper prints no number for it).
 std::vector<ReproductionRow> scoreReproduction(const PaperResults& paper, const Evaluation& evaluation, int trueTypes);
 
 /// reproduction.json: {"experiment", "recipe", "wall_seconds", "iterations", "device", "rows": [...]}.

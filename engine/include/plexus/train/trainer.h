@@ -151,6 +151,8 @@ public:
     ResumeResult resume();
     /// Loads model weights from a checkpoint file (for evaluation); refuses one of another experiment.
     void loadWeights(const std::string& checkpointPath);
+    /// Replaces the latent vectors [N, d] (InputError on another shape).
+    void setLatents(const Eigen::MatrixXf& latents);
     /// The newest checkpoint in runDir, or "" when none.
     static std::string latestCheckpoint(const std::string& runDir);
 
