@@ -28,7 +28,8 @@ constexpr const char* kUsage = R"(plexus-cli bench [simulate | train] [options]
              [--preset NAME] [--frames N] [--repeat K] [--set KEY=VALUE ...]
   train      times training iterations of the fig_2 model (B = 8) for N = 200, 1000, 4000 on random frames of a
              short simulation: iterations/s, ms per iteration, peak memory, and which step ran ("cpu kernels",
-             or autograd and why) [--neurons 200,1000,4000] [--iterations K] [--threads T] [--device cpu|cuda]
+             or autograd and why) [--preset NAME (another model, e.g. supp_14 for PDE_N5, at B = 8)]
+             [--neurons 200,1000,4000] [--iterations K] [--threads T] [--device cpu|cuda]
              [--autograd]  (LibTorch autograd instead of the hand-written CPU step, for comparison)
   equations  the expression search (plexus-cli equations) on 24 curves of forms the generator never uses, from
              noisy samples: per curve the chosen expression, its R² against the noise-free curve, its size against
@@ -50,8 +51,9 @@ void benchTrain(const CliArgs& args)
     for (const auto& n : parseIndexList(args.value("neurons", "200,1000,4000"), 1000000))
         sizes.push_back(n);
     for (long long n : sizes) {
-        ExperimentConfig config = loadPreset("fig_2").config;
+        ExperimentConfig config = loadPreset(args.value("preset", "fig_2")).config;
         applyConfigOverride(config, "simulation.n_neurons=" + std::to_string(n), "");
+        applyConfigOverride(config, "training.batch_size=8", "");
         applyConfigOverride(config, "simulation.n_frames=400", "");
         applyConfigOverride(config, "simulation.start_frame=-100", "");
         auto data = std::make_shared<const Dataset>(simulate(config));

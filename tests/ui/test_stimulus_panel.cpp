@@ -39,6 +39,7 @@ ExperimentConfig smallVisualRun()
     c.graphModel.nLayersNnrF = 2;
     c.graphModel.hiddenDim = c.graphModel.hiddenDimUpdate = 16;
     c.training.nEpochs = 1;
+    c.training.batchSize = 1;
     c.training.dataAugmentationLoop = 20; // ⌊600·20/1⌋·0.2 = 2 400 iterations
     return c;
 }

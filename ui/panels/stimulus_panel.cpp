@@ -46,8 +46,8 @@ StimulusPanel::StimulusPanel(RunController* controller, NeuronSelection* selecti
     m_trueView = makePlot(this, tr("x"), tr("y"));
     m_learnedView = makePlot(this, tr("x"), tr("y"));
     m_scatter = makePlot(this, tr("true √Ω"), tr("learned √Ω* (scaled)"));
-    m_trueTitle = new QCPTextElement(m_trueView, tr("true movie Ω (hidden from the GNN)"));
-    m_learnedTitle = new QCPTextElement(m_learnedView, tr("learned Ω*"));
+    m_trueTitle = new QCPTextElement(m_trueView, tr("true √Ω (hidden)"));
+    m_learnedTitle = new QCPTextElement(m_learnedView, tr("learned √Ω*"));
     m_trueView->plotLayout()->insertRow(0);
     m_trueView->plotLayout()->addElement(0, 0, m_trueTitle);
     m_learnedView->plotLayout()->insertRow(0);
@@ -61,6 +61,14 @@ StimulusPanel::StimulusPanel(RunController* controller, NeuronSelection* selecti
     for (QCustomPlot* view : {m_trueView, m_learnedView}) {
         view->yAxis->setRangeReversed(true); // row 0 at the top, as the movie
         stylePlot(view, ThemeManager::instance().theme());
+        // Square pixels: the y range follows the x range's scale at every replot (resizes included).
+        connect(view, &QCustomPlot::beforeReplot, view, [view] {
+            const QRect area = view->axisRect()->rect();
+            if (area.width() >= area.height()) // the longer side's range grows around the image
+                view->xAxis->setScaleRatio(view->yAxis, 1.0);
+            else
+                view->yAxis->setScaleRatio(view->xAxis, 1.0);
+        });
     }
     m_fitLine = new QCPItemStraightLine(m_scatter);
     m_fitLine->setPen(QPen(QColor(214, 39, 40), 1.5));
@@ -96,7 +104,7 @@ Eigen::MatrixXf StimulusPanel::gridOf(const Eigen::VectorXf& values) const
     return image;
 }
 
-void StimulusPanel::fill(QCPColorMap* map, const Eigen::MatrixXf& image, double top)
+void StimulusPanel::fill(QCPColorMap* map, const Eigen::MatrixXf& image, double bottom, double top)
 {
     const auto side = static_cast<int>(image.rows());
     map->data()->setSize(side, side);
@@ -104,7 +112,7 @@ void StimulusPanel::fill(QCPColorMap* map, const Eigen::MatrixXf& image, double 
     for (int row = 0; row < side; ++row)
         for (int col = 0; col < side; ++col)
             map->data()->setCell(col, row, image(row, col));
-    map->setDataRange(QCPRange(0, std::max(top, 1e-6)));
+    map->setDataRange(QCPRange(bottom, std::max(top, bottom + 1e-6)));
     map->parentPlot()->xAxis->setRange(-0.5, side - 0.5);
     map->parentPlot()->yAxis->setRange(-0.5, side - 0.5);
 }
@@ -119,23 +127,24 @@ void StimulusPanel::showFrame(int frame)
     if (comparison && !comparison->frames.empty()) {
         const std::int64_t row = comparison->rowAt(frame);
         m_shownFrame = comparison->frames[static_cast<std::size_t>(row)];
-        const double top = comparison->truth.maxCoeff();
+        // One grey scale for both, over the true values' range (the movie's contrast).
+        const double bottom = comparison->truth.minCoeff(), top = comparison->truth.maxCoeff();
         m_trueImage = gridOf(comparison->truth.row(row).transpose());
         m_learnedImage = gridOf(comparison->learned.row(row).transpose());
-        fill(m_trueMap, m_trueImage, top);
-        fill(m_learnedMap, m_learnedImage, top);
-        m_learnedTitle->setText(tr("learned Ω* (iteration %1), frame %2").arg(snapshot->stimulusIteration).arg(m_shownFrame));
+        fill(m_trueMap, m_trueImage, bottom, top);
+        fill(m_learnedMap, m_learnedImage, bottom, top);
+        m_learnedTitle->setText(tr("learned √Ω*, frame %1").arg(m_shownFrame));
     } else {
         m_shownFrame = std::clamp<std::int64_t>(frame, 0, data->frames() - 1);
         const Eigen::VectorXf truth = data->stimulus.row(m_shownFrame).transpose().cwiseMax(0.0f).cwiseSqrt();
         m_trueImage = gridOf(truth);
         m_learnedImage.resize(0, 0);
-        fill(m_trueMap, m_trueImage, std::sqrt(std::max(0.0f, data->stimulus.maxCoeff())));
+        fill(m_trueMap, m_trueImage, std::sqrt(std::max(0.0f, data->stimulus.minCoeff())),
+             std::sqrt(std::max(0.0f, data->stimulus.maxCoeff())));
         m_learnedMap->data()->clear();
-        m_learnedTitle->setText(snapshot ? tr("learned Ω*: none (the GNN is given the true input)")
-                                         : tr("learned Ω*: train to see it"));
+        m_learnedTitle->setText(snapshot ? tr("no learned Ω*") : tr("learned √Ω*: train first"));
     }
-    m_trueTitle->setText(tr("true movie √Ω (hidden from the GNN), frame %1").arg(m_shownFrame));
+    m_trueTitle->setText(tr("true √Ω (hidden), frame %1").arg(m_shownFrame));
     m_trueView->replot(QCustomPlot::rpQueuedReplot);
     m_learnedView->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -181,8 +190,8 @@ bool StimulusPanel::redraw()
     const auto comparison = snapshot ? snapshot->stimulus : nullptr;
     if (comparison && !comparison->frames.empty()) {
         m_r2 = comparison->fit.r2;
-        m_info->setText(tr("Learned Ω* against the hidden movie over %1 frames (iteration %2): R² %3, slope %4. Ω* is "
-                           "scaled ×%5 so the first frames' maxima agree (Ω* and W are known only up to a product).")
+        m_info->setText(tr("Ω* against the hidden movie, %1 frames (iteration %2): R² %3, slope %4; Ω* scaled ×%5 "
+                           "(Ω* and W are known only up to a product).")
                             .arg(comparison->frames.size())
                             .arg(snapshot->stimulusIteration)
                             .arg(comparison->fit.r2, 0, 'f', 3)
@@ -234,7 +243,7 @@ int StimulusPanel::exportFrames(const QString& folder, int pixels, QString* erro
         *error = tr("Cannot create the folder %1.").arg(folder);
         return -1;
     }
-    const float top = std::max(1e-6f, comparison->truth.maxCoeff());
+    const float bottom = comparison->truth.minCoeff(), range = std::max(1e-6f, comparison->truth.maxCoeff() - bottom);
     const auto side = static_cast<int>(gridSide(comparison->truth.cols()));
     const int gap = pixels, width = 2 * side * pixels + gap, height = side * pixels;
     for (Eigen::Index row = 0; row < comparison->truth.rows(); ++row) {
@@ -247,7 +256,9 @@ int StimulusPanel::exportFrames(const QString& folder, int pixels, QString* erro
                 uchar* line = image.scanLine(y) + half * (side * pixels + gap);
                 for (int x = 0; x < side * pixels; ++x) {
                     const float value = halves[half](y / pixels, x / pixels);
-                    line[x] = std::isfinite(value) ? static_cast<uchar>(std::clamp(value / top, 0.0f, 1.0f) * 255.0f) : 255;
+                    line[x] = std::isfinite(value)
+                                  ? static_cast<uchar>(std::clamp((value - bottom) / range, 0.0f, 1.0f) * 255.0f)
+                                  : 255;
                 }
             }
         const QString path = QDir(folder).filePath(QString("frame_%1.png").arg(row, 4, 10, QChar('0')));

@@ -48,7 +48,7 @@ private:
     void chooseExportFolder();
     /// Values of the receivers [M] laid out upright on the grid (movieGridNeuron), side × side.
     Eigen::MatrixXf gridOf(const Eigen::VectorXf& values) const;
-    void fill(QCPColorMap* map, const Eigen::MatrixXf& image, double top);
+    void fill(QCPColorMap* map, const Eigen::MatrixXf& image, double bottom, double top);
 
     Playback* m_playback;
     QCustomPlot* m_trueView;

@@ -148,10 +148,9 @@ void StudioWindow::createPanels()
     splitDockWidget(docks[4], docks[5], Qt::Horizontal);
     tabifyDockWidget(docks[4], docks[6]); // the stimulus shares the network's place, in front when there is one
     docks[4]->raise();
+    // Queued: after any layout the new run restores.
     connect(m_controller, &RunController::datasetChanged, this, [this] {
-        const auto data = m_controller->dataset();
-        QDockWidget* front = m_docks[data && data->stimulusReceivers() > 0 ? 7 : 5]; // stimulus or network
-        front->raise();
+        QTimer::singleShot(0, this, &StudioWindow::frontStimulusOrNetwork);
     });
     m_docks = docks;
     m_docks.insert(m_docks.begin(), experimentDock);
@@ -175,11 +174,19 @@ void StudioWindow::showEvent(QShowEvent* event)
         return;
     m_shownOnce = true;
     QTimer::singleShot(0, this, [this] {
+        frontStimulusOrNetwork(); // whatever layout was restored
         if (m_layoutRestored)
             return;
         applyDefaultSizes();
         m_defaultLayout = saveState();
     });
+}
+
+void StudioWindow::frontStimulusOrNetwork()
+{
+    // The stimulus shares the network's place: in front when the run has a hidden stimulus.
+    const auto data = m_controller->dataset();
+    m_docks[data && data->stimulusReceivers() > 0 ? 7 : 5]->raise(); // m_docks: experiment first, then the panels
 }
 
 Panel* StudioWindow::panel(const QString& name) const

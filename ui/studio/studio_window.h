@@ -70,6 +70,7 @@ private:
     QString layoutFile() const;
     void createPanels();
     void applyDefaultSizes();
+    void frontStimulusOrNetwork();
     void createMenus();
     void createStatusBar();
     void updateStatus();

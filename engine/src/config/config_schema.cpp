@@ -280,6 +280,8 @@ std::vector<ConfigField> buildSchema()
         sectionField(tr, t, "training_single_type", &T::trainingSingleType, kUsed, kTrain,
                      "Fixed identical latents (no embedding)"),
         sectionField(tr, t, "learn_external_input", &T::learnExternalInput, kUsed, kTrain, "Learn Ω* (SIREN)"),
+        sectionField(tr, t, "receiver_groups", &T::receiverGroups, kUsed, kTrain,
+                     "PDE_N5: receiver groups ψ* is trained with (Plexus; the paper: per edge)", positiveInt()),
         sectionField(tr, t, "low_rank_factorization", &T::lowRankFactorization, kUsed, kTrain, "Learn W = L·R"),
         sectionField(tr, t, "low_rank", &T::lowRank, kUsed, kTrain, "Rank of the learned W", positiveInt()),
         sectionField(tr, t, "measurement_noise_level", &T::measurementNoiseLevel, kLater, kTrain,

@@ -34,7 +34,8 @@ int64_t expectedTransferInputs(TransferInputs inputs, int64_t embedding)
 AssemblyModelImpl::AssemblyModelImpl(const ExperimentConfig& config, int64_t neurons, int64_t receivers, int64_t frames)
     : m_transferInputs(transferInputsOf(config.graphModel.signalModelName)),
       m_inputMode(config.simulation.externalInputMode), m_neurons(neurons),
-      m_lowRank(config.training.lowRankFactorization), m_frames(std::max<int64_t>(1, frames))
+      m_lowRank(config.training.lowRankFactorization), m_frames(std::max<int64_t>(1, frames)),
+      m_receiverGroups(std::max<int64_t>(1, config.training.receiverGroups))
 {
     const auto& g = config.graphModel;
     const int64_t d = g.embeddingDim;
@@ -178,7 +179,7 @@ torch::Tensor AssemblyModelImpl::groupedReceiverLatents() const
 {
     const int64_t n = latent.size(0), d = latent.size(1);
     auto host = latent.detach().to(torch::kCPU).contiguous();
-    ReceiverGroups groups;
+    ReceiverGroups groups(m_receiverGroups);
     groups.update(host.data_ptr<float>(), n, d);
     auto index = torch::from_blob(const_cast<int32_t*>(groups.groupOf()), {n}, torch::kInt).to(torch::kLong)
                      .to(latent.device());

@@ -73,6 +73,8 @@ public:
     TransferInputs transferInputs() const { return m_transferInputs; }
     const std::string& inputMode() const { return m_inputMode; }
     int64_t neurons() const { return m_neurons; }
+    /// PDE_N5: the most receiver groups training uses (training.receiver_groups).
+    int64_t receiverGroups() const { return m_receiverGroups; }
 
 private:
     torch::Tensor transferInput(const torch::Tensor& u, const torch::Tensor& receiverLatent,
@@ -84,6 +86,7 @@ private:
     int64_t m_neurons;
     bool m_lowRank;
     int64_t m_frames = 1;
+    int64_t m_receiverGroups = 8;
 };
 TORCH_MODULE(AssemblyModel);
 

@@ -14,10 +14,7 @@ namespace plexus {
 class ReceiverGroups
 {
 public:
-    /// The groups PDE_N5 trains with (docs/training.md).
-    static constexpr int64_t kTrainingGroups = 8;
-
-    explicit ReceiverGroups(int64_t maxGroups = kTrainingGroups);
+    explicit ReceiverGroups(int64_t maxGroups);
 
     /// Groups the rows of `latents` [n × d] (row-major).
     void update(const float* latents, int64_t n, int64_t d);

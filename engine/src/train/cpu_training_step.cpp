@@ -28,9 +28,6 @@ PackedMlp packedOf(const MlpImpl& mlp, int64_t features, int64_t neurons, int64_
                      activationOf(mlp.activation()), neurons, groups, variants);
 }
 
-/// PDE_N5: at most this many receiver groups, each one ψ* evaluation per sender and frame (docs/training.md).
-constexpr int64_t kMaxReceiverGroups = ReceiverGroups::kTrainingGroups;
-
 bool receiverModel(const AssemblyModelImpl& model)
 {
     return model.transferInputs() == TransferInputs::ActivitySenderReceiver;
@@ -97,15 +94,15 @@ CpuTrainingStep::CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Data
       m_latentDim(m_model->latent.size(1)),
       m_transferFeatures(m_model->transferInputs() == TransferInputs::ActivityAndSender),
       m_receiverLatents(receiverModel(*m_model)), m_multiplicative(m_model->inputMode() == "multiplicative"),
-      m_additive(m_model->inputMode() == "additive"), m_selfVariant(m_receiverLatents ? kMaxReceiverGroups : 0),
-      m_groups(m_receiverLatents ? kMaxReceiverGroups : 1), m_threads(std::max(1, threads)),
+      m_additive(m_model->inputMode() == "additive"), m_selfVariant(m_receiverLatents ? m_model->receiverGroups() : 0),
+      m_groups(m_receiverLatents ? m_model->receiverGroups() : 1), m_threads(std::max(1, threads)),
       m_update(packedOf(*m_model->updateFunction, m_latentDim, m_neurons, maxBatch + 1)),
       m_transfer(packedOf(*m_model->transferFunction, transferFeatureCount(*m_model, m_latentDim), m_neurons,
-                          (m_receiverLatents ? kMaxReceiverGroups + 2 : 2) * maxBatch,
-                          m_receiverLatents ? kMaxReceiverGroups + 1 : 1))
+                          (m_receiverLatents ? m_model->receiverGroups() + 2 : 2) * maxBatch,
+                          m_receiverLatents ? m_model->receiverGroups() + 1 : 1))
 {
     const int64_t n = m_neurons, bn = maxBatch * n;
-    const int64_t transferRows = (m_receiverLatents ? kMaxReceiverGroups + 2 : 2) * bn;
+    const int64_t transferRows = (m_receiverLatents ? m_groups.maxGroups() + 2 : 2) * bn;
     // Neuron ranges per thread, multiples of 8 (W's columns are read 8 at a time).
     const int64_t share = (n / m_threads + 7) / 8 * 8;
     for (int t = 0; t <= m_threads; ++t)
@@ -125,10 +122,10 @@ CpuTrainingStep::CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Data
     m_transferOut.assign(static_cast<std::size_t>(transferRows), 0.0f);
     m_transferDOut.assign(static_cast<std::size_t>(transferRows), 0.0f);
     if (m_receiverLatents) {
-        const auto variants = static_cast<std::size_t>((kMaxReceiverGroups + 1) * n * 2 * m_latentDim);
+        const auto variants = static_cast<std::size_t>((m_groups.maxGroups() + 1) * n * 2 * m_latentDim);
         m_variantFeatures.assign(variants, 0.0f);
         m_variantGrad.assign(variants, 0.0f);
-        m_receiverGrad.assign(static_cast<std::size_t>(m_threads * kMaxReceiverGroups * m_latentDim), 0.0f);
+        m_receiverGrad.assign(static_cast<std::size_t>(m_threads * m_groups.maxGroups() * m_latentDim), 0.0f);
     }
     m_latentFromUpdate.assign(static_cast<std::size_t>(n * m_latentDim), 0.0f);
     m_latentFromTransfer.assign(static_cast<std::size_t>(n * m_latentDim), 0.0f);
@@ -345,8 +342,8 @@ void CpuTrainingStep::backwardNeurons(int t, const Totals& s, const Coefficients
         return;
     }
     // PDE_N5: each variant's sender half goes to the sender's latent, its receiver half to the group's mean ā_k.
-    float* receiverGrad = m_receiverGrad.data() + t * kMaxReceiverGroups * d;
-    std::fill(receiverGrad, receiverGrad + kMaxReceiverGroups * d, 0.0f);
+    float* receiverGrad = m_receiverGrad.data() + t * m_groups.maxGroups() * d;
+    std::fill(receiverGrad, receiverGrad + m_groups.maxGroups() * d, 0.0f);
     std::fill(m_latentFromTransfer.begin() + first * d, m_latentFromTransfer.begin() + last * d, 0.0f);
     for (int64_t variant = 0; variant <= m_groups.count(); ++variant) {
         const bool self = variant == m_groups.count();
@@ -385,8 +382,8 @@ void CpuTrainingStep::storeGradients()
     // ā_k is the mean of its group's latents: each member receives ∂loss/∂ā_k / |group k|.
     const int64_t d = m_latentDim;
     for (int t = 1; t < m_threads; ++t)
-        for (int64_t e = 0; e < kMaxReceiverGroups * d; ++e)
-            m_receiverGrad[e] += m_receiverGrad[t * kMaxReceiverGroups * d + e];
+        for (int64_t e = 0; e < m_groups.maxGroups() * d; ++e)
+            m_receiverGrad[e] += m_receiverGrad[t * m_groups.maxGroups() * d + e];
     const int32_t* group = m_groups.groupOf();
     for (int64_t i = 0; i < m_neurons; ++i) {
         const auto share = 1.0f / static_cast<float>(m_groups.size(group[i]));

@@ -26,9 +26,9 @@ std::string gigabytes(double bytes)
 } // namespace
 
 /// Refuses a model that cannot fit, naming the keys to reduce (docs/training.md, "Memory").
-void checkTrainingMemory(const ExperimentConfig& config, std::int64_t neurons)
+void checkTrainingMemory(const ExperimentConfig& config, std::int64_t neurons, bool groupedReceivers)
 {
-    const TrainingMemory m = estimateTrainingMemory(config, neurons);
+    const TrainingMemory m = estimateTrainingMemory(config, neurons, groupedReceivers);
     const std::int64_t available = availableMemoryBytes();
     if (available <= 0 || m.total() <= 0.8 * static_cast<double>(available))
         return;
@@ -40,7 +40,7 @@ void checkTrainingMemory(const ExperimentConfig& config, std::int64_t neurons)
                                                     : "graph_model.hidden_dim, graph_model.n_layers or their _update twins"));
 }
 
-TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64_t neurons)
+TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64_t neurons, bool groupedReceivers)
 {
     const auto& g = config.graphModel;
     const double n = static_cast<double>(neurons), d = static_cast<double>(g.embeddingDim);
@@ -57,10 +57,10 @@ TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64
                                  static_cast<double>(g.nLayersNnrF), 1.0);
     m.parameters = 16.0 * weights;
     // Per sample and neuron: every hidden layer of ψ* and φ* kept for the backward pass, with its gradient (×3).
-    double perNeuron = static_cast<double>(g.hiddenDim) * static_cast<double>(g.nLayers) +
-                       static_cast<double>(g.hiddenDimUpdate) * static_cast<double>(g.nLayersUpdate);
-    if (g.signalModelName == "PDE_N5")
-        perNeuron *= n; // ψ*(u_j, a_i, a_j) per edge
+    double transfer = static_cast<double>(g.hiddenDim) * static_cast<double>(g.nLayers);
+    if (g.signalModelName == "PDE_N5") // ψ*(u_j, a_i, a_j) per edge, or per receiver group (+ the two monotonicity rows)
+        transfer *= groupedReceivers ? static_cast<double>(std::max<std::int64_t>(1, config.training.receiverGroups) + 2) : n;
+    const double perNeuron = transfer + static_cast<double>(g.hiddenDimUpdate) * static_cast<double>(g.nLayersUpdate);
     m.activations = 12.0 * batch * n * perNeuron;
     return m;
 }

@@ -95,6 +95,10 @@ struct TrainingConfig
     double wInitStd = 1.0;
     bool trainingSingleType = false;
     bool learnExternalInput = false;
+    /// PDE_N5: ψ*(u_j, a_i, a_j) is trained with the receivers grouped by latent, at most this many groups, each
+    /// seen through its mean latent (Plexus; the paper evaluates ψ* per edge). Exact once the latents form that many
+    /// clusters; the step's cost grows with it (docs/training.md, "PDE_N5").
+    std::int64_t receiverGroups = 8;
     bool lowRankFactorization = false;
     std::int64_t lowRank = 20;
     double measurementNoiseLevel = 0.0;

@@ -104,7 +104,9 @@ struct TrainingMemory
     double activations = 0;  ///< one batch through φ* and ψ*, kept for the backward pass
     double total() const { return connectivity + parameters + activations; }
 };
-TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64_t neurons);
+/// `groupedReceivers`: PDE_N5 trained by the CPU step (ψ* once per sender and receiver group, not per edge).
+TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64_t neurons,
+                                      bool groupedReceivers = false);
 
 class Trainer
 {
