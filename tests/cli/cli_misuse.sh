@@ -128,7 +128,7 @@ check "reproduction.json has its rows" grep -q '"metric": "type accuracy (matche
 check "reproduce wrote metrics.json" test -f "$r/metrics.json"
 expect 0 "continuing from .*it_000000200.pt" -- "$cli" reproduce demo_tiny --out "$r" --iterations 300 \
   --set simulation.n_frames=2000
-expect 2 "no reproduction recipe for 'nope' \\(known: demo, demo_tiny, fig_2" -- "$cli" reproduce nope
+expect 2 "no reproduction recipe for 'nope' \\(known: demo, demo_tiny, demo_visual, fig_2" -- "$cli" reproduce nope
 expect 2 "fig_2 has no recipe 'slow'" -- "$cli" reproduce fig_2 --recipe slow --out "$m/never"
 check "a refused reproduce made no folder" test ! -e "$m/never"
 expect 0 "supp_7_5 .*10 000 frames" -- "$cli" reproduce --list
