@@ -136,15 +136,19 @@ void StimulusPanel::showFrame(int frame)
         m_learnedTitle->setText(tr("learned √Ω*, frame %1").arg(m_shownFrame));
     } else {
         m_shownFrame = std::clamp<std::int64_t>(frame, 0, data->frames() - 1);
-        const Eigen::VectorXf truth = data->stimulus.row(m_shownFrame).transpose().cwiseMax(0.0f).cwiseSqrt();
-        m_trueImage = gridOf(truth);
+        // A signed input (additive, e.g. oscillatory) is shown as it is; a non-negative one as √Ω, as compared.
+        const bool signedInput = data->stimulus.minCoeff() < 0.0f;
+        const Eigen::VectorXf values = data->stimulus.row(m_shownFrame).transpose();
+        m_trueImage = gridOf(signedInput ? values : Eigen::VectorXf(values.cwiseSqrt()));
         m_learnedImage.resize(0, 0);
-        fill(m_trueMap, m_trueImage, std::sqrt(std::max(0.0f, data->stimulus.minCoeff())),
-             std::sqrt(std::max(0.0f, data->stimulus.maxCoeff())));
+        const float low = data->stimulus.minCoeff(), high = data->stimulus.maxCoeff();
+        fill(m_trueMap, m_trueImage, signedInput ? low : std::sqrt(low), signedInput ? high : std::sqrt(std::max(0.0f, high)));
         m_learnedMap->data()->clear();
         m_learnedTitle->setText(snapshot ? tr("no learned Ω*") : tr("learned √Ω*: train first"));
     }
-    m_trueTitle->setText(tr("true √Ω (hidden), frame %1").arg(m_shownFrame));
+    const bool signedInput = !comparison && data->stimulus.minCoeff() < 0.0f;
+    m_trueTitle->setText((signedInput ? tr("true input e (hidden), frame %1") : tr("true √Ω (hidden), frame %1"))
+                             .arg(m_shownFrame));
     m_trueView->replot(QCustomPlot::rpQueuedReplot);
     m_learnedView->replot(QCustomPlot::rpQueuedReplot);
 }
