@@ -1,7 +1,7 @@
 // The Stimulus panel on a small visual run (a hidden movie on a 4×4 grid): before training it plays the true movie
 // upright, frame by frame with the shared playback; after training it shows the learned field Ω* next to it at the
 // compared frames, their scatter and R² (the engine's compareStimulus), follows the slider, and exports the frames
-// as PNG images. On a run without a stimulus it says so.
+// as PNG images. On a run without a stimulus it says so; a signed (additive) input is shown as it is.
 #include "panels/stimulus_panel.h"
 #include "studio/playback.h"
 #include "studio/run_controller.h"
@@ -151,6 +151,30 @@ private Q_SLOTS:
         QImage first(QDir(folder).filePath("frame_0000.png"));
         QCOMPARE(first.size(), QSize(2 * 4 * 5 + 5, 4 * 5));
         QVERIFY(QFile::exists(QDir(folder).filePath("frame_0099.png")));
+    }
+
+    void showsASignedInputAsItIs()
+    {
+        // An additive oscillatory input on every neuron (no grid, values of both signs): shown as it is, not as √.
+        ExperimentConfig config = loadPreset("demo_tiny").config;
+        config.simulation.nNeurons = 36;
+        config.simulation.nFrames = 200;
+        config.simulation.externalInputType = "signal";
+        config.simulation.externalInputMode = "additive";
+        QString error;
+        QVERIFY2(controller()->newRun(config, m_dir.filePath("signal"), &error), qPrintable(error));
+        controller()->simulate();
+        QTRY_VERIFY_WITH_TIMEOUT(controller()->dataset() != nullptr, 60000);
+        const auto data = controller()->dataset();
+        QVERIFY(data->stimulus.minCoeff() < 0.0f);
+        m_window->playback()->setFrame(37);
+        panel()->refreshNow();
+        QTRY_COMPARE(panel()->shownFrame(), std::int64_t(37));
+        const Eigen::MatrixXf& image = panel()->trueImage();
+        QCOMPARE(image.rows(), Eigen::Index(6));
+        for (int row = 0; row < 6; ++row)
+            for (int col = 0; col < 6; ++col)
+                QCOMPARE(image(row, col), data->stimulus(37, movieGridNeuron(row, col, 6)));
     }
 
     void cleanupTestCase()

@@ -66,13 +66,15 @@ void ReceiverGroups::recentre(const float* latents, int64_t n)
 {
     // Means of the non-empty groups, renumbered 0 … count − 1 in order of first appearance of their seed.
     m_counts.assign(static_cast<std::size_t>(m_seeds), 0);
-    std::vector<float> sums(static_cast<std::size_t>(m_seeds * m_dim), 0.0f);
+    std::vector<float>& sums = m_sums;
+    sums.assign(static_cast<std::size_t>(m_seeds * m_dim), 0.0f);
     for (int64_t i = 0; i < n; ++i) {
         ++m_counts[m_groupOf[i]];
         for (int64_t c = 0; c < m_dim; ++c)
             sums[m_groupOf[i] * m_dim + c] += latents[i * m_dim + c];
     }
-    std::vector<int32_t> renumber(static_cast<std::size_t>(m_seeds), -1);
+    std::vector<int32_t>& renumber = m_renumber;
+    renumber.assign(static_cast<std::size_t>(m_seeds), -1);
     int64_t kept = 0;
     for (int64_t k = 0; k < m_seeds; ++k) {
         if (m_counts[k] == 0)
@@ -106,9 +108,9 @@ void ReceiverGroups::update(const float* latents, int64_t n, int64_t d)
     for (int64_t k = 0; k < m_seeds; ++k)
         m_starts[k + 1] += m_starts[k];
     m_order.assign(static_cast<std::size_t>(n), 0);
-    std::vector<int64_t> next(m_starts.begin(), m_starts.end() - 1);
+    m_next.assign(m_starts.begin(), m_starts.end() - 1);
     for (int64_t i = 0; i < n; ++i)
-        m_order[next[m_groupOf[i]]++] = i;
+        m_order[m_next[m_groupOf[i]]++] = i;
 }
 
 } // namespace plexus

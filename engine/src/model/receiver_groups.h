@@ -36,9 +36,10 @@ private:
     void recentre(const float* latents, int64_t n);
 
     int64_t m_maxGroups, m_dim = 0, m_seeds = 0;
-    std::vector<float> m_centroids, m_distance;
-    std::vector<int32_t> m_groupOf;
-    std::vector<int64_t> m_order, m_starts, m_counts;
+    // Reused every step: nothing is allocated once the sizes are reached.
+    std::vector<float> m_centroids, m_distance, m_sums;
+    std::vector<int32_t> m_groupOf, m_renumber;
+    std::vector<int64_t> m_order, m_starts, m_counts, m_next;
 };
 
 } // namespace plexus

@@ -94,8 +94,8 @@ CpuTrainingStep::CpuTrainingStep(AssemblyModel model, std::shared_ptr<const Data
       m_latentDim(m_model->latent.size(1)),
       m_transferFeatures(m_model->transferInputs() == TransferInputs::ActivityAndSender),
       m_receiverLatents(receiverModel(*m_model)), m_multiplicative(m_model->inputMode() == "multiplicative"),
-      m_additive(m_model->inputMode() == "additive"), m_selfVariant(m_receiverLatents ? m_model->receiverGroups() : 0),
-      m_groups(m_receiverLatents ? m_model->receiverGroups() : 1), m_threads(std::max(1, threads)),
+      m_additive(m_model->inputMode() == "additive"), m_groups(m_receiverLatents ? m_model->receiverGroups() : 1),
+      m_threads(std::max(1, threads)),
       m_update(packedOf(*m_model->updateFunction, m_latentDim, m_neurons, maxBatch + 1)),
       m_transfer(packedOf(*m_model->transferFunction, transferFeatureCount(*m_model, m_latentDim), m_neurons,
                           (m_receiverLatents ? m_model->receiverGroups() + 2 : 2) * maxBatch,
@@ -149,7 +149,7 @@ void CpuTrainingStep::loadWeights()
     }
 }
 
-void CpuTrainingStep::prepareTransfer(int t)
+void CpuTrainingStep::prepareTransfer(int t, const Coefficients& c)
 {
     const int64_t first = m_bounds[t], last = m_bounds[t + 1], d = m_latentDim;
     const float* latent = m_model->latent.data_ptr<float>();
@@ -169,7 +169,8 @@ void CpuTrainingStep::prepareTransfer(int t)
     };
     for (int64_t k = 0; k < m_groups.count(); ++k)
         fill(k, m_groups.centroid(k));
-    fill(m_selfVariant, nullptr);
+    if (c.monotonicity > 0) // only the monotonicity term's rows use it
+        fill(selfVariant(), nullptr);
 }
 
 void CpuTrainingStep::forwardNeurons(int t, const int64_t* frames, const Coefficients& c)
@@ -178,7 +179,7 @@ void CpuTrainingStep::forwardNeurons(int t, const int64_t* frames, const Coeffic
     const float* latent = m_model->latent.data_ptr<float>();
     const float* activity = m_data->activity.data();
     m_update.prepareNeurons(latent, first, last);
-    prepareTransfer(t);
+    prepareTransfer(t, c);
     float* out = m_transferOut.data();
     for (int64_t b = 0; b < m_batch; ++b) {
         float* u = m_u.data() + b * n;
@@ -193,9 +194,9 @@ void CpuTrainingStep::forwardNeurons(int t, const int64_t* frames, const Coeffic
                 shifted[i] = u[i] + static_cast<float>(c.shift);
             if (m_receiverLatents)
                 m_transfer.forward(u + first, unshiftedRow(b), first, last, out + unshiftedRow(b) * n + first,
-                                   m_selfVariant);
+                                   selfVariant());
             m_transfer.forward(shifted + first, shiftedRow(b), first, last, out + shiftedRow(b) * n + first,
-                               m_selfVariant);
+                               selfVariant());
         }
     }
     if (c.updateAtZero > 0)
@@ -326,10 +327,10 @@ void CpuTrainingStep::backwardNeurons(int t, const Totals& s, const Coefficients
                                 transferScratch, false, m_receiverLatents ? k : 0);
         if (c.monotonicity > 0) {
             m_transfer.backward(dOut + shiftedRow(b) * n + first, m_shifted.data() + b * n + first, shiftedRow(b),
-                                first, last, transferGrads, transferScratch, true, m_selfVariant);
+                                first, last, transferGrads, transferScratch, true, selfVariant());
             if (ownRows)
                 m_transfer.backward(unshifted + b * n + first, u, unshiftedRow(b), first, last, transferGrads,
-                                    transferScratch, true, m_selfVariant);
+                                    transferScratch, true, selfVariant());
         }
     }
     if (c.updateAtZero > 0)
@@ -347,7 +348,7 @@ void CpuTrainingStep::backwardNeurons(int t, const Totals& s, const Coefficients
     std::fill(m_latentFromTransfer.begin() + first * d, m_latentFromTransfer.begin() + last * d, 0.0f);
     for (int64_t variant = 0; variant <= m_groups.count(); ++variant) {
         const bool self = variant == m_groups.count();
-        const int64_t index = self ? m_selfVariant : variant; // the self variant's features sit at m_selfVariant
+        const int64_t index = self ? selfVariant() : variant;
         if (self && c.monotonicity <= 0)
             break;
         const float* features = m_variantFeatures.data() + index * n * 2 * d;

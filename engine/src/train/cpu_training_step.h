@@ -64,7 +64,10 @@ private:
     void sumTotals(); ///< m_totals from every thread's partial sums
     void loadWeights();
     void storeGradients();
-    void prepareTransfer(int thread); ///< ψ*'s first-layer offsets of every variant, this thread's neurons
+    /// ψ*'s first-layer offsets of every variant in use, this thread's neurons.
+    void prepareTransfer(int thread, const Coefficients& c);
+    /// ψ*'s variant for the neuron as its own receiver (PDE_N5: the one after the largest group count).
+    int64_t selfVariant() const { return m_receiverLatents ? m_groups.maxGroups() : 0; }
     /// Row groups of ψ*'s evaluations in m_transferOut: messages of receiver group k at frame b, and the
     /// monotonicity term's rows (the neuron as its own receiver for PDE_N5; the message rows otherwise).
     int64_t messageRow(int64_t k, int64_t b) const { return k * m_batch + b; }
@@ -77,7 +80,6 @@ private:
     int64_t m_neurons, m_receivers, m_maxBatch, m_batch = 0, m_latentDim;
     const float* m_learnedExternal = nullptr; // this run's [batch × receivers], or null
     bool m_transferFeatures, m_receiverLatents, m_multiplicative, m_additive;
-    int64_t m_selfVariant = 0;      // ψ*'s variant for the neuron as its own receiver (PDE_N5: after the groups)
     ReceiverGroups m_groups;        // PDE_N5 only
     std::vector<float> m_variantFeatures; // PDE_N5: [variants × n × 2d] ψ*'s latent inputs, [ā_k, a_j] and [a_j, a_j]
     std::vector<float> m_variantGrad;     // PDE_N5: their gradients, same layout

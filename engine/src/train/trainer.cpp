@@ -75,7 +75,8 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
     config.simulation.externalInputMode = data->inputMode; // the data say how their input entered
     torch::manual_seed(static_cast<uint64_t>(config.training.seed));
     // PDE_N5 on the CPU step evaluates ψ* per receiver group, not per edge (docs/training.md).
-    checkTrainingMemory(config, data->neurons(), device.is_cpu() && options.cpuKernels && dense::available());
+    checkTrainingMemory(config, data->neurons(), device.is_cpu() && options.cpuKernels && dense::available() &&
+                                                     !config.training.lowRankFactorization);
     identity = modelIdentity(config, *data);
     model = AssemblyModel(config, data->neurons(), data->stimulusReceivers(), data->frames() - 1);
     model->to(device);
