@@ -23,5 +23,6 @@ int runTrain(const Args& args);
 int runEvaluate(const Args& args);
 int runReproduce(const Args& args);
 int runEquations(const Args& args);
+int runPerturb(const Args& args);
 
 } // namespace plexus::cli

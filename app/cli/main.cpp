@@ -26,6 +26,7 @@ Usage:
   plexus-cli evaluate RUN_DIR [--checkpoint FILE] [--rollout-frames N]
   plexus-cli reproduce NAME|all [--recipe fast|paper] [--budget-minutes M] [--out DIR] [--list]
   plexus-cli equations (RUN_DIR | --csv FILE) [--json] [--seed S] [--max-complexity C]
+  plexus-cli perturb RUN_DIR [--preset supp_5|supp_6] [--silence LIST] [--cut A-B,…] [--frames K] [--json]
   plexus-cli presets [--show NAME]
   plexus-cli keys [--markdown]
   plexus-cli bench [--preset NAME] [--frames N] [--repeat K]
@@ -57,7 +58,7 @@ int main(int argc, char** argv)
         {"import", runImport},     {"presets", runPresets}, {"bench", runBench},
         {"keys", runKeys},         {"verify", runVerify},
         {"train", runTrain},         {"evaluate", runEvaluate}, {"reproduce", runReproduce},
-        {"equations", runEquations},
+        {"equations", runEquations}, {"perturb", runPerturb},
     };
     auto command = commands.find(argv[1]);
     if (command == commands.end()) {

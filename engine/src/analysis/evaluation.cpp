@@ -109,53 +109,6 @@ FunctionScore scoreFunctions(const LearnedModel& model, const Dataset& d, const 
     return score;
 }
 
-/// LS fit on points within 3 std of the median of the true values; R² of that line on all points (docs/method.md §D.4).
-LinearFit rolloutFit(const Eigen::VectorXf& truth, const Eigen::VectorXf& learned)
-{
-    std::vector<float> sorted(truth.data(), truth.data() + truth.size());
-    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
-    const float median = sorted[sorted.size() / 2];
-    const float spread = std::sqrt((truth.array() - truth.mean()).square().mean());
-    std::vector<float> x, y;
-    for (Eigen::Index i = 0; i < truth.size(); ++i)
-        if (std::fabs(truth(i) - median) <= 3.0f * spread) {
-            x.push_back(truth(i));
-            y.push_back(learned(i));
-        }
-    LinearFit fit = fitLine(x.data(), y.data(), static_cast<std::int64_t>(x.size()));
-    const Eigen::ArrayXd t = truth.cast<double>().array(), l = learned.cast<double>().array();
-    const double residual = (l - (fit.slope * t + fit.intercept)).square().sum();
-    const double total = (l - l.mean()).square().sum();
-    fit.r2 = total > 0 ? 1.0 - residual / total : 0.0;
-    return fit;
-}
-
-RolloutScore rollout(const LearnedModel& model, const Dataset& d, std::int64_t frames, const Progress& progress)
-{
-    const RolloutTraces traces = rolloutTraces(model, d, frames, progress);
-    RolloutScore score;
-    score.divergedAt = traces.divergedAt;
-    score.frames = traces.learned.rows() - 1;
-    for (std::int64_t f = 0; f <= score.frames; ++f) {
-        if (f % 10 != 0 && f != 400 && f != 800)
-            continue;
-        const LinearFit fit = rolloutFit(traces.truth.row(f).transpose(), traces.learned.row(f).transpose());
-        if (f % 10 == 0)
-            score.r2Every10.push_back(fit.r2);
-        if (f == 400)
-            score.at400 = fit;
-        if (f == 800)
-            score.at800 = fit;
-    }
-    double correlation = 0.0;
-    const Eigen::Index n = d.neurons();
-    for (Eigen::Index i = 0; i < n; ++i)
-        correlation += pearson(traces.truth.col(i).head(score.frames + 1).array(),
-                               traces.learned.col(i).head(score.frames + 1).array());
-    score.meanNeuronCorrelation = correlation / static_cast<double>(n);
-    return score;
-}
-
 StimulusScore scoreStimulus(const LearnedModel& model, const Dataset& d)
 {
     const StimulusComparison comparison = compareStimulus(model, d);
@@ -181,36 +134,6 @@ void writeList(std::ostringstream& out, const char* name, const std::vector<doub
 }
 
 } // namespace
-
-RolloutTraces rolloutTraces(const LearnedModel& model, const Dataset& d, std::int64_t frames, const Progress& progress)
-{
-    RolloutTraces traces;
-    const std::int64_t count = std::min<std::int64_t>(frames, d.frames() - 1);
-    const Eigen::Index n = d.neurons();
-    Dynamics truth(parseDynamicsModel(d.signalModel), parseInputMode(d.inputMode), d.connectivity, d.types,
-                   d.typeParameters);
-    Eigen::VectorXf uTrue = d.activity.row(0).transpose(), uLearned = uTrue, du(n), external(n);
-    traces.truth.resize(count + 1, n);
-    traces.learned.resize(count + 1, n);
-    const auto dt = static_cast<float>(d.deltaT);
-    for (std::int64_t f = 0; f <= count; ++f) {
-        if (!uLearned.allFinite()) {
-            traces.divergedAt = f;
-            traces.truth.conservativeResize(f, n);
-            traces.learned.conservativeResize(f, n);
-            break;
-        }
-        traces.truth.row(f) = uTrue.transpose();
-        traces.learned.row(f) = uLearned.transpose();
-        d.externalColumn(f, external);
-        truth.derivative(uTrue, external, du);
-        uTrue += dt * du;
-        uLearned += dt * model.derivative(uLearned, external);
-        if (f % 50 == 0)
-            progress.update("roll-out", f, count);
-    }
-    return traces;
-}
 
 Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples,
                                       const std::string& method)
@@ -271,7 +194,7 @@ Evaluation evaluate(const LearnedModel& model, const Dataset& d, const Experimen
         e.functions = scoreFunctions(model, d, c, e.xnorm);
     e.stimulus = scoreStimulus(model, d);
     if (rolloutFrames > 0 && d.typeParameters.rows() > 0 && d.connectivity.rows() == d.neurons())
-        e.rollout = rollout(model, d, rolloutFrames, progress);
+        e.rollout = scoreRollout(rolloutTraces(model, d, rolloutFrames, progress));
     return e;
 }
 
@@ -318,13 +241,8 @@ std::string evaluationToJson(const Evaluation& e)
     writeList(out, "update_r2_per_type", e.functions.updateR2PerType);
     out << ", ";
     writeList(out, "transfer_r2_per_type", e.functions.transferR2PerType);
-    out << "},\n  \"rollout\": {\"frames\": " << e.rollout.frames << ", \"diverged_at\": " << e.rollout.divergedAt << ", ";
-    writeFit(out, "frame_400", e.rollout.at400);
-    out << ", ";
-    writeFit(out, "frame_800", e.rollout.at800);
-    out << ", \"mean_neuron_correlation\": " << e.rollout.meanNeuronCorrelation << ", ";
-    writeList(out, "r2_every_10_frames", e.rollout.r2Every10);
-    out << "},\n  \"stimulus\": {\"available\": " << (e.stimulus.available ? "true" : "false") << ", \"scale\": "
+    out << "},\n  \"rollout\": " << rolloutToJson(e.rollout);
+    out << ",\n  \"stimulus\": {\"available\": " << (e.stimulus.available ? "true" : "false") << ", \"scale\": "
         << e.stimulus.scale << ", ";
     writeFit(out, "fit", e.stimulus.fit);
     out << "}";

@@ -73,6 +73,8 @@ public:
     TransferInputs transferInputs() const { return m_transferInputs; }
     const std::string& inputMode() const { return m_inputMode; }
     int64_t neurons() const { return m_neurons; }
+    /// n_frames of the data (Ω*'s time scale).
+    int64_t frames() const { return m_frames; }
     /// PDE_N5: the most receiver groups training uses (training.receiver_groups).
     int64_t receiverGroups() const { return m_receiverGroups; }
 

@@ -1,5 +1,7 @@
 #include "torch_learned_model.h"
 
+#include "plexus/util/errors.h"
+
 namespace plexus {
 
 Eigen::MatrixXf toEigen(const torch::Tensor& tensor)
@@ -10,8 +12,16 @@ Eigen::MatrixXf toEigen(const torch::Tensor& tensor)
     return Eigen::Map<const RowMajor>(host.data_ptr<float>(), rows, cols);
 }
 
-TorchLearnedModel::TorchLearnedModel(AssemblyModel model, torch::Device device, std::string signalModel)
-    : m_model(std::move(model)), m_device(device), m_signalModel(std::move(signalModel))
+torch::Tensor toTensor(const Eigen::MatrixXf& matrix)
+{
+    // Eigen is column-major: its buffer read as [cols, rows] is the transpose.
+    return torch::from_blob(const_cast<float*>(matrix.data()), {matrix.cols(), matrix.rows()}, torch::kFloat)
+        .t()
+        .contiguous();
+}
+
+TorchLearnedModel::TorchLearnedModel(AssemblyModel model, torch::Device device, const ExperimentConfig& config)
+    : m_model(std::move(model)), m_device(device), m_signalModel(config.graphModel.signalModelName), m_config(config)
 {
 }
 
@@ -75,6 +85,33 @@ Eigen::VectorXf TorchLearnedModel::derivative(const Eigen::VectorXf& u, const Ei
     auto et = torch::from_blob(const_cast<float*>(external.data()), {1, n}, torch::kFloat).to(m_device);
     Eigen::MatrixXf out = toEigen(m_model->forward(ut, et));
     return out.row(0).transpose();
+}
+
+std::unique_ptr<LearnedModel> TorchLearnedModel::restructured(const Eigen::MatrixXf& latents,
+                                                              const Eigen::MatrixXf& connectivity) const
+{
+    if (connectivity.rows() != latents.rows() || connectivity.cols() != latents.rows() ||
+        latents.cols() != m_model->latent.size(1))
+        throw InputError("restructured model: expected latents [N, " + std::to_string(m_model->latent.size(1)) +
+                         "] and W [N, N], got [" + std::to_string(latents.rows()) + ", " + std::to_string(latents.cols()) +
+                         "] and [" + std::to_string(connectivity.rows()) + ", " + std::to_string(connectivity.cols()) + "]");
+    ExperimentConfig config = m_config;
+    config.training.lowRankFactorization = false; // the new W is given whole
+    const int64_t receivers = m_model->hasStimulusField() ? m_model->fieldCoordinates.size(0) : 0;
+    AssemblyModel copy(config, latents.rows(), receivers, m_model->frames());
+    torch::NoGradGuard noGrad;
+    auto source = m_model->named_parameters(true);
+    for (auto& item : copy->named_parameters(true))
+        if (item.key() != "latent" && item.key().rfind("connectivity", 0) != 0)
+            item.value().copy_(source[item.key()].to(torch::kCPU));
+    auto sourceBuffers = m_model->named_buffers(true);
+    for (auto& item : copy->named_buffers(true))
+        if (item.key() != "latent")
+            item.value().copy_(sourceBuffers[item.key()].to(torch::kCPU));
+    copy->latent.copy_(toTensor(latents));
+    copy->connectivity.copy_(toTensor(connectivity));
+    copy->to(m_device);
+    return std::make_unique<TorchLearnedModel>(copy, m_device, config);
 }
 
 } // namespace plexus

@@ -10,7 +10,8 @@ namespace plexus {
 class TorchLearnedModel : public LearnedModel
 {
 public:
-    TorchLearnedModel(AssemblyModel model, torch::Device device, std::string signalModel);
+    /// `config` is the one the model was built from (restructured() builds its copies from it).
+    TorchLearnedModel(AssemblyModel model, torch::Device device, const ExperimentConfig& config);
 
     std::int64_t neurons() const override;
     std::string signalModel() const override { return m_signalModel; }
@@ -22,6 +23,8 @@ public:
     Eigen::VectorXf derivative(const Eigen::VectorXf& u, const Eigen::VectorXf& external) const override;
     bool hasStimulusField() const override { return m_model->hasStimulusField(); }
     Eigen::MatrixXf stimulusAmplitude(const std::vector<std::int64_t>& frames) const override;
+    std::unique_ptr<LearnedModel> restructured(const Eigen::MatrixXf& latents,
+                                               const Eigen::MatrixXf& connectivity) const override;
 
     /// [neurons, R] curves as a tensor on the device (empty `neurons`: all): `update` chooses φ* or ψ*.
     torch::Tensor curves(const torch::Tensor& samples, bool update, const std::vector<std::int64_t>& neurons = {}) const;
@@ -30,7 +33,11 @@ private:
     mutable AssemblyModel m_model; // evaluation only (no-grad); ModuleHolder is not const-correct
     torch::Device m_device;
     std::string m_signalModel;
+    ExperimentConfig m_config;
 };
+
+/// Copies an Eigen matrix into a float tensor [rows, cols] on the CPU.
+torch::Tensor toTensor(const Eigen::MatrixXf& matrix);
 
 /// Copies a float tensor [rows, cols] (any device) into an Eigen matrix.
 Eigen::MatrixXf toEigen(const torch::Tensor& tensor);

@@ -48,6 +48,8 @@ std::string RunFolder::metricsPath() const { return (fs::path(m_path) / "metrics
 std::string RunFolder::evaluationPath() const { return (fs::path(m_path) / "metrics.json").string(); }
 std::string RunFolder::reproductionPath() const { return (fs::path(m_path) / "reproduction.json").string(); }
 std::string RunFolder::layoutPath() const { return (fs::path(m_path) / "layout.dat").string(); }
+
+std::string RunFolder::labPath() const { return (fs::path(m_path) / "lab.yaml").string(); }
 std::string RunFolder::lockPath() const { return (fs::path(m_path) / ".plexus.lock").string(); }
 
 bool RunFolder::hasConfig() const { return fs::is_regular_file(configPath()); }

@@ -36,6 +36,13 @@ std::size_t parameterCount(DynamicsModel model)
     return model == DynamicsModel::PdeN2 ? 3 : 6;
 }
 
+std::vector<std::string> parameterNames(DynamicsModel model)
+{
+    if (model == DynamicsModel::PdeN2)
+        return {"g", "s", "c"};
+    return {"a", "b", "g", "s", "w", "h"};
+}
+
 Dynamics::Dynamics(DynamicsModel model, InputMode mode, Eigen::MatrixXf w, const std::vector<std::int32_t>& types,
                    const Eigen::MatrixXd& params)
     : m_model(model), m_mode(mode), m_w(std::move(w))

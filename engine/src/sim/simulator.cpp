@@ -145,6 +145,12 @@ void checkSimulationMemory(const ExperimentConfig& config)
                      gigabytes(available) + " is available; reduce " + reduce);
 }
 
+std::unique_ptr<Stimulus> simulationStimulus(const SimulationConfig& config)
+{
+    Rng rng = streamRng(config.seed, Stream::Stimulus);
+    return Stimulus::create(config, rng);
+}
+
 Dataset simulate(const ExperimentConfig& config, const Progress& progress)
 {
     validateConfig(config);
@@ -167,8 +173,7 @@ Dataset simulate(const ExperimentConfig& config, const Progress& progress)
     progress.update("connectivity", 0, 1);
     Rng connectivityRng = streamRng(s.seed, Stream::Connectivity);
     data.connectivity = generateConnectivity(s, connectivityRng);
-    Rng stimulusRng = streamRng(s.seed, Stream::Stimulus);
-    auto stimulus = Stimulus::create(s, stimulusRng);
+    auto stimulus = simulationStimulus(s);
 
     data.activity.resize(s.nFrames + 1, s.nNeurons);
     data.derivative.resize(s.nFrames + 1, s.nNeurons);

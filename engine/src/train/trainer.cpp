@@ -80,7 +80,7 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
     identity = modelIdentity(config, *data);
     model = AssemblyModel(config, data->neurons(), data->stimulusReceivers(), data->frames() - 1);
     model->to(device);
-    learned = std::make_unique<TorchLearnedModel>(model, device, config.graphModel.signalModelName);
+    learned = std::make_unique<TorchLearnedModel>(model, device, config);
     activity = viewOf(data->activity, device);
     derivative = viewOf(data->derivative, device);
     if (data->stimulusReceivers() > 0)

@@ -2,6 +2,7 @@
 
 #include "plexus/analysis/curve_equation.h"
 #include "plexus/analysis/linear_fit.h"
+#include "plexus/analysis/rollout.h"
 #include "plexus/analysis/type_recovery.h"
 #include "plexus/config/experiment_config.h"
 #include "plexus/data/dataset.h"
@@ -26,16 +27,6 @@ struct FunctionScore
 {
     std::vector<double> updateR2PerType;
     std::vector<double> transferR2PerType;
-};
-
-/// Roll-out (docs/method.md §D.4): the learned model integrated from frame 0 against the noise-free true simulation.
-struct RolloutScore
-{
-    std::int64_t frames = 0;           ///< frames integrated (1000, or fewer for short datasets)
-    std::int64_t divergedAt = -1;      ///< first frame where the learned roll-out stopped being finite, or −1
-    LinearFit at400, at800;            ///< true vs learned u across neurons at those frames
-    double meanNeuronCorrelation = 0.0; ///< mean over neurons of the Pearson r of their traces over time
-    std::vector<double> r2Every10;     ///< R² at frames 0, 10, 20, …
 };
 
 /// Stimulus-field recovery (docs/method.md §D.5): √Ω* (|SIREN|, scaled so the frame-0 maxima agree: Ω* and W are identified
@@ -64,17 +55,6 @@ struct Evaluation
 
 /// The known gain g between learned and true W (docs/method.md §D.1): learned W / g is compared with the true W.
 constexpr float kConnectivityGain = 10.0f;
-
-/// The learned model integrated with Euler from frame 0 next to the noise-free true dynamics (docs/method.md §D.4).
-struct RolloutTraces
-{
-    FrameMatrix truth;   ///< [frames + 1, N]
-    FrameMatrix learned; ///< [frames + 1, N]; rows past a divergence are cut
-    std::int64_t divergedAt = -1; ///< first frame where the learned state stopped being finite, or −1
-};
-/// Integrates `frames` steps (fewer for short datasets). Needs the dataset's ground truth (types, parameters, W).
-RolloutTraces rolloutTraces(const LearnedModel& model, const Dataset& data, std::int64_t frames,
-                            const Progress& progress = {});
 
 /// xnorm = round(1.5·std(u)) over the whole activity (at least 1): the scale of regularisers and plots (docs/method.md §C.1).
 double activityScale(const Dataset& data);

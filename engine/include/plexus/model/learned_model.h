@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ public:
     virtual Eigen::MatrixXf stimulusAmplitude(const std::vector<std::int64_t>& frames) const { return {}; }
     /// Predicted du/dt [N] for activity u [N] and external values [N].
     virtual Eigen::VectorXf derivative(const Eigen::VectorXf& u, const Eigen::VectorXf& external) const = 0;
+    /// A copy with other latents [N', d] and another, dense W [N', N'] (row = postsynaptic), the learned functions
+    /// (and Ω*) unchanged: the learned side of a perturbed network (docs/lab.md).
+    virtual std::unique_ptr<LearnedModel> restructured(const Eigen::MatrixXf& latents,
+                                                       const Eigen::MatrixXf& connectivity) const = 0;
 };
 
 } // namespace plexus

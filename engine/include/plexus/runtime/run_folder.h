@@ -21,6 +21,7 @@ public:
     std::string evaluationPath() const;  ///< metrics.json: the last `evaluate`
     std::string reproductionPath() const; ///< reproduction.json: the last `reproduce` (paper against measured)
     std::string layoutPath() const;      ///< layout.dat: the Studio's panel layout
+    std::string labPath() const;         ///< lab.yaml: the Lab panel's edits (LabState)
     std::string lockPath() const;        ///< .plexus.lock (RunFolderLock)
 
     bool hasConfig() const;

@@ -14,6 +14,8 @@ enum class InputMode { None, Additive, Multiplicative };
 DynamicsModel parseDynamicsModel(const std::string& name); ///< "PDE_N2" | "PDE_N4" | "PDE_N5"
 InputMode parseInputMode(const std::string& name);         ///< "none" | "additive" | "multiplicative"
 std::size_t parameterCount(DynamicsModel model);           ///< 3 for PDE_N2 [g, s, c], else 6 [a, b, g, s, w, h]
+/// The names of a type's parameters in table order: PDE_N2 {g, s, c}, else {a, b, g, s, w, h}.
+std::vector<std::string> parameterNames(DynamicsModel model);
 
 /// The right-hand side F(u, t) of the rate equations of docs/method.md §A.4, for all neurons at once.
 ///   PDE_N2: du_i/dt = −c_i u_i + s_i tanh(u_i) + g_i Σ_j W_ij tanh(u_j)

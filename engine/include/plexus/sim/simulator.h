@@ -2,9 +2,11 @@
 
 #include "plexus/config/experiment_config.h"
 #include "plexus/data/dataset.h"
+#include "plexus/sim/stimulus.h"
 #include "plexus/util/progress.h"
 
 #include <cstdint>
+#include <memory>
 
 namespace plexus {
 
@@ -26,6 +28,10 @@ void checkSimulationMemory(const ExperimentConfig& config);
 /// u(0) = 5·ξ over steps start_frame..n_frames, saving the state and its exact derivative F(u) (before the noise
 /// kick) at every step ≥ 0. Reproducible: the same config gives bit-identical data.
 /// Throws InputError (bad config, movie, not enough memory, divergence) or CancelledError (progress.shouldStop()).
+/// The external input simulate() draws for `config` (the same random stream: the same seed gives the same input),
+/// or nullptr for external_input_type none. InputError when a movie cannot be loaded.
+std::unique_ptr<Stimulus> simulationStimulus(const SimulationConfig& config);
+
 Dataset simulate(const ExperimentConfig& config, const Progress& progress = {});
 
 } // namespace plexus
