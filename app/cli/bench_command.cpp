@@ -3,6 +3,7 @@
 #include "run_folder.h"
 
 #include "plexus/config/presets.h"
+#include "plexus/lab/perturbed_rollout.h"
 #include "plexus/sim/simulator.h"
 #include "plexus/train/trainer.h"
 #include "plexus/util/memory.h"
@@ -20,7 +21,7 @@ namespace plexus::cli {
 
 namespace {
 
-constexpr const char* kUsage = R"(plexus-cli bench [simulate | train] [options]
+constexpr const char* kUsage = R"(plexus-cli bench [simulate | train | perturb | equations] [options]
 
   (no part)  both parts below with their defaults
   simulate   times the simulator on a preset (default fig_2 at full size): one JSON line per repeat and a
@@ -31,6 +32,9 @@ constexpr const char* kUsage = R"(plexus-cli bench [simulate | train] [options]
              or autograd and why) [--preset NAME (another model, e.g. supp_14 for PDE_N5, at B = 8)]
              [--neurons 200,1000,4000] [--iterations K] [--threads T] [--device cpu|cuda]
              [--autograd]  (LibTorch autograd instead of the hand-written CPU step, for comparison)
+  perturb    the lab's perturbed roll-out (plexus-cli perturb --preset supp_5) of the fig_2 model, both sides, on
+             an untrained model (the cost does not depend on the weights): seconds per roll-out, median of K
+             [--neurons 1000] [--frames 1000] [--repeat 5] [--threads T]
   equations  the expression search (plexus-cli equations) on 24 curves of forms the generator never uses, from
              noisy samples: per curve the chosen expression, its R² against the noise-free curve, its size against
              the true form's, whether the exact form was found, seconds; then a summary
@@ -76,6 +80,35 @@ void benchTrain(const CliArgs& args)
     }
 }
 
+void benchPerturb(const CliArgs& args)
+{
+    const int threads = static_cast<int>(args.intValue("threads", 2));
+    setComputeThreads(threads);
+    const long long n = args.positiveIntValue("neurons", 1000), frames = args.positiveIntValue("frames", 1000);
+    const long long repeat = args.positiveIntValue("repeat", 5);
+    ExperimentConfig config = loadPreset("fig_2").config;
+    applyConfigOverride(config, "simulation.n_neurons=" + std::to_string(n), "");
+    applyConfigOverride(config, "simulation.n_frames=" + std::to_string(frames), "");
+    applyConfigOverride(config, "training.W_init_std=0.01", "");
+    auto data = std::make_shared<const Dataset>(simulate(config));
+    Trainer trainer(config, data);
+    std::vector<double> seconds;
+    for (long long r = 0; r < repeat; ++r) {
+        const auto start = std::chrono::steady_clock::now();
+        const PerturbationResult result = runPerturbation(trainer.model(), *data, config, presetPerturbation("supp_5"),
+                                                          frames, Progress{{}, &g_stopRequested});
+        seconds.push_back(secondsSince(start));
+        std::printf("{\"bench\": \"perturb\", \"neurons\": %lld, \"frames\": %lld, \"threads\": %d, \"seconds\": %.3f, "
+                    "\"diverged_at\": %lld, \"peak_rss_mb\": %.1f}\n",
+                    n, static_cast<long long>(result.score.frames), threads, seconds.back(),
+                    static_cast<long long>(result.score.divergedAt), peakResidentBytes() / 1e6);
+        std::fflush(stdout);
+    }
+    std::sort(seconds.begin(), seconds.end());
+    std::printf("{\"bench\": \"perturb_median\", \"repeats\": %lld, \"seconds\": %.3f}\n", repeat,
+                seconds[seconds.size() / 2]);
+}
+
 } // namespace
 
 int runBench(const Args& argv)
@@ -84,8 +117,12 @@ int runBench(const Args& argv)
         return 0;
     std::string part = !argv.empty() && argv[0].rfind("--", 0) != 0 ? argv[0] : "all";
     Args rest(argv.begin() + (part == "all" ? 0 : 1), argv.end());
-    if (part != "all" && part != "simulate" && part != "train" && part != "equations")
-        throw InputError("bench: expected simulate, train or equations, got '" + part + "'");
+    if (part != "all" && part != "simulate" && part != "train" && part != "equations" && part != "perturb")
+        throw InputError("bench: expected simulate, train, perturb or equations, got '" + part + "'");
+    if (part == "perturb") {
+        benchPerturb(CliArgs(rest, {"neurons", "frames", "repeat", "threads"}, {}));
+        return 0;
+    }
     if (part == "equations") {
         benchEquations(CliArgs(rest, {"noise", "points", "threads", "seed"}, {}));
         return 0;

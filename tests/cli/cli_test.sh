@@ -46,6 +46,17 @@ checks=$((checks + 1))
 expect 0 "connectivity  raw R²" -- "$cli" evaluate "$work/run" --rollout-frames 100 --no-equations
 checks=$((checks + 1))
 grep -q '"accuracy_matched"' "$work/run/metrics.json" || { failures=$((failures + 1)); echo "FAIL: metrics.json"; }
+# The what-if lab on the trained run: the paper's preset, hand edits, JSON, the Studio's lab.yaml, and bad edits.
+expect 0 "new types 10/20/30/40 %" -- "$cli" perturb "$work/run" --preset supp_5 --frames 100
+expect 0 '"frame_400"' -- "$cli" perturb "$work/run" --silence 3,10-12 --cut 4-5 --scale 6-7=2 --gain 0-any=1.5 --json --frames 50
+expect 0 "true side only" -- "$cli" perturb "$work/run" --param 1:g=5 --frames 20
+printf 'frames: 30\nperturbation:\n  silenced: [2]\n' >"$work/run/lab.yaml"
+expect 0 "silence neuron 2" -- "$cli" perturb "$work/run" --lab
+expect 2 "silence: neuron 100 is not in 0..99" -- "$cli" perturb "$work/run" --silence 100
+expect 2 "--cut: expected FROM-TO" -- "$cli" perturb "$work/run" --cut 4
+expect 2 "expected 4 proportions" -- "$cli" perturb "$work/run" --types 0.5,0.5
+expect 2 "supp_5 or supp_6" -- "$cli" perturb "$work/run" --preset supp_7
+expect 2 "has no checkpoint" -- "$cli" perturb "$work/imported"
 expect 2 "holds 100 neurons but the config says simulation.n_neurons = 300" -- "$cli" train "$work/run" --preset demo --restart
 expect 2 "has no checkpoint" -- "$cli" evaluate "$work/imported"
 
