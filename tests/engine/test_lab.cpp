@@ -4,6 +4,7 @@
 #include "plexus/analysis/rollout.h"
 #include "plexus/lab/perturbation_file.h"
 #include "plexus/lab/perturbed_rollout.h"
+#include "plexus/runtime/lab_job.h"
 #include "plexus/sim/simulator.h"
 #include "plexus/train/trainer.h"
 #include "plexus/util/errors.h"
@@ -204,7 +205,7 @@ private Q_SLOTS:
         TinyRun run = tinyRun(test::smallConfig(200, 60));
         const Dataset& d = *run.data;
         const LearnedModel& model = run.trainer->model();
-        const PerturbedNetwork net = perturbNetwork(model, d, run.config, presetPerturbation("supp_5", 3));
+        const PerturbedNetwork net = perturbNetwork(&model, d, run.config, presetPerturbation("supp_5", 3));
         // W: a new draw with a quarter of the entries, the learned side that W times the raw learned scale.
         const double kept = (net.trueConnectivity.array() != 0.0f).cast<double>().mean();
         QVERIFY2(std::fabs(kept - 0.25) < 0.03, qPrintable(QString::number(kept)));
@@ -223,15 +224,47 @@ private Q_SLOTS:
                         trained.row(j) == net.latents.row(i);
             QVERIFY(found);
         }
+        // The preview of the edits (no model) draws the same true network.
+        QVERIFY(perturbNetwork(nullptr, d, run.config, presetPerturbation("supp_5", 3)).trueConnectivity ==
+                net.trueConnectivity);
         // supp_6: types 2 and 3 are gone; the same seed gives the same network.
-        const PerturbedNetwork six = perturbNetwork(model, d, run.config, presetPerturbation("supp_6", 3));
+        const PerturbedNetwork six = perturbNetwork(&model, d, run.config, presetPerturbation("supp_6", 3));
         QCOMPARE(std::count(six.types.begin(), six.types.end(), 0), std::ptrdiff_t(120));
         QCOMPARE(std::count(six.types.begin(), six.types.end(), 2), std::ptrdiff_t(0));
-        QVERIFY(perturbNetwork(model, d, run.config, presetPerturbation("supp_6", 3)).trueConnectivity ==
+        QVERIFY(perturbNetwork(&model, d, run.config, presetPerturbation("supp_6", 3)).trueConnectivity ==
                 six.trueConnectivity);
         const PerturbationResult r = runPerturbation(model, d, run.config, presetPerturbation("supp_5", 3), 20);
         QCOMPARE(r.traces.truth.rows(), Eigen::Index(21));
         QVERIFY(r.traces.truth.row(0) == d.activity.row(0));
+    }
+
+    void labJobRunsOnACheckpoint()
+    {
+        QTemporaryDir dir;
+        ExperimentConfig c = test::smallConfig(30, 100);
+        c.training.wInitStd = 0.01;
+        auto data = std::make_shared<const Dataset>(simulate(c));
+        TrainingOptions options;
+        options.runDir = test::pathIn(dir, "run");
+        Trainer trainer(c, data, options);
+        trainer.step();
+        trainer.saveCheckpoint();
+        const std::string checkpoint = Trainer::latestCheckpoint(options.runDir);
+        Perturbation p;
+        p.silenced = {3};
+        LabJob job(c, data, checkpoint, p, kFrames);
+        job.start();
+        while (job.state() == LabJob::State::Running)
+            QThread::msleep(5);
+        QVERIFY2(job.state() == LabJob::State::Finished, job.errorMessage().c_str());
+        const auto expected = runPerturbation(trainer.model(), *data, c, p, kFrames);
+        QVERIFY(job.result()->traces.learned == expected.traces.learned);
+        QCOMPARE(job.fraction(), 1.0);
+        LabJob missing(c, data, "", p, kFrames);
+        missing.start();
+        missing.stop();
+        QCOMPARE(missing.state(), LabJob::State::Failed);
+        QVERIFY(missing.errorMessage().find("train first") != std::string::npos);
     }
 
     void badEditsSayWhatIsWrong()
@@ -239,7 +272,7 @@ private Q_SLOTS:
         TinyRun run = tinyRun(test::smallConfig(30, 100));
         const LearnedModel& model = run.trainer->model();
         const Dataset& d = *run.data;
-        auto perturb = [&](const Perturbation& p) { perturbNetwork(model, d, run.config, p); };
+        auto perturb = [&](const Perturbation& p) { perturbNetwork(&model, d, run.config, p); };
         Perturbation p;
         p.silenced = {30};
         PLEXUS_VERIFY_THROWS_WITH(perturb(p), InputError, "silence", "30", "0..29");
@@ -264,7 +297,7 @@ private Q_SLOTS:
         PLEXUS_VERIFY_THROWS_WITH(presetPerturbation("supp_9"), InputError, "supp_5 or supp_6");
         Dataset imported = d;
         imported.typeParameters.resize(0, 0);
-        PLEXUS_VERIFY_THROWS_WITH(perturbNetwork(model, imported, run.config, {}), InputError, "no ground truth");
+        PLEXUS_VERIFY_THROWS_WITH(perturbNetwork(&model, imported, run.config, {}), InputError, "no ground truth");
     }
 
     void labStateRoundTripsThroughItsFile()

@@ -44,7 +44,7 @@ void requireType(std::int32_t t, std::int64_t count, bool anyAllowed, const std:
                      (anyAllowed ? " (or * for any type)" : ""));
 }
 
-void redrawConnectivity(PerturbedNetwork& net, const LearnedModel& model, const Dataset& d, const ExperimentConfig& c,
+void redrawConnectivity(PerturbedNetwork& net, const LearnedModel* model, const Dataset& d, const ExperimentConfig& c,
                         const ConnectivityRedraw& redraw)
 {
     if (!(redraw.fillingFactor > 0.0 && redraw.fillingFactor <= 1.0))
@@ -54,7 +54,9 @@ void redrawConnectivity(PerturbedNetwork& net, const LearnedModel& model, const 
     s.connectivityFillingFactor = redraw.fillingFactor;
     Rng rng = labRng(redraw.seed, 1);
     net.trueConnectivity = generateConnectivity(s, rng);
-    const Eigen::MatrixXf learned = model.connectivity();
+    if (!model)
+        return;
+    const Eigen::MatrixXf learned = model->connectivity();
     net.connectivityScale = fitLine(d.connectivity.data(), learned.data(), learned.size()).slope;
     net.learnedConnectivity = net.trueConnectivity * static_cast<float>(net.connectivityScale);
     std::ostringstream note;
@@ -97,6 +99,7 @@ void redrawTypes(PerturbedNetwork& net, const Dataset& d, const TypeRedraw& redr
         pool[static_cast<std::size_t>(d.types[static_cast<std::size_t>(i)])].push_back(i);
     const std::vector<std::int64_t> counts = typeCounts(redraw.proportions, n);
     const Eigen::MatrixXf trained = net.latents;
+    const bool withLatents = trained.rows() == n;
     Rng rng = labRng(redraw.seed, 2);
     std::int64_t i = 0;
     for (std::int64_t t = 0; t < k; ++t) {
@@ -106,7 +109,9 @@ void redrawTypes(PerturbedNetwork& net, const Dataset& d, const TypeRedraw& redr
                              " has no training neuron whose learned latent its new neurons could take");
         for (std::int64_t m = 0; m < counts[static_cast<std::size_t>(t)]; ++m, ++i) {
             net.types[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(t);
-            net.latents.row(i) = trained.row(from[rng.below(from.size())]);
+            const std::int64_t source = from[rng.below(from.size())];
+            if (withLatents)
+                net.latents.row(i) = trained.row(source);
         }
     }
 }
@@ -114,7 +119,8 @@ void redrawTypes(PerturbedNetwork& net, const Dataset& d, const TypeRedraw& redr
 void scaleBoth(PerturbedNetwork& net, std::int64_t to, std::int64_t from, float factor)
 {
     net.trueConnectivity(to, from) *= factor;
-    net.learnedConnectivity(to, from) *= factor;
+    if (net.learnedConnectivity.size() > 0)
+        net.learnedConnectivity(to, from) *= factor;
 }
 
 void applyEdges(PerturbedNetwork& net, const Perturbation& p)
@@ -142,7 +148,8 @@ void applyEdges(PerturbedNetwork& net, const Perturbation& p)
     for (std::int64_t s : p.silenced) {
         requireNeuron(s, n, "silence");
         net.trueConnectivity.col(s).setZero();
-        net.learnedConnectivity.col(s).setZero();
+        if (net.learnedConnectivity.size() > 0)
+            net.learnedConnectivity.col(s).setZero();
     }
 }
 
@@ -235,7 +242,7 @@ void scoreNeurons(PerturbationResult& r)
 
 } // namespace
 
-PerturbedNetwork perturbNetwork(const LearnedModel& model, const Dataset& d, const ExperimentConfig& c,
+PerturbedNetwork perturbNetwork(const LearnedModel* model, const Dataset& d, const ExperimentConfig& c,
                                 const Perturbation& p)
 {
     requireGroundTruth(d);
@@ -243,18 +250,19 @@ PerturbedNetwork perturbNetwork(const LearnedModel& model, const Dataset& d, con
     net.trueConnectivity = d.connectivity;
     net.types = d.types;
     net.typeParameters = d.typeParameters;
-    net.latents = model.latents();
+    if (model)
+        net.latents = model->latents();
     if (p.connectivity)
         redrawConnectivity(net, model, d, c, *p.connectivity);
-    else
-        net.learnedConnectivity = model.connectivity();
+    else if (model)
+        net.learnedConnectivity = model->connectivity();
     if (p.types)
         redrawTypes(net, d, *p.types);
     applyEdges(net, p);
     applyParameters(net, d, p);
     if (p.input) {
         checkInput(c, *p.input);
-        if (model.hasStimulusField())
+        if (model && model->hasStimulusField())
             net.notes.push_back("new input: the learned side is given it as it is (its learned field Ω* only knew the "
                                 "training movie)");
     }
@@ -266,7 +274,7 @@ PerturbationResult runPerturbation(const LearnedModel& model, const Dataset& d, 
 {
     PerturbationResult r;
     r.perturbation = p;
-    r.network = perturbNetwork(model, d, c, p);
+    r.network = perturbNetwork(&model, d, c, p);
     const std::int64_t count = std::min<std::int64_t>(frames, d.frames() - 1);
     if (count < frames)
         r.network.notes.push_back("the dataset has " + std::to_string(d.frames()) + " frames: the roll-out stops at frame " +

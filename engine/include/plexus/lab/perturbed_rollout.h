@@ -29,10 +29,11 @@ struct PerturbedNetwork
     std::vector<std::string> notes;
 };
 
-/// Applies `perturbation` to the dataset's ground truth and to the learned model's W and latents. InputError names
-/// the edit that does not fit this run (a neuron or type out of range, proportions of the wrong length, an input
-/// edit for a run without that input, a run without ground truth).
-PerturbedNetwork perturbNetwork(const LearnedModel& model, const Dataset& data, const ExperimentConfig& config,
+/// Applies `perturbation` to the dataset's ground truth and to the learned model's W and latents (`model` nullptr:
+/// the true side only, for a preview of the edits; the learned fields stay empty). InputError names the edit that
+/// does not fit this run (a neuron or type out of range, proportions of the wrong length, an input edit for a run
+/// without that input, a run without ground truth).
+PerturbedNetwork perturbNetwork(const LearnedModel* model, const Dataset& data, const ExperimentConfig& config,
                                 const Perturbation& perturbation);
 
 /// Both sides rolled out from the dataset's frame 0, and how they part.
