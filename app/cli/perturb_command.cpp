@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* kUsage = R"(plexus-cli perturb RUN_DIR [--preset supp_5|supp_6] [--seed S] [--filling F] [--types P0,P1,…]
                            [--silence LIST] [--cut A-B,…] [--scale A-B=X,…] [--gain TA-TB=X,…]
-                           [--param TYPE:NAME=VALUE,…] [--amplitude A] [--frequency F] [--movie PATH]
+                           [--param TYPE:NAME=VALUE,…] [--amplitude A] [--frequency F] [--movie PATH] [--silence-hubs K]
                            [--lab] [--frames K] [--checkpoint FILE] [--threads T] [--json]
 
 The what-if lab (docs/lab.md): changes the circuit on both sides — the true simulator and the trained model of
@@ -33,6 +33,7 @@ agree: R² and slope of learned against true activity across neurons at frames 4
   --filling F              a new true W drawn with filling factor F (--seed S, default 1)
   --types P0,P1,…          new type proportions, one per type (--seed S)
   --silence 3,17,40-45     neurons silenced: their outgoing connections cut, their activity held at 0
+  --silence-hubs K         silence the K neurons with the strongest outgoing connections (Σ|W| of the true W)
   --cut A-B                cut the connection from neuron A to neuron B (W[B, A])
   --scale A-B=X            multiply the connection A → B by X
   --gain TA-TB=X           multiply every connection from type TA to type TB by X (any: every type)
@@ -216,7 +217,7 @@ int runPerturb(const Args& argv)
         return 0;
     CliArgs args(argv,
                  {"preset", "seed", "filling", "types", "silence", "cut", "scale", "gain", "param", "amplitude",
-                  "frequency", "movie", "frames", "checkpoint", "threads"},
+                  "frequency", "movie", "frames", "checkpoint", "threads", "silence-hubs"},
                  {"lab", "json"});
     const std::string runDir = args.requirePositional("RUN_DIR");
     setComputeThreads(computeThreads(args));
@@ -231,6 +232,12 @@ int runPerturb(const Args& argv)
     const std::int64_t frames = args.positiveIntValue("frames", lab.frames);
     const std::string checkpoint = args.value("checkpoint", Trainer::latestCheckpoint(runDir));
     const TrainedRun run = loadTrainedRun(runDir, checkpoint);
+    if (args.has("silence-hubs")) {
+        if (run.data->connectivity.rows() != run.data->neurons())
+            throw InputError("--silence-hubs: this run has no true W to find its hubs in");
+        for (std::int64_t hub : hubNeurons(run.data->connectivity, static_cast<std::size_t>(args.positiveIntValue("silence-hubs", 1))))
+            lab.perturbation.silenced.push_back(hub);
+    }
     ProgressLine line("frames");
     const PerturbationResult result =
         runPerturbation(run.trainer->model(), *run.data, run.config, lab.perturbation, frames, progressOn(line));

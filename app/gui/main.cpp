@@ -1,5 +1,6 @@
 // plexus: Plexus Studio, the desktop app (ui/). Thin: parses options, sets up Qt and the compute threads.
 #include "studio/studio_automation.h"
+#include "studio/lab_session.h"
 #include "studio/studio_window.h"
 #include "studio/theme.h"
 
@@ -46,12 +47,14 @@ int main(int argc, char** argv)
     const QCommandLineOption panel("panel", "With --screenshot: only this panel (activity, connectivity, latents, "
                                             "functions, training, network; reproduction: the table of "
                                             "--reproduce).", "NAME");
+    const QCommandLineOption lab("lab", "Show the Lab and run the edits saved in the run folder (lab.yaml) on its newest "
+                                        "checkpoint; with --screenshot, capture once the roll-out is done.");
     const QCommandLineOption dark("dark", "Use the dark theme.");
     const QCommandLineOption bench("bench-ui", "Train this long while measuring the UI; print JSON; quit.", "SECONDS");
     const QCommandLineOption benchOut("bench-out", "Write the --bench-ui JSON to this file.", "FILE");
     const QCommandLineOption threads("threads", "Compute threads for training (default: every core for the CPU "
                                                 "kernels, all but one for LibTorch).", "N");
-    for (const auto& option : {preset, run, reproduce, trainFor, screenshot, panel, dark, bench, benchOut, threads})
+    for (const auto& option : {preset, run, reproduce, trainFor, screenshot, panel, lab, dark, bench, benchOut, threads})
         parser.addOption(option);
     parser.process(app);
 
@@ -87,6 +90,14 @@ int main(int argc, char** argv)
     automation.benchSeconds = parser.isSet(bench) ? parser.value(bench).toDouble() : 0.0;
     automation.benchOutput = parser.value(benchOut);
     automation.untilReproduced = parser.isSet(reproduce);
+    automation.labRun = parser.isSet(lab);
+    if (automation.labRun && automation.screenshot.isEmpty() && ready) {
+        // Interactive: the lab in front, its saved edits rolled out once.
+        QTimer::singleShot(0, &window, [&window] {
+            window.showLab();
+            window.labSession()->run();
+        });
+    }
     if (automation.trainSeconds >= 0 || !automation.screenshot.isEmpty() || automation.benchSeconds > 0) {
         if (!ready)
             return 2;

@@ -50,6 +50,7 @@ grep -q '"accuracy_matched"' "$work/run/metrics.json" || { failures=$((failures 
 expect 0 "new types 10/20/30/40 %" -- "$cli" perturb "$work/run" --preset supp_5 --frames 100
 expect 0 '"frame_400"' -- "$cli" perturb "$work/run" --silence 3,10-12 --cut 4-5 --scale 6-7=2 --gain 0-any=1.5 --json --frames 50
 expect 0 "true side only" -- "$cli" perturb "$work/run" --param 1:g=5 --frames 20
+expect 0 "silence neuron [0-9]+" -- "$cli" perturb "$work/run" --silence-hubs 2 --frames 20
 printf 'frames: 30\nperturbation:\n  silenced: [2]\n' >"$work/run/lab.yaml"
 expect 0 "silence neuron 2" -- "$cli" perturb "$work/run" --lab
 expect 2 "silence: neuron 100 is not in 0..99" -- "$cli" perturb "$work/run" --silence 100

@@ -267,6 +267,17 @@ private Q_SLOTS:
         QVERIFY(missing.errorMessage().find("train first") != std::string::npos);
     }
 
+    void hubsAreTheStrongestSenders()
+    {
+        Eigen::MatrixXf w = Eigen::MatrixXf::Zero(4, 4);
+        w(0, 2) = -3.0f; // neuron 2 sends |3| + |2| = 5
+        w(1, 2) = 2.0f;
+        w(2, 3) = 4.0f; // neuron 3 sends 4
+        w(3, 0) = 1.0f;
+        QVERIFY((hubNeurons(w, 2) == std::vector<std::int64_t>{2, 3}));
+        QCOMPARE(hubNeurons(w, 10).size(), std::size_t(4));
+    }
+
     void badEditsSayWhatIsWrong()
     {
         TinyRun run = tinyRun(test::smallConfig(30, 100));

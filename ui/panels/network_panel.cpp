@@ -1,5 +1,6 @@
 #include "panels/network_panel.h"
 
+#include "studio/lab_session.h"
 #include "studio/neuron_selection.h"
 #include "studio/playback.h"
 #include "studio/run_controller.h"
@@ -133,6 +134,29 @@ void NetworkPanel::setShowLearned(bool learned)
     m_source->setCurrentIndex(learned ? 1 : 0);
 }
 
+void NetworkPanel::setLab(LabSession* lab)
+{
+    m_lab = lab;
+    m_source->addItem(tr("lab: edited true network"));
+    connect(lab, &LabSession::editsChanged, this, [this] {
+        if (showingLab()) {
+            m_edgesGeneration = -2;
+            markDirty();
+        }
+    });
+}
+
+void NetworkPanel::showLab()
+{
+    if (m_lab)
+        m_source->setCurrentIndex(2);
+}
+
+bool NetworkPanel::showingLab() const
+{
+    return m_lab && m_source->currentIndex() == 2;
+}
+
 void NetworkPanel::onDataset()
 {
     if (!m_view)
@@ -150,6 +174,8 @@ std::shared_ptr<const Eigen::MatrixXf> NetworkPanel::connections() const
         return nullptr;
     if (m_source->currentIndex() == 0)
         return std::shared_ptr<const Eigen::MatrixXf>(data, &data->connectivity);
+    if (showingLab())
+        return m_lab->previewConnectivity();
     return controller()->learnedConnectivity();
 }
 
@@ -180,6 +206,11 @@ void NetworkPanel::showFrame(int frame)
     if (!data || frame >= data->frames())
         return;
     const float limit = std::max(1e-6f, data->activity.cwiseAbs().maxCoeff());
+    std::vector<int> muted;
+    if (showingLab())
+        for (std::int64_t n : m_lab->perturbation().silenced)
+            muted.push_back(static_cast<int>(n));
+    m_scene->setMuted(std::move(muted));
     m_scene->setActivity(data->activity.row(frame).transpose(), limit);
     m_view->requestRender();
 }
@@ -212,6 +243,8 @@ bool NetworkPanel::redraw()
                                   : tr("%1 neurons; click one to see its connections; frame %2")
                                         .arg(data->neurons())
                                         .arg(m_playback->frame()));
+    if (showingLab())
+        m_info->setText(m_info->text() + tr(" — the lab's edited network (silenced neurons dark grey)"));
     m_view->requestRender();
     return true;
 }

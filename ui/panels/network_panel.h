@@ -11,6 +11,7 @@ class QSpinBox;
 
 namespace plexus::ui {
 
+class LabSession;
 class Playback;
 class VtkHostWidget;
 
@@ -28,6 +29,11 @@ public:
     NetworkScene* scene() const { return m_scene.get(); }
     /// Shows true (false) or learned (true) connections.
     void setShowLearned(bool learned);
+    /// The lab whose edited network the view can show (silenced neurons greyed, cut connections gone).
+    void setLab(LabSession* lab);
+    /// Shows the lab's edited true network.
+    void showLab();
+    bool showingLab() const;
 
 protected:
     bool redraw() override;
@@ -48,6 +54,7 @@ private:
     QSpinBox* m_count;
     QLabel* m_info;
     std::int64_t m_edgesGeneration = -1;
+    LabSession* m_lab = nullptr;
 };
 
 } // namespace plexus::ui

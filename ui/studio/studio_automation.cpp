@@ -2,6 +2,7 @@
 
 #include "panels/panel.h"
 #include "plots/plot_export.h"
+#include "studio/lab_session.h"
 #include "studio/neuron_selection.h"
 #include "studio/reproduction_dialog.h"
 #include "studio/run_controller.h"
@@ -72,7 +73,7 @@ void StudioAutomation::tick()
         const bool restored = snapshot && snapshot->rolloutIteration == snapshot->iteration &&
                               (snapshot->equationsIteration == snapshot->iteration || m_waiting.elapsed() > 180000);
         if (controller->dataset() && state != StudioState::Simulating &&
-            (!restoring || restored || m_waiting.elapsed() > 240000))
+            (!restoring || restored || m_waiting.elapsed() > 240000) && labDone())
             finish();
         return;
     }
@@ -111,6 +112,19 @@ void StudioAutomation::tick()
         if (settled)
             finish();
     }
+}
+
+bool StudioAutomation::labDone()
+{
+    if (!m_options.labRun)
+        return true;
+    LabSession* lab = m_window->labSession();
+    if (!m_labStarted) {
+        m_labStarted = true;
+        m_window->showLab();
+        lab->run();
+    }
+    return !lab->running();
 }
 
 void StudioAutomation::probeInput()

@@ -20,6 +20,7 @@ struct AutomationOptions
     double benchSeconds = 0.0;  ///< > 0: train this long while measuring the UI, print JSON, quit
     QString benchOutput;        ///< JSON file for the benchmark ("" → stdout)
     bool untilReproduced = false; ///< a reproduction runs: wait for its table (panel "reproduction" captures it)
+    bool labRun = false;        ///< show the Lab and run its saved edits on the newest checkpoint, wait for the result
 };
 
 /// Drives a StudioWindow as a user would: Train, wait, pause, capture. Quits the application when done.
@@ -34,13 +35,15 @@ private:
     void tick();
     void probeInput();
     void finish();
+    /// With labRun: starts the lab's roll-out once, then true when it has ended.
+    bool labDone();
     void writeBenchmark();
 
     StudioWindow* m_window;
     AutomationOptions m_options;
     QTimer m_timer;
     QElapsedTimer m_training, m_waiting;
-    bool m_trainingSeen = false, m_pausing = false;
+    bool m_trainingSeen = false, m_pausing = false, m_labStarted = false;
     std::int64_t m_baseIteration = -1, m_startIteration = -1, m_endIteration = 0;
     double m_trainedSeconds = 0.0;
     std::vector<double> m_redrawMs, m_inputMs;

@@ -3,11 +3,13 @@
 #include "panels/activity_panel.h"
 #include "panels/connectivity_panel.h"
 #include "panels/functions_panel.h"
+#include "panels/lab_panel.h"
 #include "panels/latent_panel.h"
 #include "panels/network_panel.h"
 #include "panels/stimulus_panel.h"
 #include "panels/training_panel.h"
 #include "studio/experiment_panel.h"
+#include "studio/lab_session.h"
 #include "studio/reproduction_dialog.h"
 #include "studio/neuron_selection.h"
 #include "studio/playback.h"
@@ -132,7 +134,13 @@ void StudioWindow::createPanels()
     m_network = new NetworkPanel(m_controller, m_selection, m_playback);
     m_training = new TrainingPanel(m_controller, m_selection);
     m_stimulus = new StimulusPanel(m_controller, m_selection, m_playback);
-    m_panels = {m_connectivity, m_functions, m_latents, m_activity, m_network, m_training, m_stimulus};
+    m_labSession = new LabSession(m_controller, this);
+    m_lab = new LabPanel(m_controller, m_selection, m_labSession);
+    m_network->setLab(m_labSession);
+    connect(m_lab, &LabPanel::edited, m_network, &NetworkPanel::showLab);
+    connect(m_labSession, &LabSession::errorOccurred, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 15000); });
+    m_panels = {m_connectivity, m_functions, m_latents, m_activity, m_network, m_training, m_stimulus, m_lab};
     std::vector<QDockWidget*> docks;
     for (Panel* panel : m_panels) {
         auto* dock = new QDockWidget(panel->title(), this);
@@ -148,6 +156,8 @@ void StudioWindow::createPanels()
     splitDockWidget(docks[4], docks[5], Qt::Horizontal);
     tabifyDockWidget(docks[4], docks[6]); // the stimulus shares the network's place, in front when there is one
     docks[4]->raise();
+    tabifyDockWidget(docks[0], docks[7]); // the lab behind the connectivity: a tab away
+    docks[0]->raise();
     // Queued: after any layout the new run restores.
     connect(m_controller, &RunController::datasetChanged, this, [this] {
         QTimer::singleShot(0, this, &StudioWindow::frontStimulusOrNetwork);
@@ -187,6 +197,12 @@ void StudioWindow::frontStimulusOrNetwork()
     // The stimulus shares the network's place: in front when the run has a hidden stimulus.
     const auto data = m_controller->dataset();
     m_docks[data && data->stimulusReceivers() > 0 ? 7 : 5]->raise(); // m_docks: experiment first, then the panels
+}
+
+void StudioWindow::showLab()
+{
+    m_docks.back()->raise(); // m_docks: experiment, then the panels; the lab last
+    m_network->showLab();
 }
 
 Panel* StudioWindow::panel(const QString& name) const

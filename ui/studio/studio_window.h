@@ -16,6 +16,8 @@ class ActivityPanel;
 class ConnectivityPanel;
 class ExperimentPanel;
 class FunctionsPanel;
+class LabPanel;
+class LabSession;
 class LatentPanel;
 class NetworkPanel;
 class NeuronSelection;
@@ -57,6 +59,10 @@ public:
     ConnectivityPanel* connectivityPanel() const { return m_connectivity; }
     LatentPanel* latentPanel() const { return m_latents; }
     NetworkPanel* networkPanel() const { return m_network; }
+    LabPanel* labPanel() const { return m_lab; }
+    LabSession* labSession() const { return m_labSession; }
+    /// Brings the Lab panel to the front and shows the lab's edited network in the network view.
+    void showLab();
     /// Back to the built-in panel arrangement, and do not remember the layout on close (automation).
     void useDefaultLayout();
     /// Median time of the last redraws of all visible panels (ms), for the status bar and benchmarks.
@@ -102,6 +108,8 @@ private:
     TrainingPanel* m_training = nullptr;
     NetworkPanel* m_network = nullptr;
     StimulusPanel* m_stimulus = nullptr;
+    LabSession* m_labSession = nullptr;
+    LabPanel* m_lab = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel *m_stateLabel = nullptr, *m_iterationLabel = nullptr, *m_rateLabel = nullptr, *m_memoryLabel = nullptr,
            *m_redrawLabel = nullptr;

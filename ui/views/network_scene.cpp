@@ -155,6 +155,9 @@ void NetworkScene::setActivity(const Eigen::VectorXf& values, float limit)
         const auto rgb = activityColour(values(n), limit);
         colours->SetTypedTuple(n, rgb.data());
     }
+    for (int n : m_muted)
+        if (n >= 0 && n < values.size())
+            colours->SetTypedTuple(n, kMutedColour.data());
     colours->Modified();
     m_points->Modified();
 }

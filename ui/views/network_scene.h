@@ -35,8 +35,12 @@ public:
     void setPixelScale(double scale);
     /// Neuron positions [N, 2]; resets colours, edges and the camera.
     void setNeurons(const Eigen::MatrixX2f& positions);
-    /// Activity per neuron [N], coloured on [−limit, limit].
+    /// Activity per neuron [N], coloured on [−limit, limit]; muted neurons drawn dark grey whatever their value.
     void setActivity(const Eigen::VectorXf& values, float limit);
+    /// Neurons drawn as silenced (the Lab's edits); takes effect at the next setActivity.
+    void setMuted(std::vector<int> neurons) { m_muted = std::move(neurons); }
+    /// The colour of a muted neuron.
+    static constexpr std::array<unsigned char, 3> kMutedColour = {70, 70, 70};
     void setEdges(const std::vector<DrawnEdge>& edges, float limit);
     /// Highlights neuron `neuron` (−1: none) with its strongest inputs and outputs.
     void setSelection(int neuron, const std::vector<DrawnEdge>& inputs, const std::vector<DrawnEdge>& outputs);
@@ -52,6 +56,7 @@ public:
 private:
     vtkRenderer* m_renderer;
     Eigen::MatrixX2f m_positions;
+    std::vector<int> m_muted;
     vtkSmartPointer<vtkPolyData> m_points, m_edges, m_selectedPoint, m_selectedEdges;
     vtkSmartPointer<vtkActor> m_pointActor, m_edgeActor, m_selectedPointActor, m_selectedEdgeActor;
 };

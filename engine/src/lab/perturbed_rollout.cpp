@@ -316,6 +316,18 @@ PerturbationResult runPerturbation(const LearnedModel& model, const Dataset& d, 
     return r;
 }
 
+std::vector<std::int64_t> hubNeurons(const Eigen::MatrixXf& w, std::size_t count)
+{
+    const Eigen::VectorXf strength = w.cwiseAbs().colwise().sum().transpose();
+    std::vector<std::int64_t> order(static_cast<std::size_t>(strength.size()));
+    std::iota(order.begin(), order.end(), 0);
+    const std::size_t take = std::min(count, order.size());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take), order.end(),
+                      [&](std::int64_t a, std::int64_t b) { return strength(a) > strength(b); });
+    order.resize(take);
+    return order;
+}
+
 std::string perturbationResultToJson(const PerturbationResult& r)
 {
     std::ostringstream out;

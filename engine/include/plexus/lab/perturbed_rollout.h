@@ -60,6 +60,10 @@ constexpr double kDepartureFraction = 0.25;
 PerturbationResult runPerturbation(const LearnedModel& model, const Dataset& data, const ExperimentConfig& config,
                                    const Perturbation& perturbation, std::int64_t frames, const Progress& progress = {});
 
+/// The `count` neurons with the strongest outgoing connections (Σ_i |W_ij|), strongest first: the hubs a teacher
+/// silences first (docs/lab.md).
+std::vector<std::int64_t> hubNeurons(const Eigen::MatrixXf& connectivity, std::size_t count);
+
 /// {"perturbation": [lines], "rollout": {as metrics.json}, "connectivity_scale", "departure_threshold",
 ///  "first_departures": [{"neuron", "frame"}, … (the first 20)], "notes": [...]}.
 std::string perturbationResultToJson(const PerturbationResult& result);
