@@ -13,5 +13,10 @@ for panel in connectivity latents functions activity network training; do
   shot --run "$run" --screenshot "docs/images/panel-$panel.png" --panel "$panel"
 done
 shot --run "$run" --dark --screenshot docs/images/studio-dark.png
+# The lab's teaching walkthrough (docs/lab.md): silence the strongest hub, roll both sides out.
+hub=$(./build/app/plexus-cli perturb "$run" --silence-hubs 1 --frames 10 | sed -n 's/^perturbation  silence neuron \([0-9]*\)$/\1/p')
+printf 'frames: 1000\nperturbation:\n  silenced: [%s]\n' "$hub" >"$run/lab.yaml"
+shot --run "$run" --lab --screenshot docs/images/panel-lab.png --panel lab
+shot --run "$run" --lab --screenshot docs/images/studio-lab.png
 shot --reproduce demo_tiny --run "$(dirname "$run")/reproduce" --screenshot docs/images/reproduction-table.png --panel reproduction
 echo "screenshots in docs/images/ (run folder: $run)"

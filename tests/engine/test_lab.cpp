@@ -5,6 +5,7 @@
 #include "plexus/lab/perturbation_file.h"
 #include "plexus/lab/perturbed_rollout.h"
 #include "plexus/runtime/lab_job.h"
+#include "plexus/sim/dynamics.h"
 #include "plexus/sim/simulator.h"
 #include "plexus/train/trainer.h"
 #include "plexus/util/errors.h"
@@ -233,9 +234,21 @@ private Q_SLOTS:
         QCOMPARE(std::count(six.types.begin(), six.types.end(), 2), std::ptrdiff_t(0));
         QVERIFY(perturbNetwork(&model, d, run.config, presetPerturbation("supp_6", 3)).trueConnectivity ==
                 six.trueConnectivity);
+        // A redrawn network starts as a new simulation of it: u(0) = 5ξ, then the warm-up steps on the new network.
         const PerturbationResult r = runPerturbation(model, d, run.config, presetPerturbation("supp_5", 3), 20);
         QCOMPARE(r.traces.truth.rows(), Eigen::Index(21));
-        QVERIFY(r.traces.truth.row(0) == d.activity.row(0));
+        Dynamics redrawn(DynamicsModel::PdeN2, InputMode::None, net.trueConnectivity, net.types, d.typeParameters);
+        Eigen::VectorXf u = initialActivity(run.config.simulation), du(200);
+        for (std::int64_t it = run.config.simulation.startFrame; it < 0; ++it) {
+            redrawn.derivative(u, Eigen::VectorXf::Zero(200), du);
+            u += static_cast<float>(d.deltaT) * du;
+        }
+        QVERIFY(r.traces.truth.row(0) == u.transpose());
+        QVERIFY(r.traces.learned.row(0) == u.transpose());
+        // Edits of the same network start from the data's frame 0.
+        Perturbation cut;
+        cut.connections = {{1, 2, 0.0}};
+        QVERIFY(runPerturbation(model, d, run.config, cut, 5).traces.truth.row(0) == d.activity.row(0));
     }
 
     void labJobRunsOnACheckpoint()

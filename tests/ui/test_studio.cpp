@@ -11,6 +11,7 @@
 #include "studio/parameter_editor.h"
 #include "studio/playback.h"
 #include "studio/reproduction_dialog.h"
+#include "studio/lab_session.h"
 #include "studio/run_controller.h"
 #include "studio/studio_window.h"
 #include "studio/transport_bar.h"
@@ -241,6 +242,8 @@ private Q_SLOTS:
 
     void exportPanelsAndData()
     {
+        m_window->labSession()->run(); // the Lab's plots and CSV hold a roll-out
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->labSession()->result() != nullptr, 60000);
         for (Panel* panel : m_window->panels()) {
             // demo_tiny has no hidden stimulus: that panel is one line of text and a CSV header (its content is
             // tests/ui/test_stimulus_panel.cpp's).

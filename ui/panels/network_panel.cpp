@@ -244,7 +244,7 @@ bool NetworkPanel::redraw()
                                         .arg(data->neurons())
                                         .arg(m_playback->frame()));
     if (showingLab())
-        m_info->setText(m_info->text() + tr(" — the lab's edited network (silenced neurons dark grey)"));
+        m_info->setText(m_info->text() + tr("; lab edits shown"));
     m_view->requestRender();
     return true;
 }

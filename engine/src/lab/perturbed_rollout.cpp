@@ -189,6 +189,32 @@ void checkInput(const ExperimentConfig& c, const InputEdit& input)
         throw InputError("input frequency: must be finite and ≥ 0");
 }
 
+/// A redrawn network (new W or new types) starts as a new simulation of it does: from the simulator's u(0) = 5ξ,
+/// run noise-free for the data's warm-up steps on the new true network (the paper's generalisation test rolls out
+/// from frame 0 of a new simulation). Any other edit starts from the data's frame 0: what happens from there.
+Eigen::VectorXf startState(const Dataset& d, const ExperimentConfig& c, const Perturbation& p, Dynamics& truth,
+                           const Stimulus* stimulus, PerturbedNetwork& net)
+{
+    if (!p.connectivity && !p.types)
+        return d.activity.row(0).transpose();
+    SimulationConfig s = c.simulation;
+    s.nNeurons = d.neurons();
+    Eigen::VectorXf u = initialActivity(s), du(u.size());
+    Eigen::VectorXf external = Eigen::VectorXf::Constant(u.size(), d.neutralInput());
+    const auto dt = static_cast<float>(d.deltaT);
+    for (std::int64_t it = d.startFrame; it < 0; ++it) {
+        if (stimulus)
+            stimulus->valuesAt(it, external);
+        truth.derivative(u, external, du);
+        u += dt * du;
+        for (std::int64_t n : p.silenced)
+            u(n) = 0.0f;
+    }
+    net.notes.push_back("start: the new network's own state after " + std::to_string(-d.startFrame) +
+                        " warm-up steps from a random state, as a new simulation of it starts");
+    return u;
+}
+
 bool changesStructure(const Perturbation& p)
 {
     return p.connectivity || p.types || !p.blocks.empty() || !p.connections.empty() || !p.silenced.empty();
@@ -288,24 +314,25 @@ PerturbationResult runPerturbation(const LearnedModel& model, const Dataset& d, 
         if (changesStructure(p))
             edited = model.restructured(r.network.latents, r.network.learnedConnectivity);
         std::unique_ptr<Stimulus> stimulus;
-        if (p.input) {
+        // Another input; or the run's own, which the warm-up of a redrawn network sees.
+        if (p.input || ((p.connectivity || p.types) && d.stimulusReceivers() > 0 && d.startFrame < 0)) {
             SimulationConfig s = c.simulation;
-            if (p.input->amplitude)
+            if (p.input && p.input->amplitude)
                 s.oscillationMaxAmplitude = *p.input->amplitude;
-            if (p.input->frequency)
+            if (p.input && p.input->frequency)
                 s.oscillationFrequency = *p.input->frequency;
-            if (!p.input->movie.empty())
+            if (p.input && !p.input->movie.empty())
                 s.nodeValueMap = p.input->movie;
             stimulus = simulationStimulus(s);
         }
         RolloutSetup setup;
         setup.truth = &truth;
         setup.learned = edited ? edited.get() : &model;
-        if (stimulus)
+        if (stimulus && p.input)
             setup.external = [&stimulus](std::int64_t f, Eigen::Ref<Eigen::VectorXf> out) { stimulus->valuesAt(f, out); };
         else
             setup.external = [&d](std::int64_t f, Eigen::Ref<Eigen::VectorXf> out) { d.externalColumn(f, out); };
-        setup.start = d.activity.row(0).transpose();
+        setup.start = startState(d, c, p, truth, stimulus.get(), r.network);
         setup.clamped = p.silenced;
         setup.deltaT = d.deltaT;
         r.traces = integrateRollout(setup, count, progress);

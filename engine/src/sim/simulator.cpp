@@ -53,11 +53,8 @@ public:
     void run(const Progress& progress)
     {
         const Eigen::Index n = m_sim.nNeurons;
-        Rng initial = streamRng(m_sim.seed, Stream::InitialState);
         Rng noise = streamRng(m_sim.seed, Stream::Noise);
-        Eigen::VectorXf u(n), du(n), external = Eigen::VectorXf::Constant(n, m_data.neutralInput());
-        for (Eigen::Index i = 0; i < n; ++i)
-            u(i) = static_cast<float>(5.0 * initial.normal());
+        Eigen::VectorXf u = initialActivity(m_sim), du(n), external = Eigen::VectorXf::Constant(n, m_data.neutralInput());
         const auto dt = static_cast<float>(m_sim.deltaT);
         const double sigma = m_sim.noiseModelLevel * (m_sim.noiseScaleSqrtDt ? std::sqrt(m_sim.deltaT) : 1.0);
         const std::int64_t first = m_sim.startFrame, last = m_sim.nFrames, total = last - first + 1;
@@ -143,6 +140,15 @@ void checkSimulationMemory(const ExperimentConfig& config)
                      gb(m.activity) + ": (n_frames + 1) × n_neurons × 8 bytes" +
                      (m.stimulus > 0 ? "; stimulus " + gb(m.stimulus) : std::string()) + "), but only " +
                      gigabytes(available) + " is available; reduce " + reduce);
+}
+
+Eigen::VectorXf initialActivity(const SimulationConfig& config)
+{
+    Rng initial = streamRng(config.seed, Stream::InitialState);
+    Eigen::VectorXf u(config.nNeurons);
+    for (Eigen::Index i = 0; i < u.size(); ++i)
+        u(i) = static_cast<float>(5.0 * initial.normal());
+    return u;
 }
 
 std::unique_ptr<Stimulus> simulationStimulus(const SimulationConfig& config)

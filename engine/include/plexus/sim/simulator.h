@@ -32,6 +32,10 @@ void checkSimulationMemory(const ExperimentConfig& config);
 /// or nullptr for external_input_type none. InputError when a movie cannot be loaded.
 std::unique_ptr<Stimulus> simulationStimulus(const SimulationConfig& config);
 
+/// The state a simulation of `config` starts from before its warm-up: u(0) = 5·ξ from the run's own random stream
+/// (docs/method.md §A.3), [N].
+Eigen::VectorXf initialActivity(const SimulationConfig& config);
+
 Dataset simulate(const ExperimentConfig& config, const Progress& progress = {});
 
 } // namespace plexus
