@@ -316,6 +316,9 @@ private Q_SLOTS:
         p.input = InputEdit{2.0, std::nullopt, ""};
         PLEXUS_VERIFY_THROWS_WITH(perturb(p), InputError, "no oscillating input");
         p = {};
+        p.input = InputEdit{std::nullopt, std::nullopt, "/no/such/movie.tif"};
+        PLEXUS_VERIFY_THROWS_WITH(perturb(p), InputError, "input movie");
+        p = {};
         p.connectivity = ConnectivityRedraw{1.5, 1};
         PLEXUS_VERIFY_THROWS_WITH(perturb(p), InputError, "filling factor");
         PLEXUS_VERIFY_THROWS_WITH(presetPerturbation("supp_9"), InputError, "supp_5 or supp_6");

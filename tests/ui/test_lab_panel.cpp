@@ -144,6 +144,9 @@ private Q_SLOTS:
         panel()->findChild<QLineEdit*>("labProportions")->setText("0.5, 0.5");
         QVERIFY(!panel()->applyTypeProportions());
         QVERIFY(panel()->findChild<QLabel*>("labMessage")->text().contains("expected 4 proportions"));
+        QVERIFY(!panel()->findChild<QPushButton*>("labInput")->isEnabled()); // this run has no input to change
+        QVERIFY(!panel()->applyInput());
+        QVERIFY(panel()->findChild<QLabel*>("labMessage")->text().contains("no oscillating input"));
         QCOMPARE(editLines(panel()), before);
     }
 

@@ -11,6 +11,8 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -108,6 +110,16 @@ LabPanel::LabPanel(RunController* controller, NeuronSelection* selection, LabSes
     m_proportions = new QLineEdit(this);
     m_proportions->setObjectName("labProportions");
     m_proportions->setPlaceholderText(tr("proportions, e.g. 0.1, 0.2, 0.3, 0.4"));
+    m_amplitude = new QDoubleSpinBox(this);
+    m_amplitude->setRange(0, 1000);
+    m_amplitude->setPrefix(tr("amplitude "));
+    m_frequency = new QDoubleSpinBox(this);
+    m_frequency->setRange(0, 1000);
+    m_frequency->setPrefix(tr("frequency "));
+    m_applyInput = button(tr("New input"), "labInput", this);
+    m_applyInput->setToolTip(tr("The oscillating input with this amplitude and frequency, on both sides"));
+    m_movie = button(tr("Movie…"), "labMovie", this);
+    m_movie->setToolTip(tr("Show both sides another movie (TIFF stack or PNG folder)"));
     auto* hub = button(tr("Select hub"), "labHub", this);
     hub->setToolTip(tr("Select the neuron with the strongest outgoing connections (true W), the next one on each click"));
     auto* silence = button(tr("Silence"), "labSilence", this);
@@ -150,6 +162,11 @@ LabPanel::LabPanel(RunController* controller, NeuronSelection* selection, LabSes
     edits->addWidget(new QLabel(tr("Types"), this), row, 0);
     edits->addWidget(m_proportions, row, 1, 1, 3);
     edits->addWidget(types, row++, 4);
+    edits->addWidget(new QLabel(tr("Input"), this), row, 0);
+    edits->addWidget(m_amplitude, row, 1);
+    edits->addWidget(m_frequency, row, 2);
+    edits->addWidget(m_movie, row, 3);
+    edits->addWidget(m_applyInput, row++, 4);
     auto* editor = new QWidget(this);
     editor->setLayout(edits);
     editor->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
@@ -204,6 +221,13 @@ LabPanel::LabPanel(RunController* controller, NeuronSelection* selection, LabSes
     connect(parameter, &QPushButton::clicked, this, &LabPanel::applyParameter);
     connect(redrawW, &QPushButton::clicked, this, &LabPanel::drawNewConnectivity);
     connect(types, &QPushButton::clicked, this, &LabPanel::applyTypeProportions);
+    connect(m_applyInput, &QPushButton::clicked, this, [this] { applyInput(); });
+    connect(m_movie, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Another movie"), {},
+                                                          tr("TIFF stacks (*.tif *.tiff);;All files (*)"));
+        if (!path.isEmpty())
+            applyInput(path);
+    });
     connect(m_parameterType, &QComboBox::currentIndexChanged, this, [this] {
         const auto data = this->controller()->dataset();
         const int type = m_parameterType->currentIndex(), name = m_parameterName->currentIndex();
@@ -224,6 +248,7 @@ LabPanel::LabPanel(RunController* controller, NeuronSelection* selection, LabSes
         markDirty();
     });
     connect(controller, &RunController::stateChanged, this, &LabPanel::markDirty);
+    connect(controller, &RunController::configChanged, this, &LabPanel::fillTypeChoices);
     connect(selection, &NeuronSelection::changed, this, &LabPanel::markSelectionDirty);
     fillTypeChoices();
 }
@@ -249,6 +274,14 @@ void LabPanel::fillTypeChoices()
     if (data && types > 0)
         for (const std::string& name : parameterNames(parseDynamicsModel(data->signalModel)))
             m_parameterName->addItem(QString::fromStdString(name));
+    const auto& sim = controller()->config().simulation;
+    const bool oscillating = sim.externalInputType == "signal" && sim.signalInputType == "oscillatory";
+    const bool movie = sim.externalInputType == "visual" || sim.externalInputType == "modulation";
+    m_amplitude->setValue(sim.oscillationMaxAmplitude);
+    m_frequency->setValue(sim.oscillationFrequency);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_amplitude, m_frequency, m_applyInput})
+        w->setEnabled(oscillating);
+    m_movie->setEnabled(movie);
     QStringList equal;
     for (int k = 0; k < types; ++k)
         equal << QString::number(1.0 / types, 'g', 3);
@@ -375,6 +408,23 @@ bool LabPanel::applyTypeProportions()
     Perturbation p = m_lab->perturbation();
     p.types = redraw;
     return push(p, tr("new types %1").arg(m_proportions->text()));
+}
+
+bool LabPanel::applyInput(const QString& movie)
+{
+    Perturbation p = m_lab->perturbation();
+    InputEdit input;
+    QString text;
+    if (movie.isEmpty()) {
+        input.amplitude = m_amplitude->value();
+        input.frequency = m_frequency->value();
+        text = tr("input amplitude %1, frequency %2").arg(m_amplitude->value()).arg(m_frequency->value());
+    } else {
+        input.movie = movie.toStdString();
+        text = tr("input movie %1").arg(QFileInfo(movie).fileName());
+    }
+    p.input = input;
+    return push(p, text);
 }
 
 void LabPanel::redrawSelection()

@@ -45,6 +45,8 @@ public:
     bool applyPreset(const QString& name);
     bool drawNewConnectivity();
     bool applyTypeProportions();
+    /// Another input for both sides: the oscillation's amplitude and frequency, or (`movie` not empty) a movie.
+    bool applyInput(const QString& movie = {});
     /// The connection the connection edits act on: from → to.
     void setConnection(std::int64_t from, std::int64_t to);
 
@@ -89,6 +91,10 @@ private:
     QDoubleSpinBox* m_filling;
     QSpinBox* m_seed;
     QLineEdit* m_proportions;
+    QDoubleSpinBox* m_amplitude;
+    QDoubleSpinBox* m_frequency;
+    QPushButton* m_applyInput;
+    QPushButton* m_movie;
     QListWidget* m_edits;
     QProgressBar* m_progress;
     QLabel* m_result;

@@ -8,6 +8,7 @@
 #include "plexus/util/json_text.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <numeric>
 #include <sstream>
@@ -183,6 +184,8 @@ void checkInput(const ExperimentConfig& c, const InputEdit& input)
                          s.externalInputType + ")");
     if (!input.movie.empty() && s.externalInputType != "visual" && s.externalInputType != "modulation")
         throw InputError("input movie: this run shows no movie (simulation.external_input_type " + s.externalInputType + ")");
+    if (!input.movie.empty() && input.movie.rfind("builtin:", 0) != 0 && !std::filesystem::exists(input.movie))
+        throw InputError("input movie: no such file or folder: " + input.movie);
     if (input.amplitude && !std::isfinite(*input.amplitude))
         throw InputError("input amplitude: must be finite");
     if (input.frequency && !(std::isfinite(*input.frequency) && *input.frequency >= 0))
