@@ -1,0 +1,34 @@
+#pragma once
+
+#include "plexus/data/dataset.h"
+
+#include <string>
+
+namespace plexus {
+
+/// How du/dt is estimated from sampled activity (docs/method.md, "Targets from a recording").
+enum class DerivativeMethod {
+    Central,       ///< (u[t+1] − u[t−1]) / 2Δt; one-sided first differences at the two ends
+    SavitzkyGolay, ///< the derivative of a least-squares polynomial of `order` over a window of `window` frames
+};
+
+/// "central" | "savgol"; InputError otherwise.
+DerivativeMethod parseDerivativeMethod(const std::string& name);
+
+struct DerivativeOptions
+{
+    DerivativeMethod method = DerivativeMethod::SavitzkyGolay;
+    int window = 7; ///< Savitzky–Golay: odd, ≥ order + 2 (rounded up to odd)
+    int order = 2;  ///< Savitzky–Golay polynomial order, 1..5
+};
+
+/// du/dt for every frame of `activity` [frames, N] sampled every `deltaT`. Savitzky–Golay evaluates the window's
+/// polynomial at the window's centre, and near the ends at the frame's own place in the first or last window, so
+/// every frame gets an estimate. InputError for a bad window/order or fewer frames than the window.
+FrameMatrix estimateDerivative(const FrameMatrix& activity, double deltaT, const DerivativeOptions& options = {});
+
+/// The weights w_k (k = 0..window−1) with du/dt at frame `at` of a window ≈ Σ_k w_k u_k / Δt, for a polynomial of
+/// `order` fitted by least squares (Savitzky–Golay). Exposed for tests.
+std::vector<double> savitzkyGolayDerivativeWeights(int window, int order, int at);
+
+} // namespace plexus

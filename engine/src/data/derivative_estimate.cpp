@@ -1,0 +1,91 @@
+#include "plexus/data/derivative_estimate.h"
+
+#include "plexus/util/errors.h"
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+
+namespace plexus {
+
+DerivativeMethod parseDerivativeMethod(const std::string& name)
+{
+    if (name == "central")
+        return DerivativeMethod::Central;
+    if (name == "savgol" || name == "savitzky-golay")
+        return DerivativeMethod::SavitzkyGolay;
+    throw InputError("derivative method: expected central or savgol, got '" + name + "'");
+}
+
+std::vector<double> savitzkyGolayDerivativeWeights(int window, int order, int at)
+{
+    // Fit u(x) ≈ Σ_p c_p (x − at)^p on x = 0..window−1; du/dx at x = at is c_1, a linear function of the samples.
+    Eigen::MatrixXd a(window, order + 1);
+    for (int x = 0; x < window; ++x)
+        for (int p = 0; p <= order; ++p)
+            a(x, p) = std::pow(static_cast<double>(x - at), p);
+    const Eigen::MatrixXd pseudoInverse = (a.transpose() * a).ldlt().solve(a.transpose()); // [order+1, window]
+    std::vector<double> weights(static_cast<std::size_t>(window));
+    for (int x = 0; x < window; ++x)
+        weights[static_cast<std::size_t>(x)] = pseudoInverse(1, x);
+    return weights;
+}
+
+namespace {
+
+FrameMatrix centralDifferences(const FrameMatrix& u, double dt)
+{
+    const Eigen::Index frames = u.rows();
+    FrameMatrix du(frames, u.cols());
+    const auto h = static_cast<float>(dt);
+    du.row(0) = (u.row(1) - u.row(0)) / h;
+    du.row(frames - 1) = (u.row(frames - 1) - u.row(frames - 2)) / h;
+    for (Eigen::Index t = 1; t + 1 < frames; ++t)
+        du.row(t) = (u.row(t + 1) - u.row(t - 1)) / (2.0f * h);
+    return du;
+}
+
+FrameMatrix savitzkyGolay(const FrameMatrix& u, double dt, int window, int order)
+{
+    const Eigen::Index frames = u.rows();
+    const int half = window / 2;
+    std::vector<std::vector<double>> weights(static_cast<std::size_t>(window));
+    for (int at = 0; at < window; ++at)
+        weights[static_cast<std::size_t>(at)] = savitzkyGolayDerivativeWeights(window, order, at);
+    FrameMatrix du(frames, u.cols());
+    for (Eigen::Index t = 0; t < frames; ++t) {
+        // The window this frame's estimate comes from, and the frame's place in it.
+        const Eigen::Index start = std::clamp<Eigen::Index>(t - half, 0, frames - window);
+        const auto& w = weights[static_cast<std::size_t>(t - start)];
+        auto out = du.row(t);
+        out.setZero();
+        for (int k = 0; k < window; ++k)
+            out += static_cast<float>(w[static_cast<std::size_t>(k)] / dt) * u.row(start + k);
+    }
+    return du;
+}
+
+} // namespace
+
+FrameMatrix estimateDerivative(const FrameMatrix& u, double dt, const DerivativeOptions& o)
+{
+    if (!(dt > 0))
+        throw InputError("derivative: the time step must be positive (from --rate)");
+    if (o.method == DerivativeMethod::Central) {
+        if (u.rows() < 3)
+            throw InputError("derivative: central differences need at least 3 frames, got " + std::to_string(u.rows()));
+        return centralDifferences(u, dt);
+    }
+    if (o.order < 1 || o.order > 5)
+        throw InputError("derivative: Savitzky–Golay order must be 1..5, got " + std::to_string(o.order));
+    int window = std::max(o.window, o.order + 2);
+    if (window % 2 == 0)
+        ++window;
+    if (u.rows() < window)
+        throw InputError("derivative: a Savitzky–Golay window of " + std::to_string(window) + " frames needs at least " +
+                         std::to_string(window) + " frames, got " + std::to_string(u.rows()));
+    return savitzkyGolay(u, dt, window, o.order);
+}
+
+} // namespace plexus
