@@ -1,12 +1,110 @@
 // Recordings: derivative estimation from sampled activity on analytic signals (exact for polynomials up to the
-// order, the documented bias on a sine), and the errors of bad windows.
+// order, the documented bias on a sine), the errors of bad windows; every import format read from small files
+// written here (suite2p-like .npy with a pickled ops.npy, an NWB-structured HDF5 file, a plain HDF5 matrix,
+// CSV and NPY in both layouts), gaps, and each error path; a recording's dataset round-trips without ground truth.
+#include "plexus/data/dataset_file.h"
 #include "plexus/data/derivative_estimate.h"
+#include "plexus/data/npy_file.h"
+#include "plexus/data/recording_import.h"
 #include "plexus/util/errors.h"
 #include "test_helpers.h"
 
+#include <H5Cpp.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 using namespace plexus;
+
+namespace {
+
+constexpr int kRois = 5, kFrames = 60;
+
+/// Activity of ROI r at frame t: a smooth, distinct signal.
+float signal(int r, int t)
+{
+    return static_cast<float>(std::sin(0.1 * t + r) + 0.1 * r);
+}
+
+/// [rows, cols] row-major values of f(row, col).
+template <typename F>
+std::vector<float> table(int rows, int cols, F f)
+{
+    std::vector<float> v;
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c)
+            v.push_back(f(r, c));
+    return v;
+}
+
+void writeText(const std::string& path, const std::string& text)
+{
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+/// np.save({'nframes': 400, 'fs': 30.5, 'tau': 1.0}) as NumPy writes it: an object array, pickled (protocol 3).
+void writeOps(const std::string& path)
+{
+    std::string header = "{'descr': '|O', 'fortran_order': False, 'shape': (), }";
+    header.append(117 - header.size(), ' ');
+    header += '\n';
+    const std::string pickle("\x80\x03\x7d\x71\x00\x28\x58\x07\x00\x00\x00nframes\x71\x01\x4d\x90\x01\x58\x02\x00\x00\x00" "fs"
+                             "\x71\x02\x47\x40\x3e\x80\x00\x00\x00\x00\x00\x58\x03\x00\x00\x00tau\x71\x03\x47\x3f\xf0\x00"
+                             "\x00\x00\x00\x00\x00\x75\x2e",
+                             64);
+    writeText(path, std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size()) + '\0' + header + pickle);
+}
+
+/// An NWB-structured file: processing/ophys/DfOverF/RoiResponseSeries/{data [T, N], starting_time (rate) or
+/// timestamps}.
+void writeNwb(const std::string& path, const std::vector<double>& timestamps = {})
+{
+    H5::H5File file(path, H5F_ACC_TRUNC);
+    H5::Group processing = file.createGroup("/processing");
+    H5::Group ophys = file.createGroup("/processing/ophys");
+    H5::Group dff = file.createGroup("/processing/ophys/DfOverF");
+    H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
+    dff.createAttribute("neurodata_type", str, H5::DataSpace(H5S_SCALAR)).write(str, std::string("DfOverF"));
+    H5::Group series = file.createGroup("/processing/ophys/DfOverF/RoiResponseSeries");
+    hsize_t dims[2] = {kFrames, kRois};
+    const auto values = table(kFrames, kRois, [](int t, int r) { return signal(r, t); });
+    file.createDataSet("/processing/ophys/DfOverF/RoiResponseSeries/data", H5::PredType::NATIVE_FLOAT,
+                       H5::DataSpace(2, dims))
+        .write(values.data(), H5::PredType::NATIVE_FLOAT);
+    if (timestamps.empty()) {
+        H5::DataSet start = file.createDataSet("/processing/ophys/DfOverF/RoiResponseSeries/starting_time",
+                                               H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR));
+        const double zero = 0.0, rate = 15.0;
+        start.write(&zero, H5::PredType::NATIVE_DOUBLE);
+        start.createAttribute("rate", H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR))
+            .write(H5::PredType::NATIVE_DOUBLE, &rate);
+    } else {
+        hsize_t count = timestamps.size();
+        file.createDataSet("/processing/ophys/DfOverF/RoiResponseSeries/timestamps", H5::PredType::NATIVE_DOUBLE,
+                           H5::DataSpace(1, &count))
+            .write(timestamps.data(), H5::PredType::NATIVE_DOUBLE);
+    }
+}
+
+RecordingOptions as(const std::string& format, double rate = 0.0)
+{
+    RecordingOptions o;
+    o.format = format;
+    o.rate = rate;
+    return o;
+}
+
+void verifySignal(const Dataset& d, const std::vector<int>& rois)
+{
+    QCOMPARE(d.neurons(), Eigen::Index(rois.size()));
+    QCOMPARE(d.frames(), Eigen::Index(kFrames));
+    for (std::size_t k = 0; k < rois.size(); ++k)
+        for (int t = 0; t < kFrames; t += 7)
+            QVERIFY(std::fabs(d.activity(t, static_cast<Eigen::Index>(k)) - signal(rois[k], t)) < 1e-5f);
+}
+
+} // namespace
 
 class TestRecording : public QObject
 {
@@ -73,6 +171,149 @@ private Q_SLOTS:
         PLEXUS_VERIFY_THROWS_WITH(estimateDerivative(u, 0.0, {}), InputError, "time step");
         PLEXUS_VERIFY_THROWS_WITH(parseDerivativeMethod("spline"), InputError, "central or savgol");
         QVERIFY(estimateDerivative(u, 0.1, {DerivativeMethod::SavitzkyGolay, 4, 2}).rows() == 5); // 4 → 5 (odd)
+    }
+
+    void suite2pFolderWithCellsNeuropilAndRate()
+    {
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        // F.npy [ROIs, frames] = signal + 0.7 · neuropil, so F − 0.7 Fneu is the signal again.
+        writeNpy(folder + "/F.npy", {kRois, kFrames},
+                 table(kRois, kFrames, [](int r, int t) { return signal(r, t) + 0.7f * 2.0f; }).data());
+        writeNpy(folder + "/Fneu.npy", {kRois, kFrames}, std::vector<float>(kRois * kFrames, 2.0f).data());
+        const std::vector<float> cells = {1, 0.9f, 0, 0.2f, 1, 0.8f, 1, 0.7f, 0, 0.1f};
+        writeNpy(folder + "/iscell.npy", {kRois, 2}, cells.data());
+        writeOps(folder + "/ops.npy");
+        QCOMPARE(suite2pFrameRate(folder + "/ops.npy"), 30.5);
+        RecordingSummary summary;
+        const Dataset d = importRecording(folder, as("suite2p"), &summary);
+        verifySignal(d, {0, 2, 3});
+        QCOMPARE(summary.neuronsRead, std::int64_t(5));
+        QCOMPARE(summary.neuronsKept, std::int64_t(3));
+        QCOMPARE(summary.rateSource, std::string("ops.npy"));
+        QVERIFY(std::fabs(d.deltaT - 1 / 30.5) < 1e-12);
+        QVERIFY(d.types.empty() && d.connectivity.size() == 0 && d.typeParameters.size() == 0);
+        // The derivative is the Savitzky–Golay estimate of the activity.
+        QVERIFY((d.derivative - estimateDerivative(d.activity, d.deltaT)).cwiseAbs().maxCoeff() < 1e-6f);
+        RecordingOptions all = as("suite2p", 10.0);
+        all.keepAllRois = true;
+        all.subtractNeuropil = false;
+        const Dataset raw = importRecording(folder, all);
+        QCOMPARE(raw.neurons(), Eigen::Index(5));
+        QVERIFY(std::fabs(raw.activity(0, 1) - (signal(1, 0) + 1.4f)) < 1e-5f);
+        QVERIFY(std::fabs(raw.deltaT - 0.1) < 1e-12); // --rate wins over ops.npy
+        // Errors: no F.npy; mismatched Fneu.
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(dir.path().toStdString() + "/none", as("suite2p")), InputError,
+                                  "suite2p output folder");
+        writeNpy(folder + "/Fneu.npy", {kRois, 3}, std::vector<float>(kRois * 3, 0.0f).data());
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(folder, as("suite2p")), InputError, "Fneu.npy", "like F.npy");
+    }
+
+    void nwbSeriesWithRateOrTimestamps()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("session.nwb").toStdString();
+        writeNwb(path);
+        RecordingSummary summary;
+        Dataset d = importRecording(path, as("nwb"), &summary);
+        verifySignal(d, {0, 1, 2, 3, 4});
+        QCOMPARE(summary.rateSource, std::string("NWB rate"));
+        QVERIFY(std::fabs(d.deltaT - 1 / 15.0) < 1e-12);
+        std::vector<double> stamps;
+        for (int t = 0; t < kFrames; ++t)
+            stamps.push_back(2.0 + t * 0.05);
+        writeNwb(path, stamps);
+        d = importRecording(path, as("nwb"), &summary);
+        QCOMPARE(summary.rateSource, std::string("NWB timestamps"));
+        QVERIFY(std::fabs(d.deltaT - 0.05) < 1e-9);
+        stamps[30] += 0.02; // one late frame
+        writeNwb(path, stamps);
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(path, as("nwb")), InputError, "irregular", "frame 30");
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(path, [] {
+            RecordingOptions o = as("nwb");
+            o.dataset = "processing/ophys/Nothing";
+            return o;
+        }()), InputError, "no series");
+        writeText(dir.filePath("text.nwb").toStdString(), "not hdf5");
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(dir.filePath("text.nwb").toStdString(), as("nwb")), InputError,
+                                  "not an HDF5 file");
+    }
+
+    void matricesInBothLayouts()
+    {
+        QTemporaryDir dir;
+        const std::string csv = dir.filePath("time.csv").toStdString();
+        std::string text = "n0,n1,n2,n3,n4\n";
+        for (int t = 0; t < kFrames; ++t)
+            for (int r = 0; r < kRois; ++r)
+                text += std::to_string(signal(r, t)) + (r + 1 < kRois ? "," : "\n");
+        writeText(csv, text);
+        RecordingSummary summary;
+        verifySignal(importRecording(csv, as("csv", 20.0), &summary), {0, 1, 2, 3, 4});
+        QVERIFY(summary.layout.find("guessed") != std::string::npos);
+        // NPY, neurons by time, said so.
+        const std::string npy = dir.filePath("neurons.npy").toStdString();
+        writeNpy(npy, {kRois, kFrames}, table(kRois, kFrames, [](int r, int t) { return signal(r, t); }).data());
+        RecordingOptions byNeurons = as("npy", 20.0);
+        byNeurons.layout = MatrixLayout::NeuronsByTime;
+        verifySignal(importRecording(npy, byNeurons), {0, 1, 2, 3, 4});
+        verifySignal(importRecording(npy, as("npy", 20.0)), {0, 1, 2, 3, 4}); // guessed: 60 frames > 5 neurons
+        // A plain HDF5 matrix: the only 2-D dataset, or the one named.
+        const std::string h5 = dir.filePath("m.h5").toStdString();
+        {
+            H5::H5File file(h5, H5F_ACC_TRUNC);
+            hsize_t dims[2] = {kFrames, kRois};
+            const auto values = table(kFrames, kRois, [](int t, int r) { return signal(r, t); });
+            file.createGroup("/traces");
+            file.createDataSet("/traces/dff", H5::PredType::NATIVE_FLOAT, H5::DataSpace(2, dims))
+                .write(values.data(), H5::PredType::NATIVE_FLOAT);
+        }
+        verifySignal(importRecording(h5, as("hdf5", 20.0)), {0, 1, 2, 3, 4});
+        RecordingOptions named = as("hdf5", 20.0);
+        named.dataset = "/traces/missing";
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(h5, named), InputError, "no dataset '/traces/missing'");
+        // Errors: no rate, a ragged row, too few frames, an unknown format.
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(csv, as("csv")), InputError, "--rate");
+        writeText(csv, "1,2,3\n4,5\n");
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(csv, as("csv", 10.0)), InputError, "time.csv:2", "expected 3");
+        writeText(csv, "1,2\n3,4\n5,6\n");
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(csv, as("csv", 10.0)), InputError, "frames; training needs at least 8");
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(csv, as("tiff", 10.0)), InputError, "--format");
+    }
+
+    void gapsAreFilledOrRefused()
+    {
+        QTemporaryDir dir;
+        const std::string csv = dir.filePath("gaps.csv").toStdString();
+        std::string text;
+        for (int t = 0; t < 20; ++t)
+            text += std::to_string(t) + "," + (t >= 5 && t <= 6 ? "nan" : std::to_string(2.0 * t)) + "\n";
+        writeText(csv, text);
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(csv, as("csv", 10.0)), InputError, "neuron 1 has 2 missing", "frame 5",
+                                  "--max-gap");
+        RecordingOptions o = as("csv", 10.0);
+        o.maxGap = 2;
+        RecordingSummary summary;
+        const Dataset d = importRecording(csv, o, &summary);
+        QCOMPARE(summary.interpolatedFrames, std::int64_t(2));
+        QVERIFY(std::fabs(d.activity(5, 1) - 10.0f) < 1e-5f && std::fabs(d.activity(6, 1) - 12.0f) < 1e-5f);
+    }
+
+    void aRecordingRoundTripsWithoutGroundTruth()
+    {
+        QTemporaryDir dir;
+        const std::string npy = dir.filePath("m.npy").toStdString();
+        writeNpy(npy, {kFrames, kRois}, table(kFrames, kRois, [](int t, int r) { return signal(r, t); }).data());
+        RecordingOptions o = as("npy", 20.0);
+        o.normalise = "zscore";
+        const Dataset d = importRecording(npy, o);
+        QVERIFY(std::fabs(d.activity.col(2).mean()) < 1e-4f);
+        const std::string path = dir.filePath("dataset.h5").toStdString();
+        saveDataset(d, path);
+        const Dataset back = loadDataset(path);
+        QVERIFY(back.types.empty());
+        QVERIFY(back.activity == d.activity && back.derivative == d.derivative);
+        QCOMPARE(readDatasetSummary(path).types, std::int64_t(0));
     }
 };
 

@@ -156,6 +156,8 @@ double adjustedRandIndex(const std::vector<std::int32_t>& truth, const std::vect
 
 TypeRecovery scoreTypes(const std::vector<std::int32_t>& truth, const std::vector<std::int32_t>& clusters)
 {
+    if (truth.size() != clusters.size()) // no true types (a recording): the clusters alone
+        return {clusterCount(clusters), 0.0, 0.0, 0.0};
     return {clusterCount(clusters), medianLabelAccuracy(truth, clusters), matchedAccuracy(truth, clusters),
             adjustedRandIndex(truth, clusters)};
 }

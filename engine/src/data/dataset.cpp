@@ -31,8 +31,9 @@ void Dataset::checkConsistent(const std::string& source) const
              ", expected " + std::to_string(frames()) + "×" + std::to_string(n) + " like the activity");
     if (stimulus.cols() > 0 && (stimulus.rows() != frames() || stimulus.cols() > n))
         fail("stimulus shape does not match the activity");
-    if (static_cast<std::int64_t>(types.size()) != n)
-        fail("types hold " + std::to_string(types.size()) + " entries, expected " + std::to_string(n));
+    if (!types.empty() && static_cast<std::int64_t>(types.size()) != n)
+        fail("types hold " + std::to_string(types.size()) + " entries, expected " + std::to_string(n) +
+             " (or none, for a recording without ground truth)");
     if (positions.rows() != n)
         fail("positions hold " + std::to_string(positions.rows()) + " rows, expected " + std::to_string(n));
     if (connectivity.size() > 0 && (connectivity.rows() != n || connectivity.cols() != n))

@@ -160,7 +160,7 @@ void writeAll(const Dataset& d, H5::H5File& file, const Progress& progress)
     writeRows(file, "activity", f32, d.activity.data(), 4, t, n, progress, done, total);
     writeRows(file, "derivative", f32, d.derivative.data(), 4, t, n, progress, done, total);
     writeRows(file, "stimulus", f32, d.stimulus.data(), 4, m > 0 ? t : 0, m, progress, done, total);
-    writeSmall(file, "types", H5::PredType::NATIVE_INT32, d.types.data(), 1, n);
+    writeSmall(file, "types", H5::PredType::NATIVE_INT32, d.types.data(), 1, static_cast<hsize_t>(d.types.size()));
     FrameMatrix positions = d.positions;
     writeSmall(file, "positions", f32, positions.data(), 2, n, 2);
     FrameMatrix w = d.connectivity;
@@ -206,7 +206,8 @@ Dataset loadDataset(const std::string& path)
             d.stimulus.resize(0, 0);
         H5::DataSet types = openDataSet(file, "types", path);
         d.types.resize(static_cast<std::size_t>(shapeOf(types).at(0)));
-        types.read(d.types.data(), H5::PredType::NATIVE_INT32);
+        if (!d.types.empty())
+            types.read(d.types.data(), H5::PredType::NATIVE_INT32);
         Eigen::MatrixXf positions;
         readMatrix(file, "positions", f32, positions, path);
         d.positions = positions;
@@ -236,8 +237,10 @@ DatasetSummary readDatasetSummary(const std::string& path)
         s.neurons = static_cast<std::int64_t>(activity.at(1));
         auto stimulus = shapeOf(openDataSet(file, "stimulus", path));
         s.stimulusReceivers = stimulus.size() == 2 ? static_cast<std::int64_t>(stimulus[1]) : 0;
-        std::vector<std::int32_t> types(static_cast<std::size_t>(s.neurons));
-        openDataSet(file, "types", path).read(types.data(), H5::PredType::NATIVE_INT32);
+        H5::DataSet typeSet = openDataSet(file, "types", path);
+        std::vector<std::int32_t> types(static_cast<std::size_t>(shapeOf(typeSet).at(0)));
+        if (!types.empty())
+            typeSet.read(types.data(), H5::PredType::NATIVE_INT32);
         s.types = types.empty() ? 0 : *std::max_element(types.begin(), types.end()) + 1;
         s.neuronsPerType.assign(static_cast<std::size_t>(s.types), 0);
         for (auto t : types)

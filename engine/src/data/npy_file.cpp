@@ -134,6 +134,14 @@ std::vector<float> readNpyAsFloat(const std::string& path, NpyHeader* headerOut)
         throw InputError(path + ": cannot open");
     NpyHeader header = readNpyHeader(in, path);
     const std::int64_t count = header.elementCount(), size = header.elementSize();
+    if (header.descr == "<f4") { // straight into place: no second copy of a large recording
+        std::vector<float> values(static_cast<std::size_t>(count));
+        if (!in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(count * 4)))
+            throw InputError(path + ": truncated: expected " + std::to_string(count) + " values");
+        if (headerOut)
+            *headerOut = header;
+        return values;
+    }
     std::vector<char> raw(static_cast<std::size_t>(count * size));
     if (!in.read(raw.data(), static_cast<std::streamsize>(raw.size())))
         throw InputError(path + ": truncated: expected " + std::to_string(count) + " values");
