@@ -52,7 +52,7 @@ void writeOps(const std::string& path)
     const std::string pickle("\x80\x03\x7d\x71\x00\x28\x58\x07\x00\x00\x00nframes\x71\x01\x4d\x90\x01\x58\x02\x00\x00\x00" "fs"
                              "\x71\x02\x47\x40\x3e\x80\x00\x00\x00\x00\x00\x58\x03\x00\x00\x00tau\x71\x03\x47\x3f\xf0\x00"
                              "\x00\x00\x00\x00\x00\x75\x2e",
-                             64);
+                             62);
     writeText(path, std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size()) + '\0' + header + pickle);
 }
 
@@ -250,14 +250,24 @@ private Q_SLOTS:
         writeText(csv, text);
         RecordingSummary summary;
         verifySignal(importRecording(csv, as("csv", 20.0), &summary), {0, 1, 2, 3, 4});
-        QVERIFY(summary.layout.find("guessed") != std::string::npos);
+        QVERIFY(summary.layout.find("named columns") != std::string::npos); // a header: columns are neurons
+        // Frame and time columns are not neurons; the time column gives the rate.
+        std::string timed = "frame,time,u0,u1\n";
+        for (int t = 0; t < kFrames; ++t)
+            timed += std::to_string(t) + "," + std::to_string(t * 0.05) + "," + std::to_string(signal(0, t)) + "," +
+                     std::to_string(signal(1, t)) + "\n";
+        writeText(csv, timed);
+        verifySignal(importRecording(csv, as("csv"), &summary), {0, 1});
+        QCOMPARE(summary.rateSource, std::string("the time column"));
+        QVERIFY(std::fabs(summary.rate - 20.0) < 1e-3);
         // NPY, neurons by time, said so.
         const std::string npy = dir.filePath("neurons.npy").toStdString();
         writeNpy(npy, {kRois, kFrames}, table(kRois, kFrames, [](int r, int t) { return signal(r, t); }).data());
         RecordingOptions byNeurons = as("npy", 20.0);
         byNeurons.layout = MatrixLayout::NeuronsByTime;
         verifySignal(importRecording(npy, byNeurons), {0, 1, 2, 3, 4});
-        verifySignal(importRecording(npy, as("npy", 20.0)), {0, 1, 2, 3, 4}); // guessed: 60 frames > 5 neurons
+        verifySignal(importRecording(npy, as("npy", 20.0), &summary), {0, 1, 2, 3, 4}); // 60 frames > 5 neurons
+        QVERIFY(summary.layout.find("guessed") != std::string::npos);
         // A plain HDF5 matrix: the only 2-D dataset, or the one named.
         const std::string h5 = dir.filePath("m.h5").toStdString();
         {
@@ -273,6 +283,7 @@ private Q_SLOTS:
         named.dataset = "/traces/missing";
         PLEXUS_VERIFY_THROWS_WITH(importRecording(h5, named), InputError, "no dataset '/traces/missing'");
         // Errors: no rate, a ragged row, too few frames, an unknown format.
+        writeText(csv, text);
         PLEXUS_VERIFY_THROWS_WITH(importRecording(csv, as("csv")), InputError, "--rate");
         writeText(csv, "1,2,3\n4,5\n");
         PLEXUS_VERIFY_THROWS_WITH(importRecording(csv, as("csv", 10.0)), InputError, "time.csv:2", "expected 3");

@@ -25,6 +25,7 @@ struct RawMatrix
 {
     std::int64_t rows = 0, cols = 0;
     std::vector<float> values;
+    std::vector<std::string> header; ///< CSV: the column names, when the first line holds names
     float at(std::int64_t r, std::int64_t c) const { return values[static_cast<std::size_t>(r * cols + c)]; }
 };
 
@@ -83,8 +84,13 @@ RawMatrix readCsv(const std::string& path)
             numeric = numeric && ok;
         }
         if (!numeric) {
-            if (m.rows == 0 && lineNumber == 1)
-                continue; // a header line
+            if (m.rows == 0 && m.header.empty()) { // a header line
+                std::stringstream names(line);
+                std::string name;
+                while (std::getline(names, name, ','))
+                    m.header.push_back(name);
+                continue;
+            }
             throw InputError(path + ":" + std::to_string(lineNumber) + ": expected numbers separated by commas");
         }
         if (m.rows > 0 && static_cast<std::int64_t>(row.size()) != m.cols)
@@ -155,6 +161,64 @@ H5::H5File openHdf5(const std::string& path)
     return H5::H5File(path, H5F_ACC_RDONLY);
 }
 
+std::string lowercase(std::string text)
+{
+    text.erase(0, text.find_first_not_of(" \t\r\""));
+    text.erase(text.find_last_not_of(" \t\r\"") + 1);
+    for (char& c : text)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+/// 1 / the median step of `times`; InputError when a step departs from it by more than 1 % (the model needs a
+/// regular sampling).
+double regularRate(const std::vector<double>& times, const std::string& path, const std::string& what)
+{
+    if (times.size() < 2)
+        return 0.0;
+    std::vector<double> steps(times.size() - 1);
+    for (std::size_t i = 1; i < times.size(); ++i)
+        steps[i - 1] = times[i] - times[i - 1];
+    std::vector<double> sorted = steps;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
+    const double median = sorted[sorted.size() / 2];
+    for (std::size_t i = 0; i < steps.size(); ++i)
+        if (!(median > 0) || std::fabs(steps[i] - median) > 0.01 * median)
+            throw InputError(path + ": " + what + " is irregular: frame " + std::to_string(i + 1) + " comes " +
+                             std::to_string(steps[i]) + " after the previous one, the median step is " +
+                             std::to_string(median) + " (the model needs a regular sampling)");
+    return 1.0 / median;
+}
+
+/// A CSV's columns named frame, index, time, t or timestamp are not neurons: dropped (the time column gives the rate).
+RawMatrix withoutIndexColumns(const RawMatrix& m, std::vector<double>* times, std::vector<std::string>* notes)
+{
+    std::vector<std::int64_t> keep;
+    for (std::int64_t c = 0; c < m.cols; ++c) {
+        const std::string name = c < static_cast<std::int64_t>(m.header.size()) ? lowercase(m.header[c]) : "";
+        if (name == "frame" || name == "index") {
+            notes->push_back("column '" + m.header[c] + "' is a frame index, not a neuron");
+            continue;
+        }
+        if (name == "time" || name == "t" || name == "timestamp" || name == "time_s" || name == "seconds") {
+            for (std::int64_t r = 0; r < m.rows; ++r)
+                times->push_back(m.at(r, c));
+            notes->push_back("column '" + m.header[c] + "' holds the times of the frames");
+            continue;
+        }
+        keep.push_back(c);
+    }
+    RawMatrix out;
+    out.rows = m.rows;
+    out.cols = static_cast<std::int64_t>(keep.size());
+    out.header = {"named"};
+    out.values.reserve(static_cast<std::size_t>(out.rows * out.cols));
+    for (std::int64_t r = 0; r < m.rows; ++r)
+        for (std::int64_t c : keep)
+            out.values.push_back(m.at(r, c));
+    return out;
+}
+
 /// Rows or columns as time: the layout given, or the longer axis.
 FrameMatrix orient(const RawMatrix& m, MatrixLayout layout, std::string* text)
 {
@@ -197,8 +261,17 @@ ReadRecording readMatrixFile(const std::string& path, const RecordingOptions& o)
         m = readHdf5Dataset(file, name, path);
     }
     ReadRecording r;
-    r.activity = orient(m, o.layout, &r.layout);
+    std::vector<double> times;
+    if (!m.header.empty())
+        m = withoutIndexColumns(m, &times, &r.notes);
+    r.activity = orient(m, m.header.empty() ? o.layout : MatrixLayout::TimeByNeurons, &r.layout);
+    if (!m.header.empty())
+        r.layout = "time-by-neurons (a CSV with named columns)";
     r.neuronsRead = r.activity.cols();
+    if (!times.empty()) {
+        r.rate = regularRate(times, path, "the time column");
+        r.rateSource = "the time column";
+    }
     return r;
 }
 
@@ -359,18 +432,7 @@ ReadRecording readNwb(const std::string& path, const RecordingOptions& o)
             throw InputError(path + ": " + series + "/timestamps holds " + std::to_string(count) + " times for " +
                              std::to_string(r.activity.rows()) + " frames");
         if (count >= 2) {
-            std::vector<double> steps(count - 1);
-            for (hsize_t i = 1; i < count; ++i)
-                steps[i - 1] = t[i] - t[i - 1];
-            std::vector<double> sorted = steps;
-            std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() / 2), sorted.end());
-            const double median = sorted[sorted.size() / 2];
-            for (std::size_t i = 0; i < steps.size(); ++i)
-                if (!(median > 0) || std::fabs(steps[i] - median) > 0.01 * median)
-                    throw InputError(path + ": " + series + "/timestamps are irregular: frame " + std::to_string(i + 1) +
-                                     " comes " + std::to_string(steps[i]) + " s after the previous one, the median step is " +
-                                     std::to_string(median) + " s (the model needs a regular sampling)");
-            r.rate = 1.0 / median;
+            r.rate = regularRate(t, path, series + "/timestamps");
             r.rateSource = "NWB timestamps";
         }
     }
