@@ -41,8 +41,31 @@ std::string rolloutAt(const RolloutScore& rollout, std::int64_t frame, const Lin
     return text;
 }
 
+void printWithoutTruth(const Evaluation& e)
+{
+    const RecordingScore& w = e.withoutTruth;
+    std::printf("one-step      du/dt R² %.3f (slope %.3f) on %lld %s frames%s\n", w.oneStepR2, w.oneStepFit.slope,
+                static_cast<long long>(w.scoredFrames), w.heldOut ? "held-out" : "training",
+                w.heldOut ? (" from frame " + std::to_string(w.firstScoredFrame)).c_str()
+                          : " (in-sample: training.held_out_fraction is 0)");
+    std::printf("roll-out      %lld frames against the data%s: %s @400, %s @800, mean neuron r %.3f\n",
+                static_cast<long long>(w.rollout.frames), w.rollout.divergedAt >= 0 ? " (diverged)" : "",
+                rolloutAt(w.rollout, 400, w.rollout.at400).c_str(), rolloutAt(w.rollout, 800, w.rollout.at800).c_str(),
+                w.rollout.meanNeuronCorrelation);
+    std::printf("clusters      %d, silhouette of the latents %.3f\n", w.clusters, w.silhouette);
+}
+
 void printTable(const Evaluation& e)
 {
+    if (!e.hasTruth) {
+        std::printf("ground truth  none (a recording): the scores below need none\n");
+        printWithoutTruth(e);
+        for (const CurveEquation& c : e.equations)
+            if (const ParetoEntry* best = c.search.best())
+                std::printf("equation      %-32s %s  (R² %.5f)\n", c.name.c_str(),
+                            best->expression.readable(c.variable).c_str(), best->r2);
+        return;
+    }
     std::printf("connectivity  raw R² %.4f slope %.4f | corrected R² %.4f slope %.4f\n", e.connectivity.raw.r2,
                 e.connectivity.raw.slope, e.connectivity.corrected.r2, e.connectivity.corrected.slope);
     std::printf("types         %d clusters, accuracy %.3f (median label) %.3f (matched), ARI %.3f  (function profiles)\n",
@@ -67,6 +90,7 @@ void printTable(const Evaluation& e)
         if (const ParetoEntry* best = c.search.best())
             std::printf("equation      %-32s %s  (R² %.5f%s)\n", c.name.c_str(), best->expression.readable(c.variable).c_str(),
                         best->r2, c.truth.empty() ? "" : c.match.structureMatches ? ", the generator's form" : ", not the generator's form");
+    printWithoutTruth(e);
     if (e.stimulus.available)
         std::printf("stimulus Ω*   R² %.3f slope %.3f (√Ω* scaled ×%.3g to the data's frame-0 maximum)\n",
                     e.stimulus.fit.r2, e.stimulus.fit.slope, e.stimulus.scale);

@@ -76,22 +76,6 @@ RecordingOptions recordingOptions(const CliArgs& args)
     return o;
 }
 
-/// The run's config: the preset's model and training settings, the recording's size and time step.
-ExperimentConfig recordingConfig(const Dataset& d, const std::string& preset, const std::string& source)
-{
-    ExperimentConfig c = loadPreset(preset).config;
-    c.description = "Imported recording " + source + " (simulation settings unused but for its size and time step)";
-    c.dataset = "recording";
-    c.graphModel.signalModelName = d.signalModel;
-    c.simulation.nNeurons = d.neurons();
-    c.simulation.nFrames = d.frames() - 1;
-    c.simulation.deltaT = d.deltaT;
-    c.simulation.startFrame = 0;
-    c.simulation.externalInputType = d.stimulus.cols() > 0 ? "signal" : "none";
-    c.simulation.externalInputMode = d.stimulus.cols() > 0 ? d.inputMode : "none";
-    return c;
-}
-
 void printSummary(const RecordingSummary& s)
 {
     std::printf("read          %lld neurons, %lld kept; %lld frames at %.4g Hz (%s); %s\n",
@@ -119,7 +103,7 @@ int importRecordingCommand(const CliArgs& args, const Args& argv)
     Progress progress = progressOn(line);
     RecordingSummary summary;
     Dataset d = importRecording(source, options, &summary, progress);
-    const ExperimentConfig config = recordingConfig(d, args.value("preset", "demo"), source);
+    const ExperimentConfig config = recordingExperiment(d, args.value("preset", "demo"), source);
     const NewFolderGuard cleanup(runDir.string());
     const auto lock = RunFolderLock::acquire(runDir.string(), commandLine("import", argv));
     saveDataset(d, target, progress);

@@ -8,6 +8,7 @@
 #include "plexus/runtime/run_folder.h"
 #include "plexus/runtime/run_folder_lock.h"
 #include "plexus/sim/simulator.h"
+#include "plexus/analysis/evaluation.h"
 #include "plexus/train/trainer.h"
 #include "plexus/util/atomic_file.h"
 #include "plexus/util/errors.h"
@@ -147,7 +148,9 @@ int runTrain(const Args& argv)
     ProgressLine line("it");
     LoopResult result;
     try {
-        result = runTrainingLoop(trainer, LoopOptions{every}, line);
+        LoopOptions loop{every};
+        loop.groundTruth = hasGroundTruth(*data);
+        result = runTrainingLoop(trainer, loop, line);
     } catch (const DivergedError& e) {
         line.finish();
         throw std::runtime_error(e.what());
@@ -158,7 +161,7 @@ int runTrain(const Args& argv)
         return kExitStopped;
     }
     std::printf("trained %lld iterations in %.1f s: %s\n", static_cast<long long>(trainer.iteration()),
-                result.last.wallSeconds, metricsText(result.last).c_str());
+                result.last.wallSeconds, metricsText(result.last, hasGroundTruth(*data)).c_str());
     std::printf("next: plexus-cli evaluate %s\n", runDir.c_str());
     return 0;
 }

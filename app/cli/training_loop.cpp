@@ -9,9 +9,13 @@
 
 namespace plexus::cli {
 
-std::string metricsText(const TrainingMetrics& m)
+std::string metricsText(const TrainingMetrics& m, bool groundTruth)
 {
     char text[160];
+    if (!groundTruth) {
+        std::snprintf(text, sizeof text, "loss %.4g  clusters %d", m.loss.total, m.clusters);
+        return text;
+    }
     std::snprintf(text, sizeof text, "loss %.4g  W R² %.3f  slope %.3f  clusters %d", m.loss.total, m.connectivityR2,
                   m.connectivitySlope, m.clusters);
     return text;
@@ -37,7 +41,7 @@ LoopResult runTrainingLoop(Trainer& trainer, const LoopOptions& options, Progres
         if (trainer.iteration() % options.metricsEvery == 0 || trainer.finished()) {
             result.last = trainer.measure();
             trainer.recordMetrics(result.last);
-            line.setExtra(metricsText(result.last));
+            line.setExtra(metricsText(result.last, options.groundTruth));
             if (goal.check(trainer, result.last)) {
                 result.end = LoopEnd::Plateau;
                 break;

@@ -15,6 +15,7 @@ struct LoopOptions
     std::int64_t metricsEvery = 500;   ///< iterations between measurements (metrics.csv rows)
     double stopAtConnectivityR2 = 0.0; ///< > 0: stop once the live W R² has reached it at 3 measurements in a row (in the last training phase)
     double budgetSeconds = 0.0;        ///< > 0: stop after this much training time (this call)
+    bool groundTruth = true;           ///< false (a recording): no W R² to show
 };
 
 enum class LoopEnd { Finished, Plateau, Budget, Stopped };
@@ -30,7 +31,7 @@ struct LoopResult
 /// the end whatever ended it. DivergedError passes through.
 LoopResult runTrainingLoop(Trainer& trainer, const LoopOptions& options, ProgressLine& line);
 
-/// "loss …  W R² …  slope …  clusters …".
-std::string metricsText(const TrainingMetrics& metrics);
+/// "loss …  W R² …  slope …  clusters …" (without the W part when there is no true W).
+std::string metricsText(const TrainingMetrics& metrics, bool groundTruth = true);
 
 } // namespace plexus::cli

@@ -73,7 +73,7 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
         if (frame >= 0 && frame < data->frames() && neuron >= 0 && neuron < data->neurons())
             m_heatmap->setToolTip(tr("neuron %1 (type %2), frame %3: u = %4")
                                       .arg(neuron)
-                                      .arg(data->types[static_cast<std::size_t>(neuron)])
+                                      .arg(data->typeOf(neuron))
                                       .arg(frame)
                                       .arg(data->activity(frame, neuron), 0, 'g', 4));
     });
@@ -139,7 +139,7 @@ std::vector<int> ActivityPanel::shownNeurons() const
     }
     std::set<int> seenTypes;
     for (int n = 0; n < data->neurons() && shown.size() < 5; ++n) {
-        const int type = data->types[static_cast<std::size_t>(n)];
+        const int type = data->typeOf(n);
         if (seenTypes.insert(type).second && (shown.empty() || shown.front() != n))
             shown.push_back(n);
     }
@@ -191,7 +191,7 @@ bool ActivityPanel::redraw()
     for (std::size_t k = 0; k < shown.size(); ++k) {
         const int n = shown[k];
         const bool selected = n == selection()->current();
-        const QColor color = Theme::typeColor(data->types[static_cast<std::size_t>(n)]);
+        const QColor color = Theme::typeColor(data->typeOf(n));
         QVector<double> x, y;
         for (int f = 0; f < frames; f += stride) {
             x.push_back(f);

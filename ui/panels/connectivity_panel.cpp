@@ -128,8 +128,9 @@ void ConnectivityPanel::onDataset()
     }
     const std::int64_t n = data->neurons();
     m_block = viewBlockSize(n);
-    m_trueBlocks = blockAverage(data->connectivity, m_block);
-    m_limit = std::max(1e-6f, m_trueBlocks.cwiseAbs().maxCoeff());
+    const bool truth = data->connectivity.rows() == n;
+    m_trueBlocks = truth ? blockAverage(data->connectivity, m_block) : Eigen::MatrixXf();
+    m_limit = truth ? std::max(1e-6f, m_trueBlocks.cwiseAbs().maxCoeff()) : 1.0f;
     std::mt19937 rng(7);
     std::uniform_int_distribution<std::int32_t> pick(0, static_cast<std::int32_t>(n - 1));
     const bool all = static_cast<std::size_t>(n * n) <= kScatterPoints;
@@ -141,11 +142,16 @@ void ConnectivityPanel::onDataset()
             m_sampleCols.push_back(j);
         }
     }
-    fillMap(m_trueMap, m_trueBlocks);
-    const double limit = std::max(1e-6f, data->connectivity.cwiseAbs().maxCoeff());
-    m_scatter->xAxis->setRange(-limit * 1.05, limit * 1.05);
-    m_scatter->yAxis->setRange(-limit * 1.3, limit * 1.3);
-    const int size = static_cast<int>(m_trueBlocks.rows());
+    const int size = static_cast<int>((n + m_block - 1) / m_block);
+    if (truth) {
+        fillMap(m_trueMap, m_trueBlocks);
+        const double limit = std::max(1e-6f, data->connectivity.cwiseAbs().maxCoeff());
+        m_scatter->xAxis->setRange(-limit * 1.05, limit * 1.05);
+        m_scatter->yAxis->setRange(-limit * 1.3, limit * 1.3);
+    } else {
+        m_trueMap->data()->clear(); // a recording has no true W: the learned one alone
+        m_trueView->replot(QCustomPlot::rpQueuedReplot);
+    }
     m_learnedView->xAxis->setRange(-0.5, size - 0.5);
     m_learnedView->yAxis->setRange(-0.5, size - 0.5);
     markDirty();
@@ -178,7 +184,9 @@ bool ConnectivityPanel::redraw()
     if (!data || !controller()->learnedConnectivity()) {
         m_learnedMap->data()->clear();
         m_scatter->clearGraphs();
-        m_info->setText(data ? tr("True W shown; the learned W appears when training starts.") : tr("No data yet."));
+        m_info->setText(!data ? tr("No data yet.")
+                        : m_trueBlocks.size() > 0 ? tr("True W shown; the learned W appears when training starts.")
+                                                  : tr("No true W (a recording); the learned W appears when training starts."));
         m_fitLine->setVisible(false);
         highlight();
         m_learnedView->replot(QCustomPlot::rpQueuedReplot);
@@ -186,6 +194,18 @@ bool ConnectivityPanel::redraw()
         return false;
     }
     const Eigen::MatrixXf& learned = *snapshot->connectivityFull;
+    if (m_trueBlocks.size() == 0) { // no true W: the learned W on its own scale, no scatter, no R²
+        m_limit = std::max(1e-6f, snapshot->connectivity.cwiseAbs().maxCoeff());
+        fillMap(m_learnedMap, snapshot->connectivity);
+        m_scatter->clearGraphs();
+        m_fitLine->setVisible(false);
+        m_info->setText(tr("Learned W (ψ*-corrected), iteration %1. This recording has no true W to compare with.")
+                            .arg(snapshot->iteration));
+        highlight();
+        m_learnedView->replot(QCustomPlot::rpQueuedReplot);
+        m_scatter->replot(QCustomPlot::rpQueuedReplot);
+        return true;
+    }
     fillMap(m_learnedMap, snapshot->connectivity); // the engine's view, same blocks as the truth
     drawScatter(learned);
     highlight();
@@ -233,7 +253,7 @@ void ConnectivityPanel::drawSelectedRow()
 {
     const auto data = controller()->dataset();
     const auto learned = controller()->learnedConnectivity();
-    if (!data || !learned || m_scatter->graphCount() == 0)
+    if (!data || !learned || m_scatter->graphCount() == 0 || data->connectivity.rows() != data->neurons())
         return;
     QCPGraph* row = m_scatter->graphCount() > 1 ? m_scatter->graph(1) : m_scatter->addGraph();
     row->setLineStyle(QCPGraph::lsNone);
@@ -277,9 +297,10 @@ void ConnectivityPanel::drawHistory()
 void ConnectivityPanel::highlight()
 {
     const int selected = selection()->current();
-    const bool show = selected >= 0 && m_trueBlocks.size() > 0 && selected < controller()->dataset()->neurons();
+    const auto data = controller()->dataset();
+    const bool show = selected >= 0 && data && selected < data->neurons();
     const double row = show ? std::floor(selected / static_cast<double>(m_block)) : 0.0;
-    const double size = static_cast<double>(m_trueBlocks.rows());
+    const double size = data ? std::ceil(static_cast<double>(data->neurons()) / static_cast<double>(m_block)) : 0.0;
     for (QCPItemRect* rect : {m_trueRow, m_learnedRow}) {
         rect->setVisible(show);
         rect->setPen(QPen(ThemeManager::instance().theme().selection, 1.5));
@@ -297,9 +318,13 @@ QString ConnectivityPanel::csvText() const
     const auto learned = controller()->learnedConnectivity();
     if (!data)
         return text;
+    const bool truth = data->connectivity.rows() == data->neurons();
     for (std::size_t k = 0; k < m_sampleRows.size(); ++k) {
         const int i = m_sampleRows[k], j = m_sampleCols[k];
-        out << i << "," << j << "," << data->connectivity(i, j) << ",";
+        out << i << "," << j << ",";
+        if (truth)
+            out << data->connectivity(i, j);
+        out << ",";
         if (learned)
             out << (*learned)(i, j);
         out << "\n";

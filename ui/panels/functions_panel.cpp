@@ -262,7 +262,7 @@ bool FunctionsPanel::redraw()
         m_firstLearned = m_update->graphCount();
         for (std::size_t r = 0; r < snapshot->curveNeurons.size(); ++r) {
             const auto n = static_cast<int>(snapshot->curveNeurons[r]);
-            QColor color = Theme::typeColor(data->types[static_cast<std::size_t>(n)]);
+            QColor color = Theme::typeColor(data->typeOf(n));
             color.setAlpha(160);
             QVector<double> phi(samples.size()), psi(samples.size());
             const float upper = learnedScale(*snapshot, r);
@@ -283,7 +283,9 @@ bool FunctionsPanel::redraw()
             m_marks[k] = (k == 0 ? m_update : m_transfer)->addGraph();
             m_marks[k]->setPen(QPen(ThemeManager::instance().theme().selection, 2.5));
         }
-        m_infoBase = tr("%1 neurons' curves at iteration %2 (thick: true functions of each type)")
+        m_infoBase = (data->typeParameters.rows() > 0
+                          ? tr("%1 neurons' curves at iteration %2 (thick: true functions of each type)")
+                          : tr("%1 neurons' curves at iteration %2 (a recording: no true functions)"))
                          .arg(m_learnedCurves)
                          .arg(snapshot->iteration);
         placeMarks();

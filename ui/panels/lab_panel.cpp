@@ -6,6 +6,7 @@
 #include "studio/run_controller.h"
 #include "studio/theme.h"
 
+#include "plexus/analysis/evaluation.h"
 #include "plexus/lab/perturbed_rollout.h"
 #include "plexus/sim/dynamics.h"
 
@@ -457,7 +458,8 @@ bool LabPanel::redraw()
     const auto data = controller()->dataset();
     const bool running = m_lab->running();
     const bool trained = !controller()->runFolder().checkpoints().empty();
-    m_run->setEnabled(data && trained && !running);
+    const bool truth = data && hasGroundTruth(*data);
+    m_run->setEnabled(data && truth && trained && !running);
     m_stop->setEnabled(running);
     m_undo->setEnabled(m_lab->undoStack()->canUndo() && !running);
     m_redo->setEnabled(m_lab->undoStack()->canRedo() && !running);
@@ -476,6 +478,7 @@ bool LabPanel::redraw()
     if (!running)
         m_progress->setValue(m_lab->result() ? 1000 : 0);
     m_info->setText(!data      ? tr("No data yet.")
+                    : !truth   ? tr("The lab compares the trained model with the true network; this recording has none.")
                     : !trained ? tr("Train first: the lab compares the trained model with the true network.")
                     : running  ? tr("Rolling both sides out…")
                                : tr("What if the circuit changed? Edit it, then Run: the true network and the "

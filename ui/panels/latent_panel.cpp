@@ -35,7 +35,7 @@ LatentPanel::LatentPanel(RunController* controller, NeuronSelection* selection, 
         const auto data = this->controller()->dataset();
         m_plot->setToolTip(n >= 0 && data ? tr("neuron %1, type %2, cluster %3\na = (%4, %5)")
                                                 .arg(n)
-                                                .arg(data->types[static_cast<std::size_t>(n)])
+                                                .arg(data->typeOf(n))
                                                 .arg(static_cast<std::size_t>(n) < m_clusters.size() ? m_clusters[static_cast<std::size_t>(n)] : -1)
                                                 .arg(m_points(n, 0), 0, 'g', 4)
                                                 .arg(m_points(n, 1), 0, 'g', 4)
@@ -108,10 +108,10 @@ bool LatentPanel::redraw()
     m_accuracy = snapshot->types.accuracyMatched;
     if (m_clusters.size() != static_cast<std::size_t>(a.rows()))
         m_clusters.assign(static_cast<std::size_t>(a.rows()), 0);
-    const bool byCluster = m_colourBy->currentIndex() == 1;
+    const bool byCluster = m_colourBy->currentIndex() == 1 || data->types.empty(); // no true types: the clusters
     std::map<int, QVector<QPointF>> groups;
     for (int n = 0; n < m_points.rows(); ++n) {
-        const int group = byCluster ? m_clusters[static_cast<std::size_t>(n)] : data->types[static_cast<std::size_t>(n)];
+        const int group = byCluster ? m_clusters[static_cast<std::size_t>(n)] : data->typeOf(n);
         groups[group].push_back(QPointF(m_points(n, 0), m_points(n, 1)));
     }
     for (const auto& [group, points] : groups) {
@@ -141,11 +141,15 @@ bool LatentPanel::redraw()
     }
     m_plot->xAxis->setLabel(a.cols() > 2 ? tr("principal axis 1") : tr("a₀"));
     m_plot->yAxis->setLabel(a.cols() > 2 ? tr("principal axis 2") : tr("a₁"));
-    m_info->setText(tr("%1 clusters (true: %2), accuracy %3 (optimal matching), iteration %4")
-                        .arg(m_clusterCount)
-                        .arg(data->typeCount())
-                        .arg(m_accuracy, 0, 'f', 3)
-                        .arg(snapshot->iteration));
+    m_info->setText(data->types.empty()
+                        ? tr("%1 clusters, iteration %2 (a recording: no true types to compare with)")
+                              .arg(m_clusterCount)
+                              .arg(snapshot->iteration)
+                        : tr("%1 clusters (true: %2), accuracy %3 (optimal matching), iteration %4")
+                              .arg(m_clusterCount)
+                              .arg(data->typeCount())
+                              .arg(m_accuracy, 0, 'f', 3)
+                              .arg(snapshot->iteration));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     return true;
 }
@@ -184,7 +188,7 @@ QString LatentPanel::csvText() const
         out << ",a" << d;
     out << "\n";
     for (Eigen::Index n = 0; n < snapshot->latents.rows(); ++n) {
-        out << n << "," << data->types[static_cast<std::size_t>(n)] << ","
+        out << n << "," << data->typeOf(n) << ","
             << (static_cast<std::size_t>(n) < m_clusters.size() ? m_clusters[static_cast<std::size_t>(n)] : -1);
         for (Eigen::Index d = 0; d < snapshot->latents.cols(); ++d)
             out << "," << snapshot->latents(n, d);

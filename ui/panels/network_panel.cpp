@@ -173,7 +173,9 @@ std::shared_ptr<const Eigen::MatrixXf> NetworkPanel::connections() const
     if (!data)
         return nullptr;
     if (m_source->currentIndex() == 0)
-        return std::shared_ptr<const Eigen::MatrixXf>(data, &data->connectivity);
+        return data->connectivity.rows() == data->neurons()
+                   ? std::shared_ptr<const Eigen::MatrixXf>(data, &data->connectivity)
+                   : nullptr; // a recording: no true W
     if (showingLab())
         return m_lab->previewConnectivity();
     return controller()->learnedConnectivity();
@@ -238,7 +240,7 @@ bool NetworkPanel::redraw()
     const int selected = selection()->current();
     m_info->setText(selected >= 0 ? tr("neuron %1 (type %2): inputs green, outputs orange; frame %3")
                                         .arg(selected)
-                                        .arg(data->types[static_cast<std::size_t>(selected)])
+                                        .arg(data->typeOf(selected))
                                         .arg(m_playback->frame())
                                   : tr("%1 neurons; click one to see its connections; frame %2")
                                         .arg(data->neurons())
@@ -275,7 +277,7 @@ QString NetworkPanel::csvText() const
         return text;
     for (Eigen::Index n = 0; n < data->neurons(); ++n)
         out << n << "," << data->positions(n, 0) << "," << data->positions(n, 1) << ","
-            << data->types[static_cast<std::size_t>(n)] << "," << data->activity(m_playback->frame(), n) << "\n";
+            << data->typeOf(n) << "," << data->activity(m_playback->frame(), n) << "\n";
     return text;
 }
 

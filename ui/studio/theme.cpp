@@ -37,6 +37,8 @@ QColor Theme::typeColor(int k)
                                     QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75),
                                     QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
                                     QColor(23, 190, 207)};
+    if (k < 0)
+        return QColor(120, 120, 120); // no known type (a recording)
     return kTab10[((k % 10) + 10) % 10];
 }
 

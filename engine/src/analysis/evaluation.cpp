@@ -187,15 +187,24 @@ Evaluation evaluate(const LearnedModel& model, const Dataset& d, const Experimen
     if (d.connectivity.rows() == d.neurons())
         e.connectivity = scoreConnectivity(model, d, c, e.xnorm);
     progress.update("types", 1, 4);
-    e.types = scoreTypes(d.types, recoverTypes(model, c, e.xnorm));
+    const std::vector<std::int32_t> clusters = recoverTypes(model, c, e.xnorm);
+    e.types = scoreTypes(d.types, clusters);
     e.typesFromLatents = scoreTypes(d.types, clusterLatents(model.latents()));
     progress.update("functions", 2, 4);
     if (d.typeParameters.rows() > 0)
         e.functions = scoreFunctions(model, d, c, e.xnorm);
     e.stimulus = scoreStimulus(model, d);
-    if (rolloutFrames > 0 && d.typeParameters.rows() > 0 && d.connectivity.rows() == d.neurons())
+    e.hasTruth = hasGroundTruth(d);
+    if (rolloutFrames > 0 && e.hasTruth)
         e.rollout = scoreRollout(rolloutTraces(model, d, rolloutFrames, progress));
+    e.withoutTruth = scoreWithoutTruth(model, d, c, clusters, rolloutFrames, progress);
     return e;
+}
+
+bool hasGroundTruth(const Dataset& d)
+{
+    return d.typeParameters.rows() > 0 && d.connectivity.rows() == d.neurons() &&
+           static_cast<std::int64_t>(d.types.size()) == d.neurons();
 }
 
 namespace {
@@ -246,6 +255,13 @@ std::string evaluationToJson(const Evaluation& e)
         << e.stimulus.scale << ", ";
     writeFit(out, "fit", e.stimulus.fit);
     out << "}";
+    const RecordingScore& w = e.withoutTruth;
+    out << ",\n  \"ground_truth\": " << (e.hasTruth ? "true" : "false") << ",\n  \"without_truth\": {\"held_out\": "
+        << (w.heldOut ? "true" : "false") << ", \"first_scored_frame\": " << w.firstScoredFrame
+        << ", \"scored_frames\": " << w.scoredFrames << ", \"one_step_r2\": " << w.oneStepR2 << ", ";
+    writeFit(out, "one_step_fit", w.oneStepFit);
+    out << ", \"rollout\": " << rolloutToJson(w.rollout) << ", \"clusters\": " << w.clusters
+        << ", \"silhouette\": " << w.silhouette << "}";
     writeEquations(out, e.equations);
     out << "\n}\n";
     return out.str();

@@ -92,6 +92,13 @@ Check fraction(bool allowZero)
         return ok ? std::string() : std::string(allowZero ? "a number in [0, 1]" : "a number in (0, 1]");
     };
 }
+Check heldOutFraction()
+{
+    return [](const ConfigValue& v) {
+        double x = std::get<double>(v);
+        return std::isfinite(x) && x >= 0 && x <= 0.5 ? std::string() : std::string("a number in [0, 0.5]");
+    };
+}
 Check oneOf(std::vector<std::string> choices)
 {
     return [choices](const ConfigValue& v) {
@@ -280,6 +287,9 @@ std::vector<ConfigField> buildSchema()
         sectionField(tr, t, "training_single_type", &T::trainingSingleType, kUsed, kTrain,
                      "Fixed identical latents (no embedding)"),
         sectionField(tr, t, "learn_external_input", &T::learnExternalInput, kUsed, kTrain, "Learn Ω* (SIREN)"),
+        sectionField(tr, t, "held_out_fraction", &T::heldOutFraction, kUsed, kTrain,
+                     "Last fraction of the frames kept out of training, for the one-step R² on unseen frames "
+                     "(Plexus; docs/recordings.md)", heldOutFraction()),
         sectionField(tr, t, "receiver_groups", &T::receiverGroups, kUsed, kTrain,
                      "PDE_N5: receiver groups ψ* is trained with (Plexus; the paper: per edge)", positiveInt()),
         sectionField(tr, t, "low_rank_factorization", &T::lowRankFactorization, kUsed, kTrain, "Learn W = L·R"),

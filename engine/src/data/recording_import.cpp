@@ -1,5 +1,6 @@
 #include "plexus/data/recording_import.h"
 
+#include "plexus/config/presets.h"
 #include "plexus/data/npy_file.h"
 #include "plexus/sim/neuron_layout.h"
 #include "plexus/sim/rng.h"
@@ -523,6 +524,22 @@ MatrixLayout parseMatrixLayout(const std::string& name)
     if (name == "time-by-neurons")
         return MatrixLayout::TimeByNeurons;
     throw InputError("--layout: expected neurons-by-time or time-by-neurons, got '" + name + "'");
+}
+
+ExperimentConfig recordingExperiment(const Dataset& d, const std::string& preset, const std::string& source)
+{
+    ExperimentConfig c = loadPreset(preset).config;
+    c.description = "Imported recording " + source + " (simulation settings unused but for its size and time step)";
+    c.dataset = "recording";
+    c.graphModel.signalModelName = d.signalModel;
+    c.simulation.nNeurons = d.neurons();
+    c.simulation.nFrames = d.frames() - 1;
+    c.simulation.deltaT = d.deltaT;
+    c.simulation.startFrame = 0;
+    c.simulation.externalInputType = d.stimulus.cols() > 0 ? "signal" : "none";
+    c.simulation.externalInputMode = d.stimulus.cols() > 0 ? d.inputMode : "none";
+    c.training.heldOutFraction = 0.1;
+    return c;
 }
 
 double suite2pFrameRate(const std::string& opsPath)

@@ -151,10 +151,17 @@ int64_t Trainer::Impl::batchSize() const
     return config.training.smallInitBatchSize && firstEpoch ? 1 : config.training.batchSize;
 }
 
+std::int64_t trainingFrames(const Dataset& data, const ExperimentConfig& config)
+{
+    const auto held = static_cast<std::int64_t>(std::floor(config.training.heldOutFraction * static_cast<double>(data.frames())));
+    return std::max<std::int64_t>(std::min<std::int64_t>(8, data.frames()), data.frames() - held);
+}
+
 torch::Tensor Trainer::Impl::sampleFrames(int64_t batch)
 {
-    // k ~ U{0, …, n_frames − 6} (docs/method.md §C.1), drawn from our own seeded stream (saved in checkpoints).
-    const auto range = static_cast<std::uint64_t>(std::max<int64_t>(1, data->frames() - 6));
+    // k ~ U{0, …, n_frames − 6} (docs/method.md §C.1), drawn from our own seeded stream (saved in checkpoints); the
+    // held-out last frames (training.held_out_fraction) are never drawn.
+    const auto range = static_cast<std::uint64_t>(std::max<int64_t>(1, trainingFrames(*data, config) - 6));
     auto frames = torch::empty({batch}, torch::kLong);
     auto* k = frames.data_ptr<int64_t>();
     for (int64_t b = 0; b < batch; ++b)

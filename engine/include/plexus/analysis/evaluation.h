@@ -2,6 +2,7 @@
 
 #include "plexus/analysis/curve_equation.h"
 #include "plexus/analysis/linear_fit.h"
+#include "plexus/analysis/recording_score.h"
 #include "plexus/analysis/rollout.h"
 #include "plexus/analysis/type_recovery.h"
 #include "plexus/config/experiment_config.h"
@@ -49,6 +50,11 @@ struct Evaluation
     FunctionScore functions;
     RolloutScore rollout;
     StimulusScore stimulus;
+    /// Whether the data have a ground truth (true W, types, parameters): without it, the scores above are empty
+    /// and only withoutTruth means something.
+    bool hasTruth = false;
+    /// The scores that need no truth (one-step prediction on held-out frames, roll-out against the data, clusters).
+    RecordingScore withoutTruth;
     /// The learned functions as formulas (learnedCurves + fitEquations), when asked for (`plexus-cli evaluate`).
     std::vector<CurveEquation> equations;
 };
@@ -85,6 +91,9 @@ Eigen::MatrixXf correctedConnectivity(const Eigen::MatrixXf& learned, const Eige
 /// profiles (functionProfiles) clustered with the number of types chosen from the data (clusterProfiles). The one
 /// method of evaluation, the Studio and the epoch-end clustering step. Labels [N].
 std::vector<std::int32_t> recoverTypes(const LearnedModel& model, const ExperimentConfig& config, double xnorm);
+
+/// Whether `data` holds a ground truth to score against: true W, types and their parameters (a simulation).
+bool hasGroundTruth(const Dataset& data);
 
 /// Scores everything a user can ask of a trained model. `rolloutFrames` 0 skips the roll-out.
 Evaluation evaluate(const LearnedModel& model, const Dataset& data, const ExperimentConfig& config,

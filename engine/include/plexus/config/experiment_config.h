@@ -99,6 +99,7 @@ struct TrainingConfig
     /// seen through its mean latent (Plexus; the paper evaluates ψ* per edge). Exact once the latents form that many
     /// clusters; the step's cost grows with it (docs/training.md, "PDE_N5").
     std::int64_t receiverGroups = 8;
+    double heldOutFraction = 0.0;       ///< held_out_fraction (Plexus): the last frames, never trained on
     bool lowRankFactorization = false;
     std::int64_t lowRank = 20;
     double measurementNoiseLevel = 0.0;

@@ -33,6 +33,11 @@ struct Dataset
     std::int64_t neurons() const { return activity.cols(); }
     std::int64_t stimulusReceivers() const { return stimulus.cols(); }
     std::int64_t typeCount() const;
+    /// The true type of a neuron, or −1 when the data have none (a recording).
+    std::int32_t typeOf(std::int64_t neuron) const
+    {
+        return types.empty() ? -1 : types[static_cast<std::size_t>(neuron)];
+    }
 
     /// Neutral external value of neurons that receive nothing (1 multiplicative, 0 otherwise).
     float neutralInput() const { return inputMode == "multiplicative" ? 1.0f : 0.0f; }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plexus/config/experiment_config.h"
 #include "plexus/data/dataset.h"
 #include "plexus/data/derivative_estimate.h"
 #include "plexus/util/progress.h"
@@ -56,6 +57,10 @@ struct RecordingSummary
 /// names the file and what is wrong (NaN gaps, irregular timestamps, too few frames, mismatched shapes, no rate).
 Dataset importRecording(const std::string& path, const RecordingOptions& options, RecordingSummary* summary = nullptr,
                         const Progress& progress = {});
+
+/// The config of a run on a recording: `preset`'s model and training settings, the recording's size, time step and
+/// input, and training.held_out_fraction 0.1 (the last tenth scores the model on frames it never saw).
+ExperimentConfig recordingExperiment(const Dataset& recording, const std::string& preset, const std::string& source);
 
 /// The frame rate a suite2p ops.npy holds ("fs"), read from its pickle without Python; 0 when not found.
 double suite2pFrameRate(const std::string& opsPath);

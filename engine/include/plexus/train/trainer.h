@@ -108,6 +108,9 @@ struct TrainingMemory
 TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64_t neurons,
                                       bool groupedReceivers = false);
 
+/// The frames training draws from: all but the last training.held_out_fraction of them (at least 8).
+std::int64_t trainingFrames(const Dataset& data, const ExperimentConfig& config);
+
 class Trainer
 {
 public:
