@@ -57,15 +57,26 @@ int runInfo(const Args& argv)
                 static_cast<long long>(-s.startFrame));
     std::printf("shape        %lld frames x %lld neurons (%.1f time units)\n", static_cast<long long>(s.frames),
                 static_cast<long long>(s.neurons), static_cast<double>(s.frames - 1) * s.deltaT);
-    std::printf("types        %lld:", static_cast<long long>(s.types));
-    for (std::size_t t = 0; t < s.neuronsPerType.size(); ++t)
-        std::printf(" %lld", static_cast<long long>(s.neuronsPerType[t]));
-    std::printf(" neurons\n");
+    if (s.types == 0) {
+        std::printf("types        none (a recording: no ground truth)\n");
+    } else {
+        std::printf("types        %lld:", static_cast<long long>(s.types));
+        for (std::size_t t = 0; t < s.neuronsPerType.size(); ++t)
+            std::printf(" %lld", static_cast<long long>(s.neuronsPerType[t]));
+        std::printf(" neurons\n");
+    }
     std::printf("input        %s (%s), %lld receiving neurons\n", s.inputType.c_str(), s.inputMode.c_str(),
                 static_cast<long long>(s.stimulusReceivers));
+    Dataset d = loadDataset(path);
+    if (d.connectivity.size() == 0) {
+        std::printf("true W       none\n");
+        std::printf("activity     mean %.3f, std %.3f, min %.3f, max %.3f\n", d.activity.mean(),
+                    std::sqrt((d.activity.array() - d.activity.mean()).square().mean()), d.activity.minCoeff(),
+                    d.activity.maxCoeff());
+        return 0;
+    }
     std::printf("true W       %.1f %% non-zero, max |W| %.4f\n", 100.0 * s.connectivityNonZeroFraction,
                 s.connectivityMaxAbs);
-    Dataset d = loadDataset(path);
     printActivityStats(d);
     return 0;
 }

@@ -61,6 +61,18 @@ expect 2 "has no checkpoint" -- "$cli" perturb "$work/imported"
 expect 2 "holds 100 neurons but the config says simulation.n_neurons = 300" -- "$cli" train "$work/run" --preset demo --restart
 expect 2 "has no checkpoint" -- "$cli" evaluate "$work/imported"
 
+# A recording without ground truth: a CSV with frame and time columns, imported, trained, evaluated honestly.
+"$cli" export "$work/run" --format csv --to "$work/rec" --frames 0:299 >/dev/null 2>&1
+expect 0 "100 neurons, 100 kept; 300 frames at 100 Hz \\(the time column\\)" -- "$cli" import "$work/rec/activity.csv" --format csv --out "$work/recording"
+expect 0 "types        none" -- "$cli" info "$work/recording"
+expect 0 "loss [0-9.e+-]+  clusters" -- "$cli" train "$work/recording" --iterations 60
+expect 0 "one-step      du/dt R² .* held-out frames" -- "$cli" evaluate "$work/recording" --rollout-frames 50 --no-equations
+checks=$((checks + 1))
+grep -q '"ground_truth": false' "$work/recording/metrics.json" || { failures=$((failures + 1)); echo "FAIL: recording metrics.json"; }
+expect 2 "the frame rate is not in the file; give it with --rate" -- "$cli" import "$work/rec/connectivity.csv" --format csv --out "$work/r2"
+expect 2 "expected a suite2p output folder" -- "$cli" import "$work/none" --format suite2p --out "$work/r3"
+expect 2 "--format: expected suite2p, nwb, csv, npy, hdf5 or authors" -- "$cli" import "$work/rec/activity.csv" --format tiff --out "$work/r4"
+
 # A config with a wrong value names file, line and key; an unknown key warns with the nearest one.
 printf 'simulation:\n  n_neurons: 20\n  n_neuron_types: 1\n  params: [[10, 1, 1]]\n  delta_t: -1\n' >"$work/bad.yaml"
 expect 2 "bad.yaml:5: simulation.delta_t: expected a positive number" -- "$cli" simulate --config "$work/bad.yaml" --out "$work/b"
