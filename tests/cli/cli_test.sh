@@ -69,6 +69,11 @@ expect 0 "loss [0-9.e+-]+  clusters" -- "$cli" train "$work/recording" --iterati
 expect 0 "one-step      du/dt R² .* held-out frames" -- "$cli" evaluate "$work/recording" --rollout-frames 50 --no-equations
 checks=$((checks + 1))
 grep -q '"ground_truth": false' "$work/recording/metrics.json" || { failures=$((failures + 1)); echo "FAIL: recording metrics.json"; }
+expect 0 "learned_W, latents, clusters" -- "$cli" export "$work/recording" --learned --format csv
+rows=$(wc -l <"$work/recording/export/learned_W.csv")
+checks=$((checks + 1))
+[ "$rows" -eq 100 ] || { failures=$((failures + 1)); echo "FAIL: learned_W.csv has $rows rows, expected 100"; }
+expect 0 "learned_W, latents, clusters" -- "$cli" export "$work/recording" --learned --format npy
 expect 2 "the frame rate is not in the file; give it with --rate" -- "$cli" import "$work/rec/connectivity.csv" --format csv --out "$work/r2"
 expect 2 "expected a suite2p output folder" -- "$cli" import "$work/none" --format suite2p --out "$work/r3"
 expect 2 "--format: expected suite2p, nwb, csv, npy, hdf5 or authors" -- "$cli" import "$work/rec/activity.csv" --format tiff --out "$work/r4"
