@@ -3,6 +3,7 @@
 #include "run_folder.h"
 
 #include "plexus/data/dataset_file.h"
+#include "plexus/data/observation.h"
 #include "plexus/runtime/run_folder.h"
 #include "plexus/runtime/run_folder_lock.h"
 #include "plexus/sim/simulator.h"
@@ -28,6 +29,10 @@ Simulates the experiment and writes RUN_DIR/config.yaml and RUN_DIR/dataset.h5.
   --out RUN_DIR        the run folder to create or fill
   --set KEY=VALUE      override a config value, e.g. --set simulation.n_neurons=500 (repeatable)
   --force              replace an existing dataset in RUN_DIR
+  --observe SPEC       record it as a microscope would (docs/recordings.md): every=K keeps every K-th frame,
+                       noise=S adds Gaussian noise of S × the activity's std, smoothing=T a calcium-like low-pass of
+                       T simulation frames; du/dt is then estimated from what was observed (derivative=savgol|central,
+                       window=W, order=P). The ground truth stays in the dataset for scoring only.
 Ctrl-C stops the simulation (exit code 130); nothing is written then, and a folder made for it is removed.
 )";
 
@@ -60,7 +65,9 @@ int runSimulate(const Args& argv)
 {
     if (printHelpIfAsked(argv, kUsage))
         return 0;
-    CliArgs args(argv, {"preset", "config", "out", "set"}, {"force"});
+    CliArgs args(argv, {"preset", "config", "out", "set", "observe"}, {"force"});
+    const bool observed = args.has("observe");
+    const ObservationOptions observation = observed ? parseObservation(args.value("observe")) : ObservationOptions{};
     if (!args.has("out"))
         throw InputError("missing --out RUN_DIR (the folder that receives config.yaml and dataset.h5)");
     ExperimentConfig config = loadExperiment(args);
@@ -78,11 +85,18 @@ int runSimulate(const Args& argv)
         Progress progress = progressOn(line);
         const auto start = std::chrono::steady_clock::now();
         Dataset data = simulate(config, progress);
+        if (observed)
+            data = observe(data, observation);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         saveDataset(data, datasetPath, progress);
         saveConfigFile(config, folder.configPath());
         line.finish();
         printSummary(config, data, seconds, datasetPath);
+        if (observed)
+            std::printf("  observed    every %lld frame(s), noise %g × std, smoothing %g frames: %lld frames, dt = %g; "
+                        "du/dt estimated from them\n",
+                        static_cast<long long>(observation.every), observation.noise, observation.smoothing,
+                        static_cast<long long>(data.frames()), data.deltaT);
     } catch (...) {
         line.finish();
         throw;

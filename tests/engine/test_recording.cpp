@@ -5,6 +5,8 @@
 #include "plexus/data/dataset_file.h"
 #include "plexus/data/derivative_estimate.h"
 #include "plexus/data/npy_file.h"
+#include "plexus/data/observation.h"
+#include "plexus/sim/simulator.h"
 #include "plexus/data/recording_import.h"
 #include "plexus/util/errors.h"
 #include "test_helpers.h"
@@ -308,6 +310,36 @@ private Q_SLOTS:
         const Dataset d = importRecording(csv, o, &summary);
         QCOMPARE(summary.interpolatedFrames, std::int64_t(2));
         QVERIFY(std::fabs(d.activity(5, 1) - 10.0f) < 1e-5f && std::fabs(d.activity(6, 1) - 12.0f) < 1e-5f);
+    }
+
+    void aSimulationObservedAsAMicroscopeWould()
+    {
+        ExperimentConfig c = test::smallConfig(20, 400);
+        const Dataset truth = simulate(c);
+        // Every second frame, nothing else: the even frames, twice the time step, the truth kept for scoring.
+        Dataset d = observe(truth, parseObservation("every=2"));
+        QCOMPARE(d.frames(), Eigen::Index(201));
+        QVERIFY(std::fabs(d.deltaT - 2 * truth.deltaT) < 1e-12);
+        for (Eigen::Index f = 0; f < d.frames(); f += 17)
+            QVERIFY(d.activity.row(f) == truth.activity.row(2 * f));
+        QVERIFY(d.connectivity == truth.connectivity && d.types == truth.types);
+        QVERIFY((d.derivative - estimateDerivative(d.activity, d.deltaT)).cwiseAbs().maxCoeff() < 1e-5f);
+        // Noise of 5 % of the activity's std.
+        d = observe(truth, parseObservation("noise=0.05,seed=3"));
+        const Eigen::ArrayXd diff =
+            Eigen::Map<const Eigen::ArrayXf>(d.activity.data(), d.activity.size()).cast<double>() -
+            Eigen::Map<const Eigen::ArrayXf>(truth.activity.data(), truth.activity.size()).cast<double>();
+        const Eigen::ArrayXd all =
+            Eigen::Map<const Eigen::ArrayXf>(truth.activity.data(), truth.activity.size()).cast<double>();
+        const double ratio = std::sqrt(diff.square().mean()) / std::sqrt((all - all.mean()).square().mean());
+        QVERIFY2(std::fabs(ratio - 0.05) < 0.003, qPrintable(QString::number(ratio)));
+        // Smoothing: a first-order low-pass, c_t = c_{t−1} + (u_t − c_{t−1}) / (1 + T).
+        d = observe(truth, parseObservation("smoothing=4"));
+        const float expected = d.activity(9, 3) + (truth.activity(10, 3) - d.activity(9, 3)) / 5.0f;
+        QVERIFY(std::fabs(d.activity(10, 3) - expected) < 1e-5f);
+        PLEXUS_VERIFY_THROWS_WITH(parseObservation("every=0"), InputError, "every");
+        PLEXUS_VERIFY_THROWS_WITH(parseObservation("rate=3"), InputError, "unknown key 'rate'");
+        PLEXUS_VERIFY_THROWS_WITH(parseObservation("noise=lots"), InputError, "noise", "expected a number");
     }
 
     void aRecordingRoundTripsWithoutGroundTruth()
