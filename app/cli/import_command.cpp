@@ -41,7 +41,8 @@ RUN_DIR/config.yaml is written from --preset (default demo) for its model and tr
   --all-rois            suite2p: keep the ROIs iscell.npy rejects
   --max-gap K           interpolate runs of up to K missing (NaN) frames (default 0: refuse them)
   --normalise HOW       none (default), zscore (per neuron) or scale (all neurons by one std)
-  --derivative METHOD   savgol (default, --window 7 --order 2) or central
+  --derivative METHOD   savgol (default, --window 7 --order 2) or central; noisy data want a wider window
+  --smooth-activity     savgol: train on the window's smoothed activity too (denoised inputs as well as targets)
   --positions FILE      neuron positions, CSV or NPY [N, 2] (for the network view)
   --input FILE          an external input, CSV or NPY [frames, M] (the first M neurons receive it; --input-mode)
   --force               replace an existing dataset in RUN_DIR
@@ -72,6 +73,7 @@ RecordingOptions recordingOptions(const CliArgs& args)
     o.derivative.method = parseDerivativeMethod(args.value("derivative", "savgol"));
     o.derivative.window = static_cast<int>(args.intValue("window", 7));
     o.derivative.order = static_cast<int>(args.intValue("order", 2));
+    o.derivative.smoothActivity = args.has("smooth-activity");
     o.signalModel = args.value("signal-model", "PDE_N2");
     return o;
 }
@@ -125,7 +127,7 @@ int runImport(const Args& argv)
                  {"out", "signal-model", "input-mode", "input-neurons", "delta-t", "format", "rate", "layout", "dataset",
                   "neuropil-factor", "max-gap", "positions", "input", "normalise", "derivative", "window", "order",
                   "preset"},
-                 {"force", "no-neuropil", "all-rois"});
+                 {"force", "no-neuropil", "all-rois", "smooth-activity"});
     const std::string format = args.value("format", "authors");
     if (format != "authors")
         return importRecordingCommand(args, argv);

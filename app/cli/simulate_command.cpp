@@ -32,7 +32,7 @@ Simulates the experiment and writes RUN_DIR/config.yaml and RUN_DIR/dataset.h5.
   --observe SPEC       record it as a microscope would (docs/recordings.md): every=K keeps every K-th frame,
                        noise=S adds Gaussian noise of S × the activity's std, smoothing=T a calcium-like low-pass of
                        T simulation frames; du/dt is then estimated from what was observed (derivative=savgol|central,
-                       window=W, order=P). The ground truth stays in the dataset for scoring only.
+                       window=W, order=P; smooth=1 trains on the smoothed activity too). The ground truth stays in the dataset for scoring only.
 Ctrl-C stops the simulation (exit code 130); nothing is written then, and a folder made for it is removed.
 )";
 

@@ -128,6 +128,9 @@ private Q_SLOTS:
             QVERIFY2(std::fabs(du(f, 0) - (3 - f * dt)) < 1e-3, qPrintable(QString("frame %1: %2").arg(f).arg(du(f, 0))));
             QVERIFY(std::fabs(du(f, 1) + 1.0) < 1e-4);
         }
+        // Smoothing with the same windows keeps a quadratic as it is.
+        const FrameMatrix smooth = smoothActivity(u, {DerivativeMethod::SavitzkyGolay, 7, 2, true});
+        QVERIFY((smooth - u).cwiseAbs().maxCoeff() < 1e-4f);
         // Central differences are exact for a parabola inside, first-order at the ends.
         const FrameMatrix central = estimateDerivative(u, dt, {DerivativeMethod::Central, 0, 0});
         QVERIFY(std::fabs(central(10, 0) - (3 - 1.0)) < 1e-3);
@@ -337,6 +340,10 @@ private Q_SLOTS:
         d = observe(truth, parseObservation("smoothing=4"));
         const float expected = d.activity(9, 3) + (truth.activity(10, 3) - d.activity(9, 3)) / 5.0f;
         QVERIFY(std::fabs(d.activity(10, 3) - expected) < 1e-5f);
+        // smooth=1: the observed activity is the Savitzky–Golay value, which damps the noise.
+        const Dataset noisy = observe(truth, parseObservation("noise=0.2,window=15"));
+        const Dataset smoothed = observe(truth, parseObservation("noise=0.2,window=15,smooth=1"));
+        QVERIFY((smoothed.activity - truth.activity).norm() < 0.6 * (noisy.activity - truth.activity).norm());
         PLEXUS_VERIFY_THROWS_WITH(parseObservation("every=0"), InputError, "every");
         PLEXUS_VERIFY_THROWS_WITH(parseObservation("rate=3"), InputError, "unknown key 'rate'");
         PLEXUS_VERIFY_THROWS_WITH(parseObservation("noise=lots"), InputError, "noise", "expected a number");

@@ -18,7 +18,11 @@ DerivativeMethod parseDerivativeMethod(const std::string& name)
     throw InputError("derivative method: expected central or savgol, got '" + name + "'");
 }
 
-std::vector<double> savitzkyGolayDerivativeWeights(int window, int order, int at)
+namespace {
+
+/// Row `row` of the least-squares pseudo-inverse of the polynomial fit around `at`: row 0 gives the value at `at`,
+/// row 1 the slope per frame.
+std::vector<double> savitzkyGolayWeights(int window, int order, int at, int row)
 {
     // Fit u(x) ≈ Σ_p c_p (x − at)^p on x = 0..window−1; du/dx at x = at is c_1, a linear function of the samples.
     Eigen::MatrixXd a(window, order + 1);
@@ -28,8 +32,27 @@ std::vector<double> savitzkyGolayDerivativeWeights(int window, int order, int at
     const Eigen::MatrixXd pseudoInverse = (a.transpose() * a).ldlt().solve(a.transpose()); // [order+1, window]
     std::vector<double> weights(static_cast<std::size_t>(window));
     for (int x = 0; x < window; ++x)
-        weights[static_cast<std::size_t>(x)] = pseudoInverse(1, x);
+        weights[static_cast<std::size_t>(x)] = pseudoInverse(row, x);
     return weights;
+}
+
+/// Window length used for `options`: odd, at least order + 2.
+int windowOf(const DerivativeOptions& o)
+{
+    int window = std::max(o.window, o.order + 2);
+    return window % 2 == 0 ? window + 1 : window;
+}
+
+} // namespace
+
+std::vector<double> savitzkyGolayDerivativeWeights(int window, int order, int at)
+{
+    return savitzkyGolayWeights(window, order, at, 1);
+}
+
+std::vector<double> savitzkyGolayValueWeights(int window, int order, int at)
+{
+    return savitzkyGolayWeights(window, order, at, 0);
 }
 
 namespace {
@@ -46,13 +69,16 @@ FrameMatrix centralDifferences(const FrameMatrix& u, double dt)
     return du;
 }
 
-FrameMatrix savitzkyGolay(const FrameMatrix& u, double dt, int window, int order)
+/// Σ_k w_k u[start + k] / scale per frame, with the window's weights for the frame's place in it.
+FrameMatrix savitzkyGolay(const FrameMatrix& u, double scale, int window, int order, bool derivative)
 {
     const Eigen::Index frames = u.rows();
     const int half = window / 2;
     std::vector<std::vector<double>> weights(static_cast<std::size_t>(window));
     for (int at = 0; at < window; ++at)
-        weights[static_cast<std::size_t>(at)] = savitzkyGolayDerivativeWeights(window, order, at);
+        weights[static_cast<std::size_t>(at)] =
+            derivative ? savitzkyGolayDerivativeWeights(window, order, at) : savitzkyGolayValueWeights(window, order, at);
+    const double dt = scale;
     FrameMatrix du(frames, u.cols());
     for (Eigen::Index t = 0; t < frames; ++t) {
         // The window this frame's estimate comes from, and the frame's place in it.
@@ -79,13 +105,18 @@ FrameMatrix estimateDerivative(const FrameMatrix& u, double dt, const Derivative
     }
     if (o.order < 1 || o.order > 5)
         throw InputError("derivative: Savitzky–Golay order must be 1..5, got " + std::to_string(o.order));
-    int window = std::max(o.window, o.order + 2);
-    if (window % 2 == 0)
-        ++window;
+    const int window = windowOf(o);
     if (u.rows() < window)
         throw InputError("derivative: a Savitzky–Golay window of " + std::to_string(window) + " frames needs at least " +
                          std::to_string(window) + " frames, got " + std::to_string(u.rows()));
-    return savitzkyGolay(u, dt, window, o.order);
+    return savitzkyGolay(u, dt, window, o.order, true);
+}
+
+FrameMatrix smoothActivity(const FrameMatrix& u, const DerivativeOptions& o)
+{
+    if (o.method != DerivativeMethod::SavitzkyGolay || u.rows() < windowOf(o))
+        return u;
+    return savitzkyGolay(u, 1.0, windowOf(o), o.order, false);
 }
 
 } // namespace plexus

@@ -48,9 +48,11 @@ ObservationOptions parseObservation(const std::string& text)
             o.derivative.window = static_cast<int>(number(key, value));
         else if (key == "order")
             o.derivative.order = static_cast<int>(number(key, value));
+        else if (key == "smooth")
+            o.derivative.smoothActivity = number(key, value) != 0.0;
         else
             throw InputError("--observe: unknown key '" + key +
-                             "' (expected every, noise, smoothing, seed, derivative, window, order)");
+                             "' (expected every, noise, smoothing, seed, derivative, window, order, smooth)");
     }
     if (o.every < 1)
         throw InputError("--observe every: expected a whole number ≥ 1");
@@ -88,6 +90,8 @@ Dataset observe(const Dataset& simulated, const ObservationOptions& o)
     }
     d.deltaT = simulated.deltaT * static_cast<double>(o.every);
     d.derivative = estimateDerivative(d.activity, d.deltaT, o.derivative);
+    if (o.derivative.smoothActivity)
+        d.activity = smoothActivity(d.activity, o.derivative);
     d.startFrame = 0;
     d.checkConsistent("observed dataset");
     return d;

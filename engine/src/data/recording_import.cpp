@@ -585,6 +585,8 @@ Dataset importRecording(const std::string& path, const RecordingOptions& o, Reco
     d.activity = std::move(r.activity);
     d.deltaT = 1.0 / r.rate;
     d.derivative = estimateDerivative(d.activity, d.deltaT, o.derivative);
+    if (o.derivative.smoothActivity)
+        d.activity = smoothActivity(d.activity, o.derivative);
     d.signalModel = o.signalModel;
     const std::int64_t n = d.neurons();
     if (!o.positions.empty()) {
