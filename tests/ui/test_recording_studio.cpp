@@ -17,6 +17,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTemporaryDir>
+#include <QFileInfo>
 #include <QTest>
 
 #include <filesystem>
@@ -105,6 +106,30 @@ private Q_SLOTS:
         window.labSession()->run();
         QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().contains("no ground truth"), 60000);
         QVERIFY(window.labSession()->result() == nullptr);
+    }
+
+    void importFromTheStudio()
+    {
+        QTemporaryDir dir;
+        ExperimentConfig sim;
+        sim.simulation.nNeurons = 12;
+        sim.simulation.nFrames = 200;
+        sim.simulation.params = {{10, 1, 1}, {10, 2, 1}, {10, 1, 2}, {10, 2, 2}};
+        const Dataset truth = simulate(sim);
+        const QString matrix = dir.filePath("traces.npy");
+        writeNpy(matrix.toStdString(), {truth.frames(), truth.neurons()}, truth.activity.data());
+        StudioWindow window;
+        window.show();
+        QVERIFY(window.importRecording(matrix, {}, 50.0, dir.filePath("imported")));
+        QVERIFY(window.controller()->dataset() != nullptr);
+        QCOMPARE(window.controller()->dataset()->neurons(), Eigen::Index(12));
+        QVERIFY(window.controller()->dataset()->types.empty());
+        QVERIFY(window.statusBar()->currentMessage().contains("no ground truth"));
+        QVERIFY(QFileInfo::exists(dir.filePath("imported/config.yaml")));
+        // No rate anywhere: refused with the reason, and no folder left behind.
+        QVERIFY(!window.importRecording(matrix, {}, 0.0, dir.filePath("norate")));
+        QVERIFY(!QFileInfo::exists(dir.filePath("norate")));
+        QVERIFY(!window.importRecording(dir.filePath("notes.docx")));
     }
 };
 

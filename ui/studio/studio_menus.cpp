@@ -13,6 +13,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -28,6 +29,8 @@ void StudioWindow::createMenus()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New run…"), QKeySequence::New, this, &StudioWindow::newRunDialog);
     file->addAction(tr("&Open run…"), QKeySequence::Open, this, &StudioWindow::openRunDialog);
+    file->addAction(tr("&Import recording file… (NWB, CSV, NPY, HDF5)"), this, [this] { importRecordingDialog(false); });
+    file->addAction(tr("Import suite2p &folder…"), this, [this] { importRecordingDialog(true); });
     m_recentMenu = file->addMenu(tr("Open &recent"));
     fillRecentMenu();
     file->addAction(tr("Save run &as…"), QKeySequence::SaveAs, this, &StudioWindow::saveRunAsDialog);
@@ -107,6 +110,22 @@ void StudioWindow::openRunDialog()
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a run folder"), defaultRunsFolder());
     if (!folder.isEmpty())
         openRun(folder);
+}
+
+void StudioWindow::importRecordingDialog(bool folder)
+{
+    const QString source =
+        folder ? QFileDialog::getExistingDirectory(this, tr("A suite2p plane folder (with F.npy)"), QDir::homePath())
+               : QFileDialog::getOpenFileName(this, tr("A recording"), QDir::homePath(),
+                                              tr("Recordings (*.nwb *.csv *.txt *.npy *.h5 *.hdf5);;All files (*)"));
+    if (source.isEmpty())
+        return;
+    bool ok = false;
+    const double rate = QInputDialog::getDouble(
+        this, tr("Frame rate"), tr("Frames per second (0: read it from the file — suite2p ops.npy, NWB, a CSV time column):"),
+        0.0, 0.0, 1e6, 3, &ok);
+    if (ok)
+        importRecording(source, {}, rate);
 }
 
 void StudioWindow::saveRunAsDialog()

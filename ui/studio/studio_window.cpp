@@ -17,9 +17,13 @@
 #include "studio/transport_bar.h"
 
 #include "plexus/config/presets.h"
+#include "plexus/runtime/recording_import_job.h"
 #include "plexus/runtime/run_folder.h"
 
 #include <QCloseEvent>
+#include <QCoreApplication>
+#include <QThread>
+#include <QProgressDialog>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QDockWidget>
@@ -273,6 +277,52 @@ bool StudioWindow::newRunFromPreset(const QString& preset, const QString& runDir
     }
     showError(error);
     return false;
+}
+
+bool StudioWindow::importRecording(const QString& source, const QString& format, double rate, const QString& runDir)
+{
+    RecordingOptions options;
+    options.format = format.isEmpty() ? RecordingImportJob::guessFormat(source.toStdString()) : format.toStdString();
+    options.rate = rate;
+    if (options.format.empty()) {
+        showError(tr("%1: which format is it? Plexus reads suite2p folders and .nwb, .csv, .npy, .h5 files "
+                     "(plexus-cli import has more options: docs/recordings.md).")
+                      .arg(source));
+        return false;
+    }
+    const QString name = QFileInfo(source).completeBaseName().isEmpty() ? QString("recording")
+                                                                          : QFileInfo(source).completeBaseName();
+    const QString folder = runDir.isEmpty() ? freshRunFolder(defaultRunsFolder() + "/" + name) : runDir;
+    RecordingImportJob job(source.toStdString(), options, folder.toStdString());
+    QProgressDialog progress(tr("Importing %1…").arg(QFileInfo(source).fileName()), tr("Stop"), 0, 1000, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(300);
+    job.start();
+    while (job.state() == RecordingImportJob::State::Running) {
+        progress.setValue(static_cast<int>(1000 * job.fraction()));
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 30);
+        if (progress.wasCanceled())
+            job.stop();
+        QThread::msleep(20);
+    }
+    progress.reset();
+    if (job.state() == RecordingImportJob::State::Stopped)
+        return false;
+    if (job.state() != RecordingImportJob::State::Finished) {
+        showError(QString::fromStdString(job.errorMessage()));
+        return false;
+    }
+    const RecordingSummary summary = job.summary();
+    if (!openRun(folder))
+        return false;
+    statusBar()->showMessage(tr("Imported %1 neurons (of %2) × %3 frames at %4 Hz (%5): no ground truth; press Train")
+                                 .arg(summary.neuronsKept)
+                                 .arg(summary.neuronsRead)
+                                 .arg(summary.frames)
+                                 .arg(summary.rate, 0, 'g', 4)
+                                 .arg(QString::fromStdString(summary.rateSource)),
+                             20000);
+    return true;
 }
 
 QString StudioWindow::freshRunFolder(const QString& base)

@@ -43,6 +43,10 @@ public:
     /// table shows when it ends. Errors are shown and returned.
     bool reproduce(const QString& experiment, const QString& runDir = {});
     bool openRun(const QString& runDir);
+    /// Imports a recording (docs/recordings.md) into `runDir` ("" → the default runs folder, named after it) on a
+    /// worker with a progress dialog, then opens it. `format` "" guesses from the path; `rate` 0 takes the file's.
+    /// Errors are shown and returned.
+    bool importRecording(const QString& source, const QString& format = {}, double rate = 0.0, const QString& runDir = {});
     bool saveRunAs(const QString& runDir);
     /// The folder new runs go to by default ($PLEXUS_RUNS_DIR, else the user's data folder).
     static QString defaultRunsFolder();
@@ -87,6 +91,7 @@ private:
     void restoreLayout();
     void newRunDialog();
     void openRunDialog();
+    void importRecordingDialog(bool folder);
     void saveRunAsDialog();
     void exportWDialog();
     void exportPanelDialog();
