@@ -163,6 +163,8 @@ void NetworkPanel::onDataset()
         return;
     const auto data = controller()->dataset();
     m_scene->setNeurons(data ? data->positions : Eigen::MatrixX2f());
+    if (data && data->connectivity.rows() != data->neurons() && m_source->currentIndex() != 1)
+        m_source->setCurrentIndex(1); // a recording has no true W: its learned connections
     m_edgesGeneration = -2;
     markDirty();
 }
