@@ -29,7 +29,7 @@ Simulates the experiment and writes RUN_DIR/config.yaml and RUN_DIR/dataset.h5.
   --out RUN_DIR        the run folder to create or fill
   --set KEY=VALUE      override a config value, e.g. --set simulation.n_neurons=500 (repeatable)
   --force              replace an existing dataset in RUN_DIR
-  --observe SPEC       record it as a microscope would (docs/recordings.md): every=K keeps every K-th frame,
+  --observe KEY=V,…    record it as a microscope would (docs/recordings.md): every=K keeps every K-th frame,
                        noise=S adds Gaussian noise of S × the activity's std, smoothing=T a calcium-like low-pass of
                        T simulation frames; du/dt is then estimated from what was observed (derivative=savgol|central,
                        window=W, order=P; smooth=1 trains on the smoothed activity too). The ground truth stays in the dataset for scoring only.
