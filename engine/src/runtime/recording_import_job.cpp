@@ -23,30 +23,9 @@ RecordingImportJob::~RecordingImportJob()
     stop();
 }
 
-void RecordingImportJob::start()
-{
-    if (m_worker.joinable())
-        return;
-    m_state = State::Running;
-    m_worker = std::thread([this] { run(); });
-}
-
-void RecordingImportJob::stop()
-{
-    m_stop = true;
-    if (m_worker.joinable())
-        m_worker.join();
-}
-
-std::string RecordingImportJob::errorMessage() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_error;
-}
-
 RecordingSummary RecordingImportJob::summary() const
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(resultMutex());
     return m_summary;
 }
 
@@ -67,13 +46,8 @@ std::string RecordingImportJob::guessFormat(const std::string& path)
     return "";
 }
 
-void RecordingImportJob::run()
+void RecordingImportJob::work(const Progress& progress)
 {
-    Progress progress;
-    progress.stopRequested = &m_stop;
-    progress.report = [this](const std::string&, std::int64_t done, std::int64_t total) {
-        m_fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
-    };
     const bool existed = fs::exists(m_runDir);
     try {
         const RunFolder folder(m_runDir);
@@ -81,26 +55,18 @@ void RecordingImportJob::run()
             throw InputError(m_runDir + " already holds a dataset; choose a new folder");
         RecordingSummary summary;
         const Dataset data = importRecording(m_source, m_options, &summary, progress);
-        if (m_stop)
+        if (progress.shouldStop())
             throw CancelledError();
         fs::create_directories(m_runDir);
         saveDataset(data, folder.datasetPath(), progress);
         saveConfigFile(recordingExperiment(data, m_preset, m_source), folder.configPath());
-        {
-            std::lock_guard lock(m_mutex);
-            m_summary = summary;
-        }
-        m_state = State::Finished;
-    } catch (const std::exception& e) {
+        std::lock_guard lock(resultMutex());
+        m_summary = summary;
+    } catch (...) {
         std::error_code ignored;
         if (!existed)
             fs::remove_all(m_runDir, ignored);
-        const bool stopped = dynamic_cast<const CancelledError*>(&e) != nullptr;
-        {
-            std::lock_guard lock(m_mutex);
-            m_error = e.what();
-        }
-        m_state = stopped ? State::Stopped : State::Failed;
+        throw;
     }
 }
 
