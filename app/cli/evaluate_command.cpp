@@ -31,16 +31,6 @@ N frames (default 1000) against the noise-free simulation (R² and slope at fram
 functions as formulas (plexus-cli equations; --no-equations skips that search, seconds per curve).
 )";
 
-/// "R² r slope s" at a roll-out frame, or "—" when the roll-out is shorter than that.
-std::string rolloutAt(const RolloutScore& rollout, std::int64_t frame, const LinearFit& fit)
-{
-    if (rollout.frames < frame)
-        return "—";
-    char text[64];
-    std::snprintf(text, sizeof text, "R² %.3f slope %.3f", fit.r2, fit.slope);
-    return text;
-}
-
 void printWithoutTruth(const Evaluation& e)
 {
     const RecordingScore& w = e.withoutTruth;
@@ -50,7 +40,7 @@ void printWithoutTruth(const Evaluation& e)
                           : " (in-sample: training.held_out_fraction is 0)");
     std::printf("roll-out      %lld frames against the data%s: %s @400, %s @800, mean neuron r %.3f\n",
                 static_cast<long long>(w.rollout.frames), w.rollout.divergedAt >= 0 ? " (diverged)" : "",
-                rolloutAt(w.rollout, 400, w.rollout.at400).c_str(), rolloutAt(w.rollout, 800, w.rollout.at800).c_str(),
+                rolloutText(w.rollout, 400, w.rollout.at400).c_str(), rolloutText(w.rollout, 800, w.rollout.at800).c_str(),
                 w.rollout.meanNeuronCorrelation);
     std::printf("clusters      %d, silhouette of the latents %.3f\n", w.clusters, w.silhouette);
 }
@@ -84,7 +74,7 @@ void printTable(const Evaluation& e)
         std::printf(" %7.3f", r2);
     std::printf("\nroll-out      %lld frames%s: %s @400, %s @800, mean neuron r %.3f\n",
                 static_cast<long long>(e.rollout.frames), e.rollout.divergedAt >= 0 ? " (diverged)" : "",
-                rolloutAt(e.rollout, 400, e.rollout.at400).c_str(), rolloutAt(e.rollout, 800, e.rollout.at800).c_str(),
+                rolloutText(e.rollout, 400, e.rollout.at400).c_str(), rolloutText(e.rollout, 800, e.rollout.at800).c_str(),
                 e.rollout.meanNeuronCorrelation);
     for (const CurveEquation& c : e.equations)
         if (const ParetoEntry* best = c.search.best())

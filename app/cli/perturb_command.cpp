@@ -173,15 +173,6 @@ void addEdits(Perturbation& p, const CliArgs& args)
     }
 }
 
-std::string fitText(const RolloutScore& s, std::int64_t frame, const LinearFit& fit)
-{
-    if (s.frames < frame)
-        return "—";
-    char text[64];
-    std::snprintf(text, sizeof text, "R² %.3f slope %.3f", fit.r2, fit.slope);
-    return text;
-}
-
 void printResult(const PerturbationResult& r)
 {
     const auto lines = r.perturbation.describe();
@@ -191,8 +182,8 @@ void printResult(const PerturbationResult& r)
         std::printf("%s%s\n", i ? "              " : "perturbation  ", lines[i].c_str());
     const RolloutScore& s = r.score;
     std::printf("roll-out      %lld frames%s: %s @400, %s @800, mean neuron r %.3f\n", static_cast<long long>(s.frames),
-                s.divergedAt >= 0 ? " (the learned side diverged)" : "", fitText(s, 400, s.at400).c_str(),
-                fitText(s, 800, s.at800).c_str(), s.meanNeuronCorrelation);
+                s.divergedAt >= 0 ? " (the learned side diverged)" : "", rolloutText(s, 400, s.at400).c_str(),
+                rolloutText(s, 800, s.at800).c_str(), s.meanNeuronCorrelation);
     if (r.departureOrder.empty()) {
         std::printf("parting       no neuron parts by more than %.3g\n", r.departureThreshold);
     } else {

@@ -6,9 +6,19 @@
 #include "plexus/data/dataset_file.h"
 #include "plexus/util/errors.h"
 
+#include <cstdio>
 #include <filesystem>
 
 namespace plexus::cli {
+
+std::string rolloutText(const RolloutScore& rollout, std::int64_t frame, const LinearFit& fit)
+{
+    if (rollout.frames < frame)
+        return "—";
+    char text[64];
+    std::snprintf(text, sizeof text, "R² %.3f slope %.3f", fit.r2, fit.slope);
+    return text;
+}
 
 TrainedRun loadTrainedRun(const std::string& runDir, const std::string& checkpointOption)
 {

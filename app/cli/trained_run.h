@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plexus/analysis/rollout.h"
 #include "plexus/config/experiment_config.h"
 #include "plexus/data/dataset.h"
 #include "plexus/train/trainer.h"
@@ -17,6 +18,9 @@ struct TrainedRun
     std::shared_ptr<const Dataset> data;
     std::unique_ptr<Trainer> trainer;
 };
+
+/// "R² r slope s" of a roll-out at `frame`, or "—" when the roll-out is shorter than that.
+std::string rolloutText(const RolloutScore& rollout, std::int64_t frame, const LinearFit& fit);
 
 /// Opens RUN_DIR with `checkpoint` ("" = the newest); InputError when it has none ("train first").
 TrainedRun loadTrainedRun(const std::string& runDir, const std::string& checkpoint);
