@@ -3,6 +3,8 @@
 #include "run_folder.h"
 
 #include "plexus/config/presets.h"
+#include "plexus/data/npy_file.h"
+#include "plexus/data/recording_import.h"
 #include "plexus/lab/perturbed_rollout.h"
 #include "plexus/sim/simulator.h"
 #include "plexus/train/trainer.h"
@@ -10,8 +12,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <vector>
+
+#include <unistd.h>
 
 #include "plexus/config/config_loader.h"
 #include "plexus/data/csv_export.h"
@@ -21,7 +27,9 @@ namespace plexus::cli {
 
 namespace {
 
-constexpr const char* kUsage = R"(plexus-cli bench [simulate | train | perturb | equations] [options]
+namespace fs = std::filesystem;
+
+constexpr const char* kUsage = R"(plexus-cli bench [simulate | train | perturb | equations | import] [options]
 
   (no part)  both parts below with their defaults
   simulate   times the simulator on a preset (default fig_2 at full size): one JSON line per repeat and a
@@ -39,6 +47,10 @@ constexpr const char* kUsage = R"(plexus-cli bench [simulate | train | perturb |
              noisy samples: per curve the chosen expression, its R² against the noise-free curve, its size against
              the true form's, whether the exact form was found, seconds; then a summary
              [--noise 0.01] [--points 200] [--threads T] [--seed S]
+  import     writes a synthetic float32 recording as suite2p does (F.npy, ROIs by frames) and imports it
+             (plexus-cli import --format npy --layout neurons-by-time): seconds, the data's size, the peak resident
+             memory above what the process held before, and their ratio; the files are deleted after
+             [--neurons 10000] [--frames 50000] [--dir FOLDER (default: the system's temporary folder)]
 )";
 
 double secondsSince(std::chrono::steady_clock::time_point start)
@@ -109,6 +121,49 @@ void benchPerturb(const CliArgs& args)
                 seconds[seconds.size() / 2]);
 }
 
+/// A float32 [neurons, frames] NPY written a neuron at a time: slow oscillations with a per-neuron phase.
+void writeSyntheticRecording(const std::string& path, long long neurons, long long frames)
+{
+    NpyWriter writer(path, {neurons, frames});
+    std::vector<float> row(static_cast<std::size_t>(frames));
+    for (long long n = 0; n < neurons; ++n) {
+        for (long long t = 0; t < frames; ++t)
+            row[static_cast<std::size_t>(t)] = static_cast<float>(std::sin(0.01 * static_cast<double>(t) + 0.37 * n));
+        writer.write(row.data(), frames);
+    }
+    writer.commit();
+}
+
+void benchImport(const CliArgs& args)
+{
+    const long long neurons = args.positiveIntValue("neurons", 10000), frames = args.positiveIntValue("frames", 50000);
+    const fs::path dir = fs::path(args.value("dir", fs::temp_directory_path().string())) /
+                         ("plexus-bench-import-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string source = (dir / "F.npy").string(), target = (dir / "dataset.h5").string();
+    try {
+        writeSyntheticRecording(source, neurons, frames);
+        const std::int64_t before = peakResidentBytes();
+        RecordingOptions options;
+        options.format = "npy";
+        options.rate = 30.0;
+        options.layout = MatrixLayout::NeuronsByTime;
+        const auto start = std::chrono::steady_clock::now();
+        importRecordingTo(source, options, target, "demo", nullptr, Progress{{}, &g_stopRequested});
+        const double seconds = secondsSince(start);
+        const double data = static_cast<double>(fs::file_size(source)), peak = static_cast<double>(peakResidentBytes());
+        std::printf("{\"bench\": \"import\", \"neurons\": %lld, \"frames\": %lld, \"seconds\": %.2f, "
+                    "\"data_mb\": %.1f, \"file_mb\": %.1f, \"rss_before_mb\": %.1f, \"peak_rss_mb\": %.1f, "
+                    "\"peak_over_data\": %.2f}\n",
+                    neurons, frames, seconds, data / 1e6, static_cast<double>(fs::file_size(target)) / 1e6,
+                    static_cast<double>(before) / 1e6, peak / 1e6, (peak - static_cast<double>(before)) / data);
+    } catch (...) {
+        fs::remove_all(dir);
+        throw;
+    }
+    fs::remove_all(dir);
+}
+
 } // namespace
 
 int runBench(const Args& argv)
@@ -117,8 +172,13 @@ int runBench(const Args& argv)
         return 0;
     std::string part = !argv.empty() && argv[0].rfind("--", 0) != 0 ? argv[0] : "all";
     Args rest(argv.begin() + (part == "all" ? 0 : 1), argv.end());
-    if (part != "all" && part != "simulate" && part != "train" && part != "equations" && part != "perturb")
-        throw InputError("bench: expected simulate, train, perturb or equations, got '" + part + "'");
+    if (part != "all" && part != "simulate" && part != "train" && part != "equations" && part != "perturb" &&
+        part != "import")
+        throw InputError("bench: expected simulate, train, perturb, equations or import, got '" + part + "'");
+    if (part == "import") {
+        benchImport(CliArgs(rest, {"neurons", "frames", "dir"}, {}));
+        return 0;
+    }
     if (part == "perturb") {
         benchPerturb(CliArgs(rest, {"neurons", "frames", "repeat", "threads"}, {}));
         return 0;

@@ -22,13 +22,17 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kUsage = R"(plexus-cli evaluate RUN_DIR [--checkpoint FILE] [--rollout-frames N] [--threads T]
-                            [--no-equations]
+                            [--no-equations] [--compare OTHER_RUN]
 
 Scores the newest checkpoint of RUN_DIR (or FILE) against the ground truth, prints a table and writes
 RUN_DIR/metrics.json: W R² and slope (raw and ψ*-corrected), neuron types (clusters, accuracy with the authors'
 median-label mapping and with optimal matching, adjusted Rand index), φ*/ψ* R² per type, and a roll-out of
 N frames (default 1000) against the noise-free simulation (R² and slope at frames 400 and 800), and the learned
 functions as formulas (plexus-cli equations; --no-equations skips that search, seconds per curve).
+
+--compare OTHER_RUN: how far the newest checkpoint of another run of the same neurons agrees (another seed, the
+other half of a recording): ψ*-corrected W R² and slope, clusters and their adjusted Rand index, φ*/ψ* R²
+(docs/recordings.md, "Stability"); in metrics.json under without_truth.stability.
 )";
 
 void printWithoutTruth(const Evaluation& e)
@@ -43,6 +47,13 @@ void printWithoutTruth(const Evaluation& e)
                 rolloutText(w.rollout, 400, w.rollout.at400).c_str(), rolloutText(w.rollout, 800, w.rollout.at800).c_str(),
                 w.rollout.meanNeuronCorrelation);
     std::printf("clusters      %d, silhouette of the latents %.3f\n", w.clusters, w.silhouette);
+    if (!e.stabilityRun.empty()) {
+        const ModelAgreement& s = e.stability;
+        std::printf("stability     against %s: W R² %.3f slope %.3f | clusters %d and %d, ARI %.3f | φ* R² %.3f, ψ* R² "
+                    "%.3f\n",
+                    e.stabilityRun.c_str(), s.connectivity.r2, s.connectivity.slope, s.clustersFirst, s.clustersSecond,
+                    s.clusterAdjustedRand, s.updateR2, s.transferR2);
+    }
 }
 
 void printTable(const Evaluation& e)
@@ -92,7 +103,7 @@ int runEvaluate(const Args& argv)
 {
     if (printHelpIfAsked(argv, kUsage))
         return 0;
-    CliArgs args(argv, {"checkpoint", "rollout-frames", "threads"}, {"no-equations"});
+    CliArgs args(argv, {"checkpoint", "rollout-frames", "threads", "compare"}, {"no-equations"});
     const fs::path runDir = args.requirePositional("RUN_DIR");
     setComputeThreads(computeThreads(args));
     const std::int64_t rolloutFrames = args.intValue("rollout-frames", 1000);
@@ -108,6 +119,13 @@ int runEvaluate(const Args& argv)
         SymbolicRegressionOptions options = learnedCurveSearchOptions();
         options.threads = computeThreads(args);
         fitEquations(e.equations, options, progress);
+    }
+    if (args.has("compare")) {
+        const std::string other = args.value("compare");
+        const TrainedRun second = loadTrainedRun(other, Trainer::latestCheckpoint(other));
+        e.stability = compareModels({run.trainer->model(), run.config, activityScale(*run.data)},
+                                    {second.trainer->model(), second.config, activityScale(*second.data)});
+        e.stabilityRun = other;
     }
     line.finish();
     std::printf("checkpoint    %s\n", checkpoint.c_str());

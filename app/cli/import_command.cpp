@@ -39,6 +39,8 @@ RUN_DIR/config.yaml is written from --preset (default demo) for its model and tr
   --dataset PATH        hdf5: the dataset; nwb: the series (default: the only 2-D dataset / the first series)
   --neuropil-factor F   suite2p: F − F·Fneu (default 0.7); --no-neuropil keeps F as it is
   --all-rois            suite2p: keep the ROIs iscell.npy rejects
+  --frames FIRST:END    keep frames FIRST .. END−1 (e.g. one half, for plexus-cli evaluate --compare; or to cut off
+                        missing frames at an edge)
   --max-gap K           interpolate runs of up to K missing (NaN) frames (default 0: refuse them)
   --normalise HOW       none (default), zscore (per neuron) or scale (all neurons by one std)
   --derivative METHOD   savgol (default, --window 7 --order 2) or central; noisy data want a wider window
@@ -61,6 +63,18 @@ RecordingOptions recordingOptions(const CliArgs& args)
     o.subtractNeuropil = !args.has("no-neuropil");
     o.neuropilFactor = args.doubleValue("neuropil-factor", 0.7);
     o.keepAllRois = args.has("all-rois");
+    if (args.has("frames")) {
+        const std::string range = args.value("frames");
+        const auto colon = range.find(':');
+        try {
+            if (colon == std::string::npos)
+                throw std::invalid_argument(range);
+            o.firstFrame = colon == 0 ? 0 : std::stoll(range.substr(0, colon));
+            o.endFrame = colon + 1 == range.size() ? -1 : std::stoll(range.substr(colon + 1));
+        } catch (const std::logic_error&) {
+            throw InputError("--frames: expected FIRST:END (e.g. 0:25000, or 25000: to the end), got '" + range + "'");
+        }
+    }
     o.maxGap = args.intValue("max-gap", 0);
     if (o.maxGap < 0)
         throw InputError("--max-gap: expected 0 or more frames");
@@ -104,16 +118,16 @@ int importRecordingCommand(const CliArgs& args, const Args& argv)
     ProgressLine line("steps");
     Progress progress = progressOn(line);
     RecordingSummary summary;
-    Dataset d = importRecording(source, options, &summary, progress);
-    const ExperimentConfig config = recordingExperiment(d, args.value("preset", "demo"), source);
+    const std::string preset = args.value("preset", "demo");
+    loadPreset(preset); // an unknown preset fails before anything is read
     const NewFolderGuard cleanup(runDir.string());
     const auto lock = RunFolderLock::acquire(runDir.string(), commandLine("import", argv));
-    saveDataset(d, target, progress);
+    const ExperimentConfig config = importRecordingTo(source, options, target, preset, &summary, progress);
     saveConfigFile(config, RunFolder(runDir.string()).configPath());
     line.finish();
     printSummary(summary);
-    std::printf("imported %lld frames x %lld neurons (no ground truth) into %s\n", static_cast<long long>(d.frames()),
-                static_cast<long long>(d.neurons()), target.c_str());
+    std::printf("imported %lld frames x %lld neurons (no ground truth) into %s\n",
+                static_cast<long long>(summary.frames), static_cast<long long>(summary.neuronsKept), target.c_str());
     return 0;
 }
 
@@ -126,7 +140,7 @@ int runImport(const Args& argv)
     CliArgs args(argv,
                  {"out", "signal-model", "input-mode", "input-neurons", "delta-t", "format", "rate", "layout", "dataset",
                   "neuropil-factor", "max-gap", "positions", "input", "normalise", "derivative", "window", "order",
-                  "preset"},
+                  "preset", "frames"},
                  {"force", "no-neuropil", "all-rois", "smooth-activity"});
     const std::string format = args.value("format", "authors");
     if (format != "authors")

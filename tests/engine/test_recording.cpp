@@ -2,7 +2,14 @@
 // order, the documented bias on a sine), the errors of bad windows; every import format read from small files
 // written here (suite2p-like .npy with a pickled ops.npy, an NWB-structured HDF5 file, a plain HDF5 matrix,
 // CSV and NPY in both layouts), gaps, and each error path; a recording's dataset round-trips without ground truth.
+#include "plexus/analysis/evaluation.h"
+#include "plexus/analysis/model_agreement.h"
+#include "plexus/analysis/recording_score.h"
+#include "plexus/config/config_loader.h"
+#include "plexus/config/presets.h"
 #include "plexus/data/dataset_file.h"
+#include "plexus/sim/dynamics.h"
+#include "plexus/sim/true_functions.h"
 #include "plexus/data/derivative_estimate.h"
 #include "plexus/data/npy_file.h"
 #include "plexus/data/observation.h"
@@ -87,6 +94,74 @@ void writeNwb(const std::string& path, const std::vector<double>& timestamps = {
                            H5::DataSpace(1, &count))
             .write(timestamps.data(), H5::PredType::NATIVE_DOUBLE);
     }
+}
+
+/// The ground truth of a simulation as a "trained" model: the true W, functions and dynamics, latents that place
+/// each type at its own corner. Scores that need no truth must rate it as perfect.
+class TruthAsModel : public LearnedModel
+{
+public:
+    explicit TruthAsModel(const Dataset& d)
+        : m_data(d), m_dynamics(parseDynamicsModel(d.signalModel), parseInputMode(d.inputMode), d.connectivity, d.types,
+                                d.typeParameters)
+    {
+    }
+    std::int64_t neurons() const override { return m_data.neurons(); }
+    std::string signalModel() const override { return m_data.signalModel; }
+    Eigen::MatrixXf latents() const override
+    {
+        Eigen::MatrixXf a = Eigen::MatrixXf::Zero(neurons(), 2);
+        for (std::int64_t n = 0; n < neurons(); ++n)
+            a.row(n) << static_cast<float>(m_data.types[n] % 2), static_cast<float>(m_data.types[n] / 2);
+        return a;
+    }
+    Eigen::MatrixXf connectivity() const override { return m_data.connectivity; }
+    Eigen::MatrixXf updateCurves(const Eigen::VectorXf& r, const std::vector<std::int64_t>& = {}) const override
+    {
+        return curves(r, true);
+    }
+    Eigen::MatrixXf transferCurves(const Eigen::VectorXf& r, const std::vector<std::int64_t>& = {}) const override
+    {
+        return curves(r, false);
+    }
+    Eigen::VectorXf derivative(const Eigen::VectorXf& u, const Eigen::VectorXf& external) const override
+    {
+        Eigen::VectorXf out(u.size());
+        m_dynamics.derivative(u, external, out);
+        return out;
+    }
+    std::unique_ptr<LearnedModel> restructured(const Eigen::MatrixXf&, const Eigen::MatrixXf&) const override
+    {
+        return nullptr;
+    }
+
+private:
+    Eigen::MatrixXf curves(const Eigen::VectorXf& r, bool update) const
+    {
+        Eigen::MatrixXf out(neurons(), r.size());
+        const Eigen::ArrayXd rd = r.cast<double>().array();
+        for (std::int64_t n = 0; n < neurons(); ++n) {
+            const Eigen::RowVectorXd p = m_data.typeParameters.row(m_data.types[n]);
+            out.row(n) = (update ? trueUpdateFunction(m_data.signalModel, p, rd) : trueTransferFunction(m_data.signalModel, p, rd))
+                             .cast<float>()
+                             .matrix()
+                             .transpose();
+        }
+        return out;
+    }
+    const Dataset& m_data;
+    mutable Dynamics m_dynamics;
+};
+
+/// A small noise-free demo network (300 neurons, 4 types) and its config, `seed` drawing its W.
+std::pair<ExperimentConfig, Dataset> smallDemo(int seed)
+{
+    ExperimentConfig c = loadPreset("demo").config;
+    applyConfigOverride(c, "simulation.n_frames=600", "");
+    applyConfigOverride(c, "simulation.noise_model_level=0", "");
+    applyConfigOverride(c, "simulation.seed=" + std::to_string(seed), "");
+    applyConfigOverride(c, "training.held_out_fraction=0.1", "");
+    return {c, simulate(c)};
 }
 
 RecordingOptions as(const std::string& format, double rate = 0.0)
@@ -212,6 +287,79 @@ private Q_SLOTS:
                                   "suite2p output folder");
         writeNpy(folder + "/Fneu.npy", {kRois, 3}, std::vector<float>(kRois * 3, 0.0f).data());
         PLEXUS_VERIFY_THROWS_WITH(importRecording(folder, as("suite2p")), InputError, "Fneu.npy", "like F.npy");
+    }
+
+    void derivativeBandsMatchTheWhole()
+    {
+        FrameMatrix u(50, 3);
+        for (int f = 0; f < 50; ++f)
+            for (int n = 0; n < 3; ++n)
+                u(f, n) = signal(n, f) + 0.01f * static_cast<float>((f * 7 + n) % 5);
+        for (const DerivativeOptions& o : {DerivativeOptions{DerivativeMethod::SavitzkyGolay, 9, 3, true},
+                                           DerivativeOptions{DerivativeMethod::Central, 0, 0}}) {
+            const FrameMatrix whole = estimateDerivative(u, 0.1, o), smooth = smoothActivity(u, o);
+            for (const auto& [first, count] : {std::pair{0, 3}, std::pair{2, 17}, std::pair{45, 5}, std::pair{49, 1}}) {
+                QCOMPARE(estimateDerivativeRows(u, 0.1, o, first, count), FrameMatrix(whole.middleRows(first, count)));
+                QCOMPARE(smoothActivityRows(u, o, first, count), FrameMatrix(smooth.middleRows(first, count)));
+            }
+        }
+    }
+
+    void largeSuite2pIsReadInBandsAndWrittenStraightToTheFile()
+    {
+        // 12 ROIs × 100 000 frames: F.npy is read a few ROIs at a time (bands of 2^20 values), iscell keeps ROIs
+        // from several bands, the neuropil is subtracted band by band; float64 as np.save writes by default.
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        constexpr int rois = 12, frames = 100000;
+        const auto value = [](int r, int t) { return static_cast<double>(r) + 1e-4 * (t % 1000); };
+        {
+            NpyHeader unused;
+            std::vector<double> f(rois * frames), neuropil(rois * frames);
+            for (int r = 0; r < rois; ++r)
+                for (int t = 0; t < frames; ++t) {
+                    neuropil[r * frames + t] = 0.5 * r;
+                    f[r * frames + t] = value(r, t) + 0.7 * neuropil[r * frames + t];
+                }
+            const auto writeF8 = [](const std::string& path, const std::vector<double>& v) {
+                std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (12, 100000), }";
+                header.append(117 - header.size(), ' ');
+                header += '\n';
+                std::ofstream out(path, std::ios::binary);
+                out << std::string("\x93NUMPY\x01\x00", 8) << static_cast<char>(header.size()) << '\0' << header;
+                out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * 8));
+            };
+            writeF8(folder + "/F.npy", f);
+            writeF8(folder + "/Fneu.npy", neuropil);
+        }
+        std::vector<float> cells(rois * 2, 0.0f);
+        const std::vector<int> kept = {0, 3, 4, 9, 10, 11};
+        for (int r : kept)
+            cells[static_cast<std::size_t>(r * 2)] = 1.0f;
+        writeNpy(folder + "/iscell.npy", {rois, 2}, cells.data());
+        RecordingOptions o = as("suite2p", 30.0);
+        o.derivative.smoothActivity = true;
+        const Dataset inMemory = importRecording(folder, o);
+        QCOMPARE(inMemory.neurons(), Eigen::Index(kept.size()));
+        for (std::size_t k = 0; k < kept.size(); ++k)
+            for (int t : {0, 777, 54321, frames - 1})
+                QVERIFY2(std::fabs(inMemory.activity(t, static_cast<Eigen::Index>(k)) - value(kept[k], t)) < 1e-4,
+                         qPrintable(QString("ROI %1, frame %2").arg(kept[k]).arg(t)));
+        // Written straight to the file, band by band: the same dataset.
+        const std::string target = dir.filePath("dataset.h5").toStdString();
+        RecordingSummary summary;
+        const ExperimentConfig config = importRecordingTo(folder, o, target, "demo", &summary);
+        QCOMPARE(config.simulation.nNeurons, std::int64_t(kept.size()));
+        QCOMPARE(summary.neuronsKept, std::int64_t(kept.size()));
+        const Dataset fromFile = loadDataset(target);
+        QCOMPARE(fromFile.activity, inMemory.activity);
+        QCOMPARE(fromFile.derivative, inMemory.derivative);
+        QVERIFY(fromFile.types.empty());
+        // A bad window fails before anything is written.
+        o.derivative.order = 9;
+        const std::string other = dir.filePath("other.h5").toStdString();
+        PLEXUS_VERIFY_THROWS_WITH(importRecordingTo(folder, o, other, "demo"), InputError, "order");
+        QVERIFY(!std::filesystem::exists(other));
     }
 
     void nwbSeriesWithRateOrTimestamps()
@@ -347,6 +495,77 @@ private Q_SLOTS:
         PLEXUS_VERIFY_THROWS_WITH(parseObservation("every=0"), InputError, "every");
         PLEXUS_VERIFY_THROWS_WITH(parseObservation("rate=3"), InputError, "unknown key 'rate'");
         PLEXUS_VERIFY_THROWS_WITH(parseObservation("noise=lots"), InputError, "noise", "expected a number");
+    }
+
+    void scoresWithoutTruthRateTheTruthAsPerfect()
+    {
+        const auto [config, data] = smallDemo(1);
+        const TruthAsModel truth(data);
+        const double xnorm = activityScale(data);
+        const std::vector<std::int32_t> clusters = recoverTypes(truth, config, xnorm);
+        const RecordingScore s = scoreWithoutTruth(truth, data, config, clusters, 50);
+        QVERIFY(s.heldOut);
+        QCOMPARE(s.firstScoredFrame, data.frames() - data.frames() / 10);
+        QVERIFY2(s.oneStepR2 > 0.9999, qPrintable(QString::number(s.oneStepR2)));
+        QVERIFY(std::fabs(s.oneStepFit.slope - 1.0) < 1e-3);
+        QVERIFY2(s.rollout.at400.r2 > 0.999 || s.rollout.frames < 400, qPrintable(QString::number(s.rollout.frames)));
+        QVERIFY(s.rollout.meanNeuronCorrelation > 0.99);
+        QCOMPARE(s.clusters, 4);
+        QVERIFY(s.silhouette > 0.9); // the latents sit on four points
+    }
+
+    void stabilityComparesTwoModelsOfTheSameNeurons()
+    {
+        const auto [config, data] = smallDemo(1);
+        const auto [otherConfig, other] = smallDemo(2); // the same types, another W
+        const TruthAsModel first(data), second(other);
+        const double xnorm = activityScale(data);
+        const ModelAgreement same = compareModels({first, config, xnorm}, {first, config, xnorm});
+        QCOMPARE(same.neurons, data.neurons());
+        QVERIFY(same.connectivity.r2 > 0.9999 && std::fabs(same.connectivity.slope - 1.0) < 1e-4);
+        QCOMPARE(same.clustersFirst, 4);
+        QVERIFY(std::fabs(same.clusterAdjustedRand - 1.0) < 1e-9);
+        QVERIFY(same.updateR2 > 0.9999 && same.transferR2 > 0.9999);
+        const ModelAgreement apart =
+            compareModels({first, config, xnorm}, {second, otherConfig, activityScale(other)});
+        QVERIFY2(apart.connectivity.r2 < 0.05, qPrintable(QString::number(apart.connectivity.r2)));
+        const std::string json = modelAgreementToJson(apart, "runs/b");
+        QVERIFY(json.find("\"other_run\": \"runs/b\"") != std::string::npos);
+        QVERIFY(json.find("\"clusters_adjusted_rand\"") != std::string::npos);
+        Dataset fewer = data;
+        fewer.activity.conservativeResize(Eigen::NoChange, 10);
+        fewer.connectivity = data.connectivity.topLeftCorner(10, 10);
+        fewer.types.resize(10);
+        const TruthAsModel small(fewer);
+        PLEXUS_VERIFY_THROWS_WITH(compareModels({first, config, xnorm}, {small, config, xnorm}), InputError,
+                                  "300 and 10 neurons");
+    }
+
+    void framesCanBeKeptAsARange()
+    {
+        QTemporaryDir dir;
+        const std::string npy = dir.filePath("m.npy").toStdString();
+        writeNpy(npy, {kFrames, kRois}, table(kFrames, kRois, [](int t, int r) { return signal(r, t); }).data());
+        const std::string input = dir.filePath("input.csv").toStdString();
+        std::string text;
+        for (int t = 0; t < kFrames; ++t)
+            text += std::to_string(t) + "\n";
+        writeText(input, text);
+        RecordingOptions o = as("npy", 20.0);
+        o.firstFrame = 30;
+        o.endFrame = 50;
+        o.input = input;
+        const Dataset d = importRecording(npy, o);
+        QCOMPARE(d.frames(), Eigen::Index(20));
+        QVERIFY(std::fabs(d.activity(0, 2) - signal(2, 30)) < 1e-6f);
+        QVERIFY(std::fabs(d.activity(19, 4) - signal(4, 49)) < 1e-6f);
+        QCOMPARE(d.stimulus(0, 0), 30.0f); // the input is cut like the recording
+        o.endFrame = -1;
+        QCOMPARE(importRecording(npy, o).frames(), Eigen::Index(kFrames - 30));
+        o.firstFrame = 55; // fewer than 8 frames left
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(npy, o), InputError, "5 frames");
+        o.firstFrame = 70;
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(npy, o), InputError, "--frames 70:60", "outside");
     }
 
     void aRecordingRoundTripsWithoutGroundTruth()

@@ -261,7 +261,8 @@ std::string evaluationToJson(const Evaluation& e)
         << ", \"scored_frames\": " << w.scoredFrames << ", \"one_step_r2\": " << w.oneStepR2 << ", ";
     writeFit(out, "one_step_fit", w.oneStepFit);
     out << ", \"rollout\": " << rolloutToJson(w.rollout) << ", \"clusters\": " << w.clusters
-        << ", \"silhouette\": " << w.silhouette << "}";
+        << ", \"silhouette\": " << w.silhouette << ", \"stability\": "
+        << (e.stabilityRun.empty() ? "null" : modelAgreementToJson(e.stability, e.stabilityRun)) << "}";
     writeEquations(out, e.equations);
     out << "\n}\n";
     return out.str();

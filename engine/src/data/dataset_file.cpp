@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 
 namespace plexus {
 
@@ -32,11 +33,14 @@ void writeScalarAttribute(H5::H5Object& object, const std::string& name, const H
     attribute.write(type, &value);
 }
 
-/// Writes a row-major [rows, cols] array in slabs of rows so long writes can report progress and stop.
-void writeRows(H5::H5File& file, const std::string& name, const H5::PredType& type, const void* data,
-               std::size_t elementSize, hsize_t rows, hsize_t cols, const Progress& progress, std::int64_t& done,
-               std::int64_t total)
+/// Rows start .. start + count − 1 of a row-major float32 array, valid until the next call.
+using RowSlab = std::function<const float*(hsize_t start, hsize_t count)>;
+
+/// Writes a row-major [rows, cols] float32 array in slabs of rows so long writes can report progress and stop.
+void writeRows(H5::H5File& file, const std::string& name, const RowSlab& slabAt, hsize_t rows, hsize_t cols,
+               const Progress& progress, std::int64_t& done, std::int64_t total)
 {
+    const auto& type = H5::PredType::NATIVE_FLOAT;
     hsize_t dims[2] = {rows, cols};
     H5::DataSpace space(2, dims);
     H5::DSetCreatPropList properties;
@@ -45,7 +49,7 @@ void writeRows(H5::H5File& file, const std::string& name, const H5::PredType& ty
         properties.setChunk(2, chunk);
     }
     H5::DataSet dataset = file.createDataSet(name, type, space, properties);
-    const hsize_t slab = std::max<hsize_t>(1, (1 << 24) / std::max<hsize_t>(cols * elementSize, 1));
+    const hsize_t slab = std::max<hsize_t>(1, (1 << 24) / std::max<hsize_t>(cols * 4, 1));
     for (hsize_t start = 0; start < rows; start += slab) {
         if (progress.shouldStop())
             throw CancelledError();
@@ -54,10 +58,25 @@ void writeRows(H5::H5File& file, const std::string& name, const H5::PredType& ty
         H5::DataSpace fileSpace = dataset.getSpace();
         fileSpace.selectHyperslab(H5S_SELECT_SET, count, offset);
         H5::DataSpace memorySpace(2, count);
-        dataset.write(static_cast<const char*>(data) + start * cols * elementSize, type, memorySpace, fileSpace);
-        done += static_cast<std::int64_t>(count[0] * cols * elementSize);
+        dataset.write(slabAt(start, count[0]), type, memorySpace, fileSpace);
+        done += static_cast<std::int64_t>(count[0] * cols * 4);
         progress.update("saving", done, total);
     }
+}
+
+/// The slabs of a matrix in memory.
+RowSlab slabsOf(const FrameMatrix& m)
+{
+    return [&m](hsize_t start, hsize_t) { return m.data() + start * static_cast<hsize_t>(m.cols()); };
+}
+
+/// The slabs computed by `bands` into a buffer.
+RowSlab slabsOf(const FrameBands& bands, FrameMatrix& buffer)
+{
+    return [&bands, &buffer](hsize_t start, hsize_t count) {
+        bands(static_cast<std::int64_t>(start), static_cast<std::int64_t>(count), buffer);
+        return static_cast<const float*>(buffer.data());
+    };
 }
 
 /// A small array written at once; `rank` 1 ([rows]) or 2 ([rows, cols], possibly empty).
@@ -141,7 +160,9 @@ H5::H5File openForReading(const std::string& path)
     return file;
 }
 
-void writeAll(const Dataset& d, H5::H5File& file, const Progress& progress)
+/// Writes `d`, its activity and derivative from `activity` and `derivative` ([frames, N] each).
+void writeAll(const Dataset& d, const RowSlab& activity, const RowSlab& derivative, H5::H5File& file,
+              const Progress& progress)
 {
     writeStringAttribute(file, "format", kFormatName);
     writeScalarAttribute(file, "format_version", H5::PredType::NATIVE_INT, kDatasetFormatVersion);
@@ -157,9 +178,9 @@ void writeAll(const Dataset& d, H5::H5File& file, const Progress& progress)
     const std::int64_t total = static_cast<std::int64_t>((2 * n + m) * t * 4);
     std::int64_t done = 0;
     const auto& f32 = H5::PredType::NATIVE_FLOAT;
-    writeRows(file, "activity", f32, d.activity.data(), 4, t, n, progress, done, total);
-    writeRows(file, "derivative", f32, d.derivative.data(), 4, t, n, progress, done, total);
-    writeRows(file, "stimulus", f32, d.stimulus.data(), 4, m > 0 ? t : 0, m, progress, done, total);
+    writeRows(file, "activity", activity, t, n, progress, done, total);
+    writeRows(file, "derivative", derivative, t, n, progress, done, total);
+    writeRows(file, "stimulus", slabsOf(d.stimulus), m > 0 ? t : 0, m, progress, done, total);
     writeSmall(file, "types", H5::PredType::NATIVE_INT32, d.types.data(), 1, static_cast<hsize_t>(d.types.size()));
     FrameMatrix positions = d.positions;
     writeSmall(file, "positions", f32, positions.data(), 2, n, 2);
@@ -170,20 +191,38 @@ void writeAll(const Dataset& d, H5::H5File& file, const Progress& progress)
                static_cast<hsize_t>(params.rows()), static_cast<hsize_t>(params.cols()));
 }
 
-} // namespace
-
-void saveDataset(const Dataset& data, const std::string& path, const Progress& progress)
+/// Writes through a temporary file renamed into place.
+void writeAtomically(const std::string& path, const std::function<void(H5::H5File&)>& write)
 {
     H5::Exception::dontPrint();
     AtomicFile file(path);
     try {
         H5::H5File h5(file.temporaryPath(), H5F_ACC_TRUNC);
-        writeAll(data, h5, progress);
+        write(h5);
         h5.close();
     } catch (const H5::Exception& e) {
         throw InputError(path + ": cannot write the dataset (" + e.getDetailMsg() + ")");
     }
     file.commit();
+}
+
+} // namespace
+
+void saveDataset(const Dataset& data, const std::string& path, const Progress& progress)
+{
+    writeAtomically(path, [&](H5::H5File& h5) {
+        writeAll(data, slabsOf(data.activity), slabsOf(data.derivative), h5, progress);
+    });
+}
+
+void saveDatasetInBands(const Dataset& data, const FrameBands& derivative, const FrameBands& activity,
+                        const std::string& path, const Progress& progress)
+{
+    FrameMatrix derivativeBuffer, activityBuffer;
+    writeAtomically(path, [&](H5::H5File& h5) {
+        writeAll(data, activity ? slabsOf(activity, activityBuffer) : slabsOf(data.activity),
+                 slabsOf(derivative, derivativeBuffer), h5, progress);
+    });
 }
 
 Dataset loadDataset(const std::string& path)

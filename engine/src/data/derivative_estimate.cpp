@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace plexus {
 
@@ -57,20 +58,27 @@ std::vector<double> savitzkyGolayValueWeights(int window, int order, int at)
 
 namespace {
 
-FrameMatrix centralDifferences(const FrameMatrix& u, double dt)
+/// Rows first .. first + count − 1 of the central differences of u.
+FrameMatrix centralDifferences(const FrameMatrix& u, double dt, Eigen::Index first, Eigen::Index count)
 {
     const Eigen::Index frames = u.rows();
-    FrameMatrix du(frames, u.cols());
+    FrameMatrix du(count, u.cols());
     const auto h = static_cast<float>(dt);
-    du.row(0) = (u.row(1) - u.row(0)) / h;
-    du.row(frames - 1) = (u.row(frames - 1) - u.row(frames - 2)) / h;
-    for (Eigen::Index t = 1; t + 1 < frames; ++t)
-        du.row(t) = (u.row(t + 1) - u.row(t - 1)) / (2.0f * h);
+    for (Eigen::Index t = first; t < first + count; ++t) {
+        if (t == 0)
+            du.row(0) = (u.row(1) - u.row(0)) / h;
+        else if (t == frames - 1)
+            du.row(t - first) = (u.row(frames - 1) - u.row(frames - 2)) / h;
+        else
+            du.row(t - first) = (u.row(t + 1) - u.row(t - 1)) / (2.0f * h);
+    }
     return du;
 }
 
-/// Σ_k w_k u[start + k] / scale per frame, with the window's weights for the frame's place in it.
-FrameMatrix savitzkyGolay(const FrameMatrix& u, double scale, int window, int order, bool derivative)
+/// Σ_k w_k u[start + k] / scale for frames first .. first + count − 1, with the window's weights for the frame's
+/// place in it.
+FrameMatrix savitzkyGolay(const FrameMatrix& u, double scale, int window, int order, bool derivative,
+                          Eigen::Index first, Eigen::Index count)
 {
     const Eigen::Index frames = u.rows();
     const int half = window / 2;
@@ -78,30 +86,32 @@ FrameMatrix savitzkyGolay(const FrameMatrix& u, double scale, int window, int or
     for (int at = 0; at < window; ++at)
         weights[static_cast<std::size_t>(at)] =
             derivative ? savitzkyGolayDerivativeWeights(window, order, at) : savitzkyGolayValueWeights(window, order, at);
-    const double dt = scale;
-    FrameMatrix du(frames, u.cols());
-    for (Eigen::Index t = 0; t < frames; ++t) {
+    FrameMatrix out(count, u.cols());
+    for (Eigen::Index t = first; t < first + count; ++t) {
         // The window this frame's estimate comes from, and the frame's place in it.
         const Eigen::Index start = std::clamp<Eigen::Index>(t - half, 0, frames - window);
         const auto& w = weights[static_cast<std::size_t>(t - start)];
-        auto out = du.row(t);
-        out.setZero();
+        auto row = out.row(t - first);
+        row.setZero();
         for (int k = 0; k < window; ++k)
-            out += static_cast<float>(w[static_cast<std::size_t>(k)] / dt) * u.row(start + k);
+            row += static_cast<float>(w[static_cast<std::size_t>(k)] / scale) * u.row(start + k);
     }
-    return du;
+    return out;
 }
 
 } // namespace
 
-FrameMatrix estimateDerivative(const FrameMatrix& u, double dt, const DerivativeOptions& o)
+FrameMatrix estimateDerivativeRows(const FrameMatrix& u, double dt, const DerivativeOptions& o, Eigen::Index first,
+                                  Eigen::Index count)
 {
     if (!(dt > 0))
         throw InputError("derivative: the time step must be positive (from --rate)");
+    if (first < 0 || count < 0 || first + count > u.rows())
+        throw std::logic_error("estimateDerivativeRows: rows outside the activity");
     if (o.method == DerivativeMethod::Central) {
         if (u.rows() < 3)
             throw InputError("derivative: central differences need at least 3 frames, got " + std::to_string(u.rows()));
-        return centralDifferences(u, dt);
+        return centralDifferences(u, dt, first, count);
     }
     if (o.order < 1 || o.order > 5)
         throw InputError("derivative: Savitzky–Golay order must be 1..5, got " + std::to_string(o.order));
@@ -109,14 +119,24 @@ FrameMatrix estimateDerivative(const FrameMatrix& u, double dt, const Derivative
     if (u.rows() < window)
         throw InputError("derivative: a Savitzky–Golay window of " + std::to_string(window) + " frames needs at least " +
                          std::to_string(window) + " frames, got " + std::to_string(u.rows()));
-    return savitzkyGolay(u, dt, window, o.order, true);
+    return savitzkyGolay(u, dt, window, o.order, true, first, count);
+}
+
+FrameMatrix estimateDerivative(const FrameMatrix& u, double dt, const DerivativeOptions& o)
+{
+    return estimateDerivativeRows(u, dt, o, 0, u.rows());
+}
+
+FrameMatrix smoothActivityRows(const FrameMatrix& u, const DerivativeOptions& o, Eigen::Index first, Eigen::Index count)
+{
+    if (o.method != DerivativeMethod::SavitzkyGolay || u.rows() < windowOf(o))
+        return u.middleRows(first, count);
+    return savitzkyGolay(u, 1.0, windowOf(o), o.order, false, first, count);
 }
 
 FrameMatrix smoothActivity(const FrameMatrix& u, const DerivativeOptions& o)
 {
-    if (o.method != DerivativeMethod::SavitzkyGolay || u.rows() < windowOf(o))
-        return u;
-    return savitzkyGolay(u, 1.0, windowOf(o), o.order, false);
+    return smoothActivityRows(u, o, 0, u.rows());
 }
 
 } // namespace plexus

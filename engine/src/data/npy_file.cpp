@@ -2,7 +2,9 @@
 
 #include "plexus/util/errors.h"
 
+#include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <regex>
 
 namespace plexus {
@@ -127,45 +129,65 @@ void writeNpy(const std::string& path, const std::vector<std::int64_t>& shape, c
     writer.commit();
 }
 
+NpyReader::NpyReader(const std::string& path) : m_path(path), m_in(path, std::ios::binary)
+{
+    if (!m_in)
+        throw InputError(path + ": cannot open");
+    m_header = readNpyHeader(m_in, path);
+}
+
+namespace {
+
+/// One little-endian value of `descr` at `p`, as float.
+float valueAt(const char* p, const std::string& descr)
+{
+    if (descr == "<f8") {
+        double v;
+        std::memcpy(&v, p, 8);
+        return static_cast<float>(v);
+    }
+    if (descr == "<i4") {
+        std::int32_t v;
+        std::memcpy(&v, p, 4);
+        return static_cast<float>(v);
+    }
+    std::int64_t v;
+    std::memcpy(&v, p, 8);
+    return static_cast<float>(v);
+}
+
+} // namespace
+
+void NpyReader::read(std::int64_t first, std::int64_t count, float* out)
+{
+    const std::int64_t size = m_header.elementSize();
+    if (first < 0 || count < 0 || first + count > m_header.elementCount())
+        throw std::logic_error(m_path + ": read past the array's end");
+    m_in.clear();
+    m_in.seekg(m_header.dataOffset + first * size);
+    if (m_header.descr == "<f4") { // straight into place
+        if (!m_in.read(reinterpret_cast<char*>(out), static_cast<std::streamsize>(count * 4)))
+            throw InputError(m_path + ": truncated: expected " + std::to_string(m_header.elementCount()) + " values");
+        return;
+    }
+    constexpr std::int64_t kBand = 1 << 20; // values converted per read
+    for (std::int64_t done = 0; done < count; done += kBand) {
+        const std::int64_t n = std::min(kBand, count - done);
+        m_buffer.resize(static_cast<std::size_t>(n * size));
+        if (!m_in.read(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size())))
+            throw InputError(m_path + ": truncated: expected " + std::to_string(m_header.elementCount()) + " values");
+        for (std::int64_t i = 0; i < n; ++i)
+            out[done + i] = valueAt(m_buffer.data() + i * size, m_header.descr);
+    }
+}
+
 std::vector<float> readNpyAsFloat(const std::string& path, NpyHeader* headerOut)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(path + ": cannot open");
-    NpyHeader header = readNpyHeader(in, path);
-    const std::int64_t count = header.elementCount(), size = header.elementSize();
-    if (header.descr == "<f4") { // straight into place: no second copy of a large recording
-        std::vector<float> values(static_cast<std::size_t>(count));
-        if (!in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(count * 4)))
-            throw InputError(path + ": truncated: expected " + std::to_string(count) + " values");
-        if (headerOut)
-            *headerOut = header;
-        return values;
-    }
-    std::vector<char> raw(static_cast<std::size_t>(count * size));
-    if (!in.read(raw.data(), static_cast<std::streamsize>(raw.size())))
-        throw InputError(path + ": truncated: expected " + std::to_string(count) + " values");
-    std::vector<float> values(static_cast<std::size_t>(count));
-    for (std::int64_t i = 0; i < count; ++i) {
-        const char* p = raw.data() + i * size;
-        if (header.descr == "<f4")
-            std::memcpy(&values[i], p, 4);
-        else if (header.descr == "<f8") {
-            double v;
-            std::memcpy(&v, p, 8);
-            values[i] = static_cast<float>(v);
-        } else if (header.descr == "<i4") {
-            std::int32_t v;
-            std::memcpy(&v, p, 4);
-            values[i] = static_cast<float>(v);
-        } else {
-            std::int64_t v;
-            std::memcpy(&v, p, 8);
-            values[i] = static_cast<float>(v);
-        }
-    }
+    NpyReader reader(path);
+    std::vector<float> values(static_cast<std::size_t>(reader.header().elementCount()));
+    reader.read(0, reader.header().elementCount(), values.data());
     if (headerOut)
-        *headerOut = header;
+        *headerOut = reader.header();
     return values;
 }
 

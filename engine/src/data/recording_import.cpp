@@ -3,12 +3,14 @@
 #include "recording_readers.h"
 
 #include "plexus/config/presets.h"
+#include "plexus/data/dataset_file.h"
 #include "plexus/sim/neuron_layout.h"
 #include "plexus/sim/rng.h"
 #include "plexus/util/errors.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 
 namespace plexus {
@@ -22,7 +24,15 @@ std::int64_t fillGaps(FrameMatrix& u, std::int64_t maxGap, const std::string& pa
 {
     std::int64_t filled = 0;
     const Eigen::Index frames = u.rows();
+    std::vector<bool> gappy(static_cast<std::size_t>(u.cols()), false); // found frame by frame (row-major)
+    for (Eigen::Index t = 0; t < frames; ++t)
+        if (!u.row(t).allFinite())
+            for (Eigen::Index n = 0; n < u.cols(); ++n)
+                if (!std::isfinite(u(t, n)))
+                    gappy[static_cast<std::size_t>(n)] = true;
     for (Eigen::Index n = 0; n < u.cols(); ++n) {
+        if (!gappy[static_cast<std::size_t>(n)])
+            continue;
         for (Eigen::Index t = 0; t < frames;) {
             if (std::isfinite(u(t, n))) {
                 ++t;
@@ -53,16 +63,28 @@ void normalise(FrameMatrix& u, const std::string& how)
     if (how == "none")
         return;
     if (how == "zscore") {
-        for (Eigen::Index n = 0; n < u.cols(); ++n) {
-            const double mean = u.col(n).cast<double>().mean();
-            const double sd = std::sqrt((u.col(n).cast<double>().array() - mean).square().mean());
-            u.col(n) = ((u.col(n).cast<double>().array() - mean) / (sd > 0 ? sd : 1.0)).cast<float>().matrix();
+        Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(u.cols()), squares = Eigen::ArrayXd::Zero(u.cols());
+        for (Eigen::Index t = 0; t < u.rows(); ++t) { // frame by frame: the recording is row-major
+            const Eigen::ArrayXd frame = u.row(t).transpose().cast<double>().array();
+            sum += frame;
+            squares += frame.square();
         }
+        const Eigen::ArrayXd mean = sum / static_cast<double>(u.rows());
+        const Eigen::ArrayXd sd = (squares / static_cast<double>(u.rows()) - mean.square()).max(0.0).sqrt();
+        const Eigen::RowVectorXf shift = mean.cast<float>().transpose().matrix();
+        const Eigen::RowVectorXf scale = (sd > 0).select(1.0 / sd, 1.0).cast<float>().transpose().matrix();
+        for (Eigen::Index t = 0; t < u.rows(); ++t)
+            u.row(t) = (u.row(t) - shift).cwiseProduct(scale);
         return;
     }
     if (how == "scale") {
-        const Eigen::ArrayXd all = Eigen::Map<const Eigen::ArrayXf>(u.data(), u.size()).cast<double>();
-        const double sd = std::sqrt((all - all.mean()).square().mean());
+        double sum = 0.0, squares = 0.0; // one pass in double, no copy of the recording
+        for (Eigen::Index t = 0; t < u.rows(); ++t) {
+            sum += u.row(t).cast<double>().sum();
+            squares += u.row(t).cast<double>().squaredNorm();
+        }
+        const double count = static_cast<double>(u.size()), mean = sum / count;
+        const double sd = std::sqrt(std::max(0.0, squares / count - mean * mean));
         if (sd > 0)
             u /= static_cast<float>(sd);
         return;
@@ -82,14 +104,34 @@ Eigen::MatrixX2f readPositions(const std::string& path, std::int64_t neurons)
     return p;
 }
 
-FrameMatrix readInput(const std::string& path, std::int64_t frames, std::int64_t neurons)
+/// The external input [frames, M]: as long as the recording as read (then cut like it) or as the frames kept.
+FrameMatrix readInput(const std::string& path, std::int64_t recorded, std::int64_t first, std::int64_t frames,
+                      std::int64_t neurons)
 {
     const RawMatrix m = readTable(path);
-    if (m.rows != frames || m.cols > neurons)
-        throw InputError(path + ": the input is " + shapeText(m.rows, m.cols) + ", expected " + std::to_string(frames) +
+    if ((m.rows != recorded && m.rows != frames) || m.cols > neurons)
+        throw InputError(path + ": the input is " + shapeText(m.rows, m.cols) + ", expected " + std::to_string(recorded) +
                          " frames × at most " + std::to_string(neurons) + " receiving neurons (time by neurons)");
-    std::string unused;
-    return orient(m, MatrixLayout::TimeByNeurons, &unused);
+    FrameMatrix input = readFrames(memoryRows(m), MatrixLayout::TimeByNeurons);
+    if (m.rows != frames)
+        input = input.middleRows(first, frames).eval();
+    return input;
+}
+
+/// Keeps frames [first, end) of `u` (end −1: all), in place; InputError for a range outside the recording.
+void keepFrames(FrameMatrix& u, std::int64_t first, std::int64_t end, const std::string& path)
+{
+    const std::int64_t frames = u.rows();
+    if (end < 0)
+        end = frames;
+    if (first < 0 || first >= end || end > frames)
+        throw InputError(path + ": --frames " + std::to_string(first) + ":" + std::to_string(end) +
+                         " is outside the recording's " + std::to_string(frames) + " frames (expected 0 ≤ FIRST < END ≤ " +
+                         std::to_string(frames) + ")");
+    if (first == 0 && end == frames)
+        return;
+    std::memmove(u.data(), u.data() + first * u.cols(), static_cast<std::size_t>((end - first) * u.cols()) * sizeof(float));
+    u.conservativeResize(end - first, Eigen::NoChange); // row-major: the prefix stays where it is
 }
 
 } // namespace
@@ -119,10 +161,11 @@ ExperimentConfig recordingExperiment(const Dataset& d, const std::string& preset
     return c;
 }
 
-Dataset importRecording(const std::string& path, const RecordingOptions& o, RecordingSummary* summary,
-                        const Progress& progress)
+namespace {
+
+/// The recording read, gaps filled and normalised, with its positions, input and time step; no derivative yet.
+Dataset readActivity(const std::string& path, const RecordingOptions& o, RecordingSummary* summary)
 {
-    progress.update("reading", 0, 3);
     ReadRecording r = readRecordingFile(path, o);
     if (o.rate > 0) {
         r.rate = o.rate;
@@ -130,19 +173,17 @@ Dataset importRecording(const std::string& path, const RecordingOptions& o, Reco
     }
     if (!(r.rate > 0))
         throw InputError(path + ": the frame rate is not in the file; give it with --rate HZ");
+    const std::int64_t recorded = r.activity.rows();
+    keepFrames(r.activity, o.firstFrame, o.endFrame, path);
     if (r.activity.rows() < 8)
         throw InputError(path + ": " + std::to_string(r.activity.rows()) + " frames; training needs at least 8");
     if (r.activity.cols() < 2)
         throw InputError(path + ": " + std::to_string(r.activity.cols()) + " neuron; a network needs at least 2");
     const std::int64_t interpolated = fillGaps(r.activity, o.maxGap, path);
     normalise(r.activity, o.normalise);
-    progress.update("derivative", 1, 3);
     Dataset d;
     d.activity = std::move(r.activity);
     d.deltaT = 1.0 / r.rate;
-    d.derivative = estimateDerivative(d.activity, d.deltaT, o.derivative);
-    if (o.derivative.smoothActivity)
-        d.activity = smoothActivity(d.activity, o.derivative);
     d.signalModel = o.signalModel;
     const std::int64_t n = d.neurons();
     if (!o.positions.empty()) {
@@ -152,12 +193,10 @@ Dataset importRecording(const std::string& path, const RecordingOptions& o, Reco
         d.positions = sunflowerPositions(n, rng);
     }
     if (!o.input.empty()) {
-        d.stimulus = readInput(o.input, d.frames(), n);
+        d.stimulus = readInput(o.input, recorded, o.firstFrame, d.frames(), n);
         d.inputType = "signal";
         d.inputMode = o.inputMode;
     }
-    d.checkConsistent(path);
-    progress.update("derivative", 3, 3);
     if (summary) {
         summary->neuronsRead = r.neuronsRead;
         summary->neuronsKept = n;
@@ -171,6 +210,41 @@ Dataset importRecording(const std::string& path, const RecordingOptions& o, Reco
         summary->notes = r.notes;
     }
     return d;
+}
+
+} // namespace
+
+Dataset importRecording(const std::string& path, const RecordingOptions& o, RecordingSummary* summary,
+                        const Progress& progress)
+{
+    progress.update("reading", 0, 2);
+    Dataset d = readActivity(path, o, summary);
+    progress.update("derivative", 1, 2);
+    d.derivative = estimateDerivative(d.activity, d.deltaT, o.derivative);
+    if (o.derivative.smoothActivity)
+        d.activity = smoothActivity(d.activity, o.derivative);
+    d.checkConsistent(path);
+    progress.update("derivative", 2, 2);
+    return d;
+}
+
+ExperimentConfig importRecordingTo(const std::string& path, const RecordingOptions& o, const std::string& target,
+                                   const std::string& preset, RecordingSummary* summary, const Progress& progress)
+{
+    progress.update("reading", 0, 1);
+    const Dataset d = readActivity(path, o, summary);
+    ExperimentConfig config = recordingExperiment(d, preset, path);
+    estimateDerivativeRows(d.activity, d.deltaT, o.derivative, 0, 0); // a bad window or order fails before writing
+    const FrameBands derivative = [&](std::int64_t first, std::int64_t count, FrameMatrix& out) {
+        out = estimateDerivativeRows(d.activity, d.deltaT, o.derivative, first, count);
+    };
+    FrameBands smoothed;
+    if (o.derivative.smoothActivity)
+        smoothed = [&](std::int64_t first, std::int64_t count, FrameMatrix& out) {
+            out = smoothActivityRows(d.activity, o.derivative, first, count);
+        };
+    saveDatasetInBands(d, derivative, smoothed, target, progress);
+    return config;
 }
 
 } // namespace plexus

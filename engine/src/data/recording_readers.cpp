@@ -21,21 +21,86 @@ std::string shapeText(std::int64_t rows, std::int64_t cols)
     return std::to_string(rows) + " × " + std::to_string(cols);
 }
 
-/// Rows or columns as time: the layout given, or the longer axis.
-FrameMatrix orient(const RawMatrix& m, MatrixLayout layout, std::string* text)
+MatrixLayout resolveLayout(std::int64_t rows, std::int64_t cols, MatrixLayout layout, std::string* text)
 {
     if (layout == MatrixLayout::Guess) {
-        layout = m.rows >= m.cols ? MatrixLayout::TimeByNeurons : MatrixLayout::NeuronsByTime;
+        layout = rows >= cols ? MatrixLayout::TimeByNeurons : MatrixLayout::NeuronsByTime;
         *text = std::string(layout == MatrixLayout::TimeByNeurons ? "time-by-neurons" : "neurons-by-time") +
                 " (guessed: the longer axis is time; --layout says otherwise)";
     } else {
         *text = layout == MatrixLayout::TimeByNeurons ? "time-by-neurons" : "neurons-by-time";
     }
-    using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    Eigen::Map<const RowMajor> map(m.values.data(), m.rows, m.cols);
-    if (layout == MatrixLayout::TimeByNeurons)
-        return map;
-    return map.transpose();
+    return layout;
+}
+
+namespace {
+
+constexpr std::int64_t kBandValues = 1 << 20; // 4 MB of float32 per band read
+
+/// Calls `use(k0, band)` for the rows listed in `keep` (all rows when null), a band at a time: `band` holds rows
+/// keep[k0 ..] of the matrix, one per row.
+void forEachNeuronBand(const MatrixRows& m, const std::vector<std::int64_t>* keep,
+                       const std::function<void(Eigen::Index, const FrameMatrix&)>& use)
+{
+    std::vector<std::int64_t> all;
+    if (!keep) {
+        all.resize(static_cast<std::size_t>(m.rows));
+        for (std::int64_t r = 0; r < m.rows; ++r)
+            all[static_cast<std::size_t>(r)] = r;
+        keep = &all;
+    }
+    const std::int64_t bandRows = std::max<std::int64_t>(1, kBandValues / std::max<std::int64_t>(m.cols, 1));
+    FrameMatrix read, band;
+    std::size_t next = 0; // the next entry of keep to place
+    for (std::int64_t first = 0; first < m.rows && next < keep->size(); first += bandRows) {
+        const std::int64_t count = std::min(bandRows, m.rows - first);
+        if ((*keep)[next] >= first + count)
+            continue; // no kept row in this band
+        read.resize(count, m.cols);
+        m.read(first, count, read.data());
+        std::size_t end = next;
+        while (end < keep->size() && (*keep)[end] >= first && (*keep)[end] < first + count)
+            ++end;
+        band.resize(static_cast<Eigen::Index>(end - next), m.cols);
+        for (std::size_t k = next; k < end; ++k)
+            band.row(static_cast<Eigen::Index>(k - next)) = read.row((*keep)[k] - first);
+        use(static_cast<Eigen::Index>(next), band);
+        next = end;
+    }
+}
+
+} // namespace
+
+FrameMatrix readFrames(const MatrixRows& m, MatrixLayout layout, const std::vector<std::int64_t>* keep)
+{
+    if (layout == MatrixLayout::TimeByNeurons) {
+        FrameMatrix u(m.rows, m.cols);
+        m.read(0, m.rows, u.data());
+        return u;
+    }
+    FrameMatrix u(m.cols, keep ? static_cast<Eigen::Index>(keep->size()) : m.rows);
+    forEachNeuronBand(m, keep, [&](Eigen::Index k0, const FrameMatrix& band) {
+        u.middleCols(k0, band.rows()) = band.transpose();
+    });
+    return u;
+}
+
+void subtractNeuronRows(const MatrixRows& m, const std::vector<std::int64_t>& keep, float factor, FrameMatrix& u)
+{
+    forEachNeuronBand(m, &keep, [&](Eigen::Index k0, const FrameMatrix& band) {
+        u.middleCols(k0, band.rows()) -= factor * band.transpose();
+    });
+}
+
+MatrixRows memoryRows(const RawMatrix& matrix)
+{
+    MatrixRows rows;
+    rows.rows = matrix.rows;
+    rows.cols = matrix.cols;
+    rows.read = [&matrix](std::int64_t first, std::int64_t count, float* out) {
+        std::copy_n(matrix.values.data() + first * matrix.cols, count * matrix.cols, out);
+    };
+    return rows;
 }
 
 namespace {
@@ -99,20 +164,36 @@ RawMatrix readCsv(const std::string& path)
     return m;
 }
 
-RawMatrix readNpyMatrix(const std::string& path)
+/// A 2-D NPY file, read a band of rows at a time.
+MatrixRows npyRows(const std::string& path)
 {
-    NpyHeader header;
-    RawMatrix m;
-    m.values = readNpyAsFloat(path, &header);
+    auto reader = std::make_shared<NpyReader>(path);
+    const NpyHeader& header = reader->header();
     if (header.shape.size() != 2)
         throw InputError(path + ": expected a 2-D array (neurons and frames), got " + std::to_string(header.shape.size()) +
                          " dimensions");
-    m.rows = header.shape[0];
-    m.cols = header.shape[1];
+    MatrixRows rows;
+    rows.rows = header.shape[0];
+    rows.cols = header.shape[1];
+    rows.read = [reader, cols = rows.cols](std::int64_t first, std::int64_t count, float* out) {
+        reader->read(first * cols, count * cols, out);
+    };
+    return rows;
+}
+
+RawMatrix readNpyMatrix(const std::string& path)
+{
+    const MatrixRows rows = npyRows(path);
+    RawMatrix m;
+    m.rows = rows.rows;
+    m.cols = rows.cols;
+    m.values.resize(static_cast<std::size_t>(m.rows * m.cols));
+    rows.read(0, m.rows, m.values.data());
     return m;
 }
 
-RawMatrix readHdf5Dataset(const H5::H5File& file, const std::string& name, const std::string& path)
+/// A 2-D HDF5 dataset, read a band of rows at a time (converted to float32 by the library).
+MatrixRows hdf5Rows(const H5::H5File& file, const std::string& name, const std::string& path)
 {
     if (!file.nameExists(name))
         throw InputError(path + ": no dataset '" + name + "'");
@@ -123,12 +204,17 @@ RawMatrix readHdf5Dataset(const H5::H5File& file, const std::string& name, const
                          " dimensions, expected 2");
     hsize_t dims[2];
     space.getSimpleExtentDims(dims);
-    RawMatrix m;
-    m.rows = static_cast<std::int64_t>(dims[0]);
-    m.cols = static_cast<std::int64_t>(dims[1]);
-    m.values.resize(static_cast<std::size_t>(m.rows * m.cols));
-    set.read(m.values.data(), H5::PredType::NATIVE_FLOAT);
-    return m;
+    MatrixRows rows;
+    rows.rows = static_cast<std::int64_t>(dims[0]);
+    rows.cols = static_cast<std::int64_t>(dims[1]);
+    rows.read = [set, cols = dims[1]](std::int64_t first, std::int64_t count, float* out) {
+        hsize_t offset[2] = {static_cast<hsize_t>(first), 0}, extent[2] = {static_cast<hsize_t>(count), cols};
+        H5::DataSpace fileSpace = set.getSpace();
+        fileSpace.selectHyperslab(H5S_SELECT_SET, extent, offset);
+        H5::DataSpace memorySpace(2, extent);
+        set.read(out, H5::PredType::NATIVE_FLOAT, memorySpace, fileSpace);
+    };
+    return rows;
 }
 
 /// The 2-D datasets of an HDF5 file, by path.
@@ -213,42 +299,58 @@ RawMatrix withoutIndexColumns(const RawMatrix& m, std::vector<double>* times, st
     return out;
 }
 
-ReadRecording readMatrixFile(const std::string& path, const RecordingOptions& o)
+/// The one 2-D dataset of an HDF5 file, or the one --dataset names.
+std::string hdf5MatrixName(const H5::H5File& file, const std::string& path, const std::string& wanted)
 {
-    RawMatrix m;
-    if (o.format == "csv") {
-        m = readCsv(path);
-    } else if (o.format == "npy") {
-        m = readNpyMatrix(path);
-    } else {
-        H5::H5File file = openHdf5(path);
-        std::string name = o.dataset;
-        if (name.empty()) {
-            std::vector<std::string> matrices;
-            listMatrices(file.openGroup("/"), "", matrices);
-            if (matrices.size() != 1) {
-                std::string list;
-                for (const auto& s : matrices)
-                    list += (list.empty() ? "" : ", ") + s;
-                throw InputError(path + ": " + std::to_string(matrices.size()) +
-                                 " 2-D datasets; say which with --dataset" + (list.empty() ? "" : " (" + list + ")"));
-            }
-            name = matrices.front();
-        }
-        m = readHdf5Dataset(file, name, path);
+    if (!wanted.empty())
+        return wanted;
+    std::vector<std::string> matrices;
+    listMatrices(file.openGroup("/"), "", matrices);
+    if (matrices.size() != 1) {
+        std::string list;
+        for (const auto& s : matrices)
+            list += (list.empty() ? "" : ", ") + s;
+        throw InputError(path + ": " + std::to_string(matrices.size()) + " 2-D datasets; say which with --dataset" +
+                         (list.empty() ? "" : " (" + list + ")"));
     }
+    return matrices.front();
+}
+
+ReadRecording readCsvRecording(const std::string& path, const RecordingOptions& o)
+{
+    RawMatrix m = readCsv(path);
     ReadRecording r;
+    MatrixLayout layout = MatrixLayout::TimeByNeurons;
     std::vector<double> times;
-    if (!m.header.empty())
+    if (!m.header.empty()) {
         m = withoutIndexColumns(m, &times, &r.notes);
-    r.activity = orient(m, m.header.empty() ? o.layout : MatrixLayout::TimeByNeurons, &r.layout);
-    if (!m.header.empty())
         r.layout = "time-by-neurons (a CSV with named columns)";
+    } else {
+        layout = resolveLayout(m.rows, m.cols, o.layout, &r.layout);
+    }
+    r.activity = readFrames(memoryRows(m), layout);
     r.neuronsRead = r.activity.cols();
     if (!times.empty()) {
         r.rate = regularRate(times, path, "the time column");
         r.rateSource = "the time column";
     }
+    return r;
+}
+
+ReadRecording readMatrixFile(const std::string& path, const RecordingOptions& o)
+{
+    if (o.format == "csv")
+        return readCsvRecording(path, o);
+    ReadRecording r;
+    MatrixRows rows;
+    if (o.format == "npy") {
+        rows = npyRows(path);
+    } else {
+        const H5::H5File file = openHdf5(path);
+        rows = hdf5Rows(file, hdf5MatrixName(file, path, o.dataset), path);
+    }
+    r.activity = readFrames(rows, resolveLayout(rows.rows, rows.cols, o.layout, &r.layout));
+    r.neuronsRead = r.activity.cols();
     return r;
 }
 
@@ -298,20 +400,9 @@ ReadRecording readSuite2p(const std::string& folder, const RecordingOptions& o)
     const std::string fPath = (dir / "F.npy").string();
     if (!fs::exists(fPath))
         throw InputError(folder + ": no F.npy here; point at suite2p's plane folder (suite2p/plane0)");
-    RawMatrix f = readNpyMatrix(fPath); // [rois, frames]
+    const MatrixRows f = npyRows(fPath); // [rois, frames]
     ReadRecording r;
     r.neuronsRead = f.rows;
-    const std::string neuropilPath = (dir / "Fneu.npy").string();
-    if (o.subtractNeuropil && fs::exists(neuropilPath)) {
-        const RawMatrix neuropil = readNpyMatrix(neuropilPath);
-        if (neuropil.rows != f.rows || neuropil.cols != f.cols)
-            throw InputError(neuropilPath + ": " + shapeText(neuropil.rows, neuropil.cols) + ", expected " +
-                             shapeText(f.rows, f.cols) + " like F.npy");
-        const auto factor = static_cast<float>(o.neuropilFactor);
-        for (std::size_t i = 0; i < f.values.size(); ++i)
-            f.values[i] -= factor * neuropil.values[i];
-        r.notes.push_back("neuropil subtracted: F − " + std::to_string(o.neuropilFactor).substr(0, 4) + " · Fneu");
-    }
     std::vector<std::int64_t> keep;
     const std::string cellsPath = (dir / "iscell.npy").string();
     if (!o.keepAllRois && fs::exists(cellsPath)) {
@@ -328,10 +419,16 @@ ReadRecording readSuite2p(const std::string& folder, const RecordingOptions& o)
     }
     if (keep.empty())
         throw InputError(cellsPath + ": no ROI is classified as a cell (--all-rois keeps them all)");
-    r.activity.resize(f.cols, static_cast<Eigen::Index>(keep.size()));
-    for (std::size_t k = 0; k < keep.size(); ++k)
-        for (std::int64_t t = 0; t < f.cols; ++t)
-            r.activity(t, static_cast<Eigen::Index>(k)) = f.at(keep[k], t);
+    r.activity = readFrames(f, MatrixLayout::NeuronsByTime, &keep);
+    const std::string neuropilPath = (dir / "Fneu.npy").string();
+    if (o.subtractNeuropil && fs::exists(neuropilPath)) {
+        const MatrixRows neuropil = npyRows(neuropilPath);
+        if (neuropil.rows != f.rows || neuropil.cols != f.cols)
+            throw InputError(neuropilPath + ": " + shapeText(neuropil.rows, neuropil.cols) + ", expected " +
+                             shapeText(f.rows, f.cols) + " like F.npy");
+        subtractNeuronRows(neuropil, keep, static_cast<float>(o.neuropilFactor), r.activity);
+        r.notes.push_back("neuropil subtracted: F − " + std::to_string(o.neuropilFactor).substr(0, 4) + " · Fneu");
+    }
     r.layout = "suite2p F.npy (ROIs by frames)";
     const std::string opsPath = (dir / "ops.npy").string();
     if (fs::exists(opsPath)) {
@@ -388,9 +485,7 @@ ReadRecording readNwb(const std::string& path, const RecordingOptions& o)
     H5::H5File file = openHdf5(path);
     const std::string series = findNwbSeries(file, path, o.dataset);
     ReadRecording r;
-    const RawMatrix data = readHdf5Dataset(file, series + "/data", path); // NWB: [time, ROIs]
-    std::string unused;
-    r.activity = orient(data, MatrixLayout::TimeByNeurons, &unused);
+    r.activity = readFrames(hdf5Rows(file, series + "/data", path), MatrixLayout::TimeByNeurons); // [time, ROIs]
     r.neuronsRead = r.activity.cols();
     r.layout = "NWB " + series + "/data (frames by ROIs)";
     if (file.nameExists(series + "/starting_time")) {

@@ -54,12 +54,12 @@ void RecordingImportJob::work(const Progress& progress)
         if (fs::exists(folder.datasetPath()))
             throw InputError(m_runDir + " already holds a dataset; choose a new folder");
         RecordingSummary summary;
-        const Dataset data = importRecording(m_source, m_options, &summary, progress);
+        fs::create_directories(m_runDir);
+        const ExperimentConfig config =
+            importRecordingTo(m_source, m_options, folder.datasetPath(), m_preset, &summary, progress);
         if (progress.shouldStop())
             throw CancelledError();
-        fs::create_directories(m_runDir);
-        saveDataset(data, folder.datasetPath(), progress);
-        saveConfigFile(recordingExperiment(data, m_preset, m_source), folder.configPath());
+        saveConfigFile(config, folder.configPath());
         std::lock_guard lock(resultMutex());
         m_summary = summary;
     } catch (...) {

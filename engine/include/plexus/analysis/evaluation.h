@@ -2,6 +2,7 @@
 
 #include "plexus/analysis/curve_equation.h"
 #include "plexus/analysis/linear_fit.h"
+#include "plexus/analysis/model_agreement.h"
 #include "plexus/analysis/recording_score.h"
 #include "plexus/analysis/rollout.h"
 #include "plexus/analysis/type_recovery.h"
@@ -55,6 +56,10 @@ struct Evaluation
     bool hasTruth = false;
     /// The scores that need no truth (one-step prediction on held-out frames, roll-out against the data, clusters).
     RecordingScore withoutTruth;
+    /// Agreement with another run of the same neurons — another seed, the other half of a recording — when asked for
+    /// (`plexus-cli evaluate --compare`); `stabilityRun` names that run, empty when not asked.
+    std::string stabilityRun;
+    ModelAgreement stability;
     /// The learned functions as formulas (learnedCurves + fitEquations), when asked for (`plexus-cli evaluate`).
     std::vector<CurveEquation> equations;
 };

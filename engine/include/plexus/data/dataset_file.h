@@ -4,6 +4,7 @@
 #include "plexus/util/progress.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,15 @@ constexpr int kDatasetFormatVersion = 1;
 /// same folder renamed into place, so a stop or failure leaves any previous file untouched.
 /// Throws InputError (unwritable path) or CancelledError (progress.shouldStop()).
 void saveDataset(const Dataset& data, const std::string& path, const Progress& progress = {});
+
+/// Rows `first` .. `first + count − 1` of a [frames, N] array, computed into `out` on demand.
+using FrameBands = std::function<void(std::int64_t first, std::int64_t count, FrameMatrix& out)>;
+
+/// saveDataset for a recording too large for a second copy in memory: du/dt is computed a band of frames at a time
+/// by `derivative` (data.derivative is not read), and so is the activity written when `activity` is given
+/// (data.activity then gives only the shape). The peak memory is data.activity and one band.
+void saveDatasetInBands(const Dataset& data, const FrameBands& derivative, const FrameBands& activity,
+                        const std::string& path, const Progress& progress = {});
 
 /// Reads a dataset file back, bit-identical. Throws InputError naming the file and the missing or wrong part.
 Dataset loadDataset(const std::string& path);

@@ -30,9 +30,18 @@ struct DerivativeOptions
 /// every frame gets an estimate. InputError for a bad window/order or fewer frames than the window.
 FrameMatrix estimateDerivative(const FrameMatrix& activity, double deltaT, const DerivativeOptions& options = {});
 
+/// Rows `first` .. `first + count − 1` of estimateDerivative, computed alone: how a recording too large for two
+/// copies in memory has its targets written a band of frames at a time.
+FrameMatrix estimateDerivativeRows(const FrameMatrix& activity, double deltaT, const DerivativeOptions& options,
+                                  Eigen::Index first, Eigen::Index count);
+
 /// The activity smoothed by the same Savitzky–Golay windows (the polynomial's value at each frame); the activity
 /// unchanged for central differences.
 FrameMatrix smoothActivity(const FrameMatrix& activity, const DerivativeOptions& options);
+
+/// Rows `first` .. `first + count − 1` of smoothActivity.
+FrameMatrix smoothActivityRows(const FrameMatrix& activity, const DerivativeOptions& options, Eigen::Index first,
+                               Eigen::Index count);
 
 /// The weights w_k (k = 0..window−1) with du/dt at frame `at` of a window ≈ Σ_k w_k u_k / Δt, for a polynomial of
 /// `order` fitted by least squares (Savitzky–Golay). Exposed for tests.

@@ -44,6 +44,23 @@ private:
 /// Writes a whole float32 array.
 void writeNpy(const std::string& path, const std::vector<std::int64_t>& shape, const float* values);
 
+/// Reads a numeric .npy (float32/64, int32/64, C order) as float32 a run of values at a time, so that a large
+/// recording is converted and placed without a second copy of it in memory.
+class NpyReader
+{
+public:
+    explicit NpyReader(const std::string& path);
+    const NpyHeader& header() const { return m_header; }
+    /// Values `first` .. `first + count − 1` (in C order) into `out`; InputError when the file ends before them.
+    void read(std::int64_t first, std::int64_t count, float* out);
+
+private:
+    std::string m_path;
+    std::ifstream m_in;
+    NpyHeader m_header;
+    std::vector<char> m_buffer;
+};
+
 /// Reads a whole numeric .npy (float32/64, int32/64, C order) as float32. Throws InputError on anything else.
 std::vector<float> readNpyAsFloat(const std::string& path, NpyHeader* header = nullptr);
 

@@ -31,6 +31,8 @@ struct RecordingOptions
     bool subtractNeuropil = true;  ///< suite2p: F − factor · Fneu when Fneu.npy is there
     double neuropilFactor = 0.7;
     bool keepAllRois = false;  ///< suite2p: keep the ROIs iscell.npy rejects
+    std::int64_t firstFrame = 0; ///< keep frames [firstFrame, endFrame) of the recording (one half, say)
+    std::int64_t endFrame = -1;  ///< −1: to the recording's end
     std::int64_t maxGap = 0;   ///< runs of NaN frames up to this long are interpolated linearly; longer ones refused
     std::string positions;     ///< optional CSV/NPY [N, 2] of neuron positions (display only)
     std::string input;         ///< optional CSV/NPY external input [frames, M] (time by neurons)
@@ -57,6 +59,13 @@ struct RecordingSummary
 /// names the file and what is wrong (NaN gaps, irregular timestamps, too few frames, mismatched shapes, no rate).
 Dataset importRecording(const std::string& path, const RecordingOptions& options, RecordingSummary* summary = nullptr,
                         const Progress& progress = {});
+
+/// importRecording written straight to the dataset file `target` (docs/formats.md), du/dt computed and written a
+/// band of frames at a time so that the peak memory is one copy of the activity; returns the run's config
+/// (recordingExperiment with `preset`). The file is written atomically: a failure leaves nothing behind.
+ExperimentConfig importRecordingTo(const std::string& path, const RecordingOptions& options, const std::string& target,
+                                   const std::string& preset, RecordingSummary* summary = nullptr,
+                                   const Progress& progress = {});
 
 /// The config of a run on a recording: `preset`'s model and training settings, the recording's size, time step and
 /// input, and training.held_out_fraction 0.1 (the last tenth scores the model on frames it never saw).
