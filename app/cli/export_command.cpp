@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <tuple>
 
 namespace plexus::cli {
 
@@ -83,18 +84,8 @@ CsvSelection parseSelection(const CliArgs& args, const Dataset& d)
     CsvSelection selection;
     if (args.has("neurons"))
         selection.neurons = parseIndexList(args.value("neurons"), d.neurons());
-    if (args.has("frames")) {
-        std::string text = args.value("frames");
-        auto colon = text.find(':');
-        try {
-            if (colon == std::string::npos)
-                throw std::invalid_argument(text);
-            selection.firstFrame = colon == 0 ? 0 : std::stoll(text.substr(0, colon));
-            selection.lastFrame = colon + 1 == text.size() ? -1 : std::stoll(text.substr(colon + 1));
-        } catch (const std::exception&) {
-            throw InputError("--frames: expected FIRST:LAST (e.g. 0:999), got '" + text + "'");
-        }
-    }
+    if (args.has("frames"))
+        std::tie(selection.firstFrame, selection.lastFrame) = parseFrameRange(args.value("frames"));
     return selection;
 }
 

@@ -5,6 +5,7 @@
 #include "plexus/config/config_loader.h"
 #include "plexus/config/presets.h"
 #include "plexus/data/authors_layout.h"
+#include "plexus/data/csv_export.h"
 #include "plexus/data/recording_import.h"
 #include "plexus/runtime/run_folder.h"
 #include "plexus/runtime/run_folder_lock.h"
@@ -13,6 +14,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <tuple>
 
 namespace plexus::cli {
 
@@ -39,8 +41,8 @@ RUN_DIR/config.yaml is written from --preset (default demo) for its model and tr
   --dataset PATH        hdf5: the dataset; nwb: the series (default: the only 2-D dataset / the first series)
   --neuropil-factor F   suite2p: F − F·Fneu (default 0.7); --no-neuropil keeps F as it is
   --all-rois            suite2p: keep the ROIs iscell.npy rejects
-  --frames FIRST:END    keep frames FIRST .. END−1 (e.g. one half, for plexus-cli evaluate --compare; or to cut off
-                        missing frames at an edge)
+  --frames FIRST:LAST   keep frames FIRST .. LAST, inclusive (one half, for plexus-cli evaluate --compare; or to
+                        cut off missing frames at an edge)
   --max-gap K           interpolate runs of up to K missing (NaN) frames (default 0: refuse them)
   --normalise HOW       none (default), zscore (per neuron) or scale (all neurons by one std)
   --derivative METHOD   savgol (default, --window 7 --order 2) or central; noisy data want a wider window
@@ -63,18 +65,8 @@ RecordingOptions recordingOptions(const CliArgs& args)
     o.subtractNeuropil = !args.has("no-neuropil");
     o.neuropilFactor = args.doubleValue("neuropil-factor", 0.7);
     o.keepAllRois = args.has("all-rois");
-    if (args.has("frames")) {
-        const std::string range = args.value("frames");
-        const auto colon = range.find(':');
-        try {
-            if (colon == std::string::npos)
-                throw std::invalid_argument(range);
-            o.firstFrame = colon == 0 ? 0 : std::stoll(range.substr(0, colon));
-            o.endFrame = colon + 1 == range.size() ? -1 : std::stoll(range.substr(colon + 1));
-        } catch (const std::logic_error&) {
-            throw InputError("--frames: expected FIRST:END (e.g. 0:25000, or 25000: to the end), got '" + range + "'");
-        }
-    }
+    if (args.has("frames"))
+        std::tie(o.firstFrame, o.lastFrame) = parseFrameRange(args.value("frames"));
     o.maxGap = args.intValue("max-gap", 0);
     if (o.maxGap < 0)
         throw InputError("--max-gap: expected 0 or more frames");

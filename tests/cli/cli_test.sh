@@ -74,6 +74,14 @@ rows=$(wc -l <"$work/recording/export/learned_W.csv")
 checks=$((checks + 1))
 [ "$rows" -eq 100 ] || { failures=$((failures + 1)); echo "FAIL: learned_W.csv has $rows rows, expected 100"; }
 expect 0 "learned_W, latents, clusters" -- "$cli" export "$work/recording" --learned --format npy
+# Its second half, trained apart: how far the two agree (stability, no truth needed).
+expect 0 "100 neurons, 100 kept; 150 frames" -- "$cli" import "$work/rec/activity.csv" --format csv --frames 150: --out "$work/recording_b"
+"$cli" train "$work/recording_b" --iterations 60 >/dev/null 2>&1
+expect 0 "stability     against .*recording_b: W R² [0-9.-]+ slope" -- "$cli" evaluate "$work/recording" --rollout-frames 20 --no-equations --compare "$work/recording_b"
+checks=$((checks + 1))
+grep -q '"stability": {"other_run"' "$work/recording/metrics.json" || { failures=$((failures + 1)); echo "FAIL: stability in metrics.json"; }
+expect 2 "--frames 0:400 is outside the recording's 300 frames" -- "$cli" import "$work/rec/activity.csv" --format csv --frames 0:400 --out "$work/r5"
+expect 2 "--frames: expected FIRST:LAST" -- "$cli" import "$work/rec/activity.csv" --format csv --frames half --out "$work/r6"
 expect 2 "the frame rate is not in the file; give it with --rate" -- "$cli" import "$work/rec/connectivity.csv" --format csv --out "$work/r2"
 expect 2 "expected a suite2p output folder" -- "$cli" import "$work/none" --format suite2p --out "$work/r3"
 expect 2 "--format: expected suite2p, nwb, csv, npy, hdf5 or authors" -- "$cli" import "$work/rec/activity.csv" --format tiff --out "$work/r4"

@@ -553,19 +553,19 @@ private Q_SLOTS:
         writeText(input, text);
         RecordingOptions o = as("npy", 20.0);
         o.firstFrame = 30;
-        o.endFrame = 50;
+        o.lastFrame = 49;
         o.input = input;
         const Dataset d = importRecording(npy, o);
         QCOMPARE(d.frames(), Eigen::Index(20));
         QVERIFY(std::fabs(d.activity(0, 2) - signal(2, 30)) < 1e-6f);
         QVERIFY(std::fabs(d.activity(19, 4) - signal(4, 49)) < 1e-6f);
         QCOMPARE(d.stimulus(0, 0), 30.0f); // the input is cut like the recording
-        o.endFrame = -1;
+        o.lastFrame = -1;
         QCOMPARE(importRecording(npy, o).frames(), Eigen::Index(kFrames - 30));
         o.firstFrame = 55; // fewer than 8 frames left
         PLEXUS_VERIFY_THROWS_WITH(importRecording(npy, o), InputError, "5 frames");
         o.firstFrame = 70;
-        PLEXUS_VERIFY_THROWS_WITH(importRecording(npy, o), InputError, "--frames 70:60", "outside");
+        PLEXUS_VERIFY_THROWS_WITH(importRecording(npy, o), InputError, "--frames 70:59", "outside");
     }
 
     void aRecordingRoundTripsWithoutGroundTruth()

@@ -53,6 +53,22 @@ private:
 
 } // namespace
 
+std::pair<std::int64_t, std::int64_t> parseFrameRange(const std::string& text)
+{
+    const auto colon = text.find(':');
+    try {
+        if (colon == std::string::npos)
+            throw std::invalid_argument(text);
+        const std::int64_t first = colon == 0 ? 0 : std::stoll(text.substr(0, colon));
+        const std::int64_t last = colon + 1 == text.size() ? -1 : std::stoll(text.substr(colon + 1));
+        if (first < 0 || last < -1)
+            throw std::invalid_argument(text);
+        return {first, last};
+    } catch (const std::logic_error&) {
+        throw InputError("--frames: expected FIRST:LAST, inclusive (e.g. 0:999, or 1000: to the end), got '" + text + "'");
+    }
+}
+
 std::vector<std::int64_t> parseIndexList(const std::string& text, std::int64_t n)
 {
     std::vector<std::int64_t> indices;

@@ -118,20 +118,21 @@ FrameMatrix readInput(const std::string& path, std::int64_t recorded, std::int64
     return input;
 }
 
-/// Keeps frames [first, end) of `u` (end −1: all), in place; InputError for a range outside the recording.
-void keepFrames(FrameMatrix& u, std::int64_t first, std::int64_t end, const std::string& path)
+/// Keeps frames first .. last of `u` (inclusive; last −1: to the end), in place; InputError for a range outside it.
+void keepFrames(FrameMatrix& u, std::int64_t first, std::int64_t last, const std::string& path)
 {
     const std::int64_t frames = u.rows();
-    if (end < 0)
-        end = frames;
-    if (first < 0 || first >= end || end > frames)
-        throw InputError(path + ": --frames " + std::to_string(first) + ":" + std::to_string(end) +
-                         " is outside the recording's " + std::to_string(frames) + " frames (expected 0 ≤ FIRST < END ≤ " +
-                         std::to_string(frames) + ")");
-    if (first == 0 && end == frames)
+    if (last < 0)
+        last = frames - 1;
+    if (first < 0 || first > last || last >= frames)
+        throw InputError(path + ": --frames " + std::to_string(first) + ":" + std::to_string(last) +
+                         " is outside the recording's " + std::to_string(frames) + " frames (expected 0 ≤ FIRST ≤ LAST ≤ " +
+                         std::to_string(frames - 1) + ")");
+    const std::int64_t kept = last - first + 1;
+    if (kept == frames)
         return;
-    std::memmove(u.data(), u.data() + first * u.cols(), static_cast<std::size_t>((end - first) * u.cols()) * sizeof(float));
-    u.conservativeResize(end - first, Eigen::NoChange); // row-major: the prefix stays where it is
+    std::memmove(u.data(), u.data() + first * u.cols(), static_cast<std::size_t>(kept * u.cols()) * sizeof(float));
+    u.conservativeResize(kept, Eigen::NoChange); // row-major: the prefix stays where it is
 }
 
 } // namespace
@@ -174,7 +175,7 @@ Dataset readActivity(const std::string& path, const RecordingOptions& o, Recordi
     if (!(r.rate > 0))
         throw InputError(path + ": the frame rate is not in the file; give it with --rate HZ");
     const std::int64_t recorded = r.activity.rows();
-    keepFrames(r.activity, o.firstFrame, o.endFrame, path);
+    keepFrames(r.activity, o.firstFrame, o.lastFrame, path);
     if (r.activity.rows() < 8)
         throw InputError(path + ": " + std::to_string(r.activity.rows()) + " frames; training needs at least 8");
     if (r.activity.cols() < 2)

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace plexus {
@@ -19,6 +20,10 @@ struct CsvSelection
 
 /// Parses "0-9,15,20-22" into neuron indices, each < n. Throws InputError on bad syntax or range.
 std::vector<std::int64_t> parseIndexList(const std::string& text, std::int64_t n);
+
+/// Parses a `--frames` range "FIRST:LAST", inclusive, either side optional ("25000:" to the end): {first, last},
+/// last −1 for the end. Throws InputError naming the option on bad syntax.
+std::pair<std::int64_t, std::int64_t> parseFrameRange(const std::string& text);
 
 /// Traces as CSV: a header `frame,time,<prefix>0,…` then one row per frame (time = frame·Δt).
 /// `values` is the activity or the derivative. Written atomically.

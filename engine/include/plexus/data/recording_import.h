@@ -31,8 +31,8 @@ struct RecordingOptions
     bool subtractNeuropil = true;  ///< suite2p: F − factor · Fneu when Fneu.npy is there
     double neuropilFactor = 0.7;
     bool keepAllRois = false;  ///< suite2p: keep the ROIs iscell.npy rejects
-    std::int64_t firstFrame = 0; ///< keep frames [firstFrame, endFrame) of the recording (one half, say)
-    std::int64_t endFrame = -1;  ///< −1: to the recording's end
+    std::int64_t firstFrame = 0; ///< keep frames firstFrame .. lastFrame of the recording, inclusive (one half, say)
+    std::int64_t lastFrame = -1; ///< −1: to the recording's end
     std::int64_t maxGap = 0;   ///< runs of NaN frames up to this long are interpolated linearly; longer ones refused
     std::string positions;     ///< optional CSV/NPY [N, 2] of neuron positions (display only)
     std::string input;         ///< optional CSV/NPY external input [frames, M] (time by neurons)
