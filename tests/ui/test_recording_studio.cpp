@@ -13,6 +13,7 @@
 #include "plexus/sim/simulator.h"
 #include "plexus/train/trainer.h"
 
+#include <QComboBox>
 #include <QLabel>
 #include <QSettings>
 #include <QStatusBar>
@@ -92,6 +93,15 @@ private Q_SLOTS:
             QVERIFY2(panel->exportCsv(dir.filePath(panel->name() + ".csv"), &error), qPrintable(error));
         }
         QVERIFY(textOf(window.panel("connectivity")).contains("no true W"));
+        // No true-W map, scatter or R² history: the learned W and the distribution of its weights.
+        QCOMPARE(window.panel("connectivity")->plots().size(), 2);
+        int shownPlots = 0;
+        for (QWidget* child : window.panel("connectivity")->findChildren<QWidget*>())
+            shownPlots += QString(child->metaObject()->className()) == "QCustomPlot" && child->isVisible();
+        QCOMPARE(shownPlots, 2);
+        // The latents cannot be coloured by a true type.
+        auto* colourBy = window.panel("latents")->findChild<QComboBox*>("colourBy");
+        QVERIFY(colourBy && !colourBy->isEnabled() && colourBy->currentIndex() == 1);
         QVERIFY(textOf(window.panel("latents")).contains("no true types"));
         QVERIFY(!textOf(window.panel("latents")).contains("accuracy"));
         QVERIFY(textOf(window.panel("functions")).contains("no true functions"));

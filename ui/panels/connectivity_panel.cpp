@@ -17,7 +17,10 @@
 #include <QLabel>
 #include <QTextStream>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
+#include <unordered_set>
 
 namespace plexus::ui {
 
@@ -61,12 +64,9 @@ ConnectivityPanel::ConnectivityPanel(RunController* controller, NeuronSelection*
     m_fitLine->setPen(QPen(QColor(214, 39, 40), 1.5));
     m_history->yAxis->setRange(0, 1.02);
 
-    auto* grid = new QGridLayout;
-    grid->addWidget(m_trueView, 0, 0);
-    grid->addWidget(m_learnedView, 0, 1);
-    grid->addWidget(m_scatter, 1, 0);
-    grid->addWidget(m_history, 1, 1);
-    body()->addLayout(grid, 1);
+    m_grid = new QGridLayout;
+    arrange(true);
+    body()->addLayout(m_grid, 1);
 
     for (QCustomPlot* view : {m_trueView, m_learnedView}) {
         connect(view, &QCustomPlot::mousePress, this, [this, view](QMouseEvent* e) { pickFrom(view, e); });
@@ -76,6 +76,35 @@ ConnectivityPanel::ConnectivityPanel(RunController* controller, NeuronSelection*
     connect(controller, &RunController::snapshotChanged, this, &ConnectivityPanel::markDirty);
     connect(controller, &RunController::metricsAppended, this, &ConnectivityPanel::markDirty);
     connect(selection, &NeuronSelection::changed, this, &ConnectivityPanel::markSelectionDirty);
+}
+
+QList<QCustomPlot*> ConnectivityPanel::plots() const
+{
+    QList<QCustomPlot*> shown;
+    for (QCustomPlot* plot : {m_trueView, m_learnedView, m_scatter, m_history})
+        if (!plot->isHidden())
+            shown.push_back(plot);
+    return shown;
+}
+
+void ConnectivityPanel::arrange(bool truth)
+{
+    m_trueView->setVisible(truth);
+    m_history->setVisible(truth);
+    if (truth) {
+        m_grid->addWidget(m_trueView, 0, 0);
+        m_grid->addWidget(m_learnedView, 0, 1);
+        m_grid->addWidget(m_scatter, 1, 0);
+        m_grid->addWidget(m_history, 1, 1);
+        m_scatter->xAxis->setLabel(tr("true W"));
+        m_scatter->yAxis->setLabel(tr("learned W"));
+    } else {
+        m_grid->addWidget(m_learnedView, 0, 0);
+        m_grid->addWidget(m_scatter, 0, 1);
+        m_scatter->xAxis->setLabel(tr("learned W (ψ*-corrected)"));
+        m_scatter->yAxis->setLabel(tr("connections"));
+    }
+    m_grid->setRowStretch(1, truth ? 1 : 0);
 }
 
 void ConnectivityPanel::pickFrom(QCustomPlot* plot, QMouseEvent* event)
@@ -131,18 +160,21 @@ void ConnectivityPanel::onDataset()
     const bool truth = data->connectivity.rows() == n;
     m_trueBlocks = truth ? blockAverage(data->connectivity, m_block) : Eigen::MatrixXf();
     m_limit = truth ? std::max(1e-6f, m_trueBlocks.cwiseAbs().maxCoeff()) : 1.0f;
+    // The pairs drawn (and exported as CSV): all of them, or kScatterPoints distinct ones at random.
     std::mt19937 rng(7);
-    std::uniform_int_distribution<std::int32_t> pick(0, static_cast<std::int32_t>(n - 1));
+    std::uniform_int_distribution<std::int64_t> pick(0, n * n - 1);
     const bool all = static_cast<std::size_t>(n * n) <= kScatterPoints;
-    for (std::size_t k = 0; k < (all ? static_cast<std::size_t>(n * n) : kScatterPoints); ++k) {
-        const auto i = all ? static_cast<std::int32_t>(k / n) : pick(rng);
-        const auto j = all ? static_cast<std::int32_t>(k % n) : pick(rng);
-        if (i != j) {
-            m_sampleRows.push_back(i);
-            m_sampleCols.push_back(j);
-        }
+    std::unordered_set<std::int64_t> drawn;
+    for (std::size_t k = 0; all ? k < static_cast<std::size_t>(n * n) : drawn.size() < kScatterPoints; ++k) {
+        const std::int64_t pair = all ? static_cast<std::int64_t>(k) : pick(rng);
+        const auto i = static_cast<std::int32_t>(pair / n), j = static_cast<std::int32_t>(pair % n);
+        if (i == j || !drawn.insert(pair).second)
+            continue;
+        m_sampleRows.push_back(i);
+        m_sampleCols.push_back(j);
     }
     const int size = static_cast<int>((n + m_block - 1) / m_block);
+    arrange(truth);
     if (truth) {
         fillMap(m_trueMap, m_trueBlocks);
         const double limit = std::max(1e-6f, data->connectivity.cwiseAbs().maxCoeff());
@@ -197,7 +229,7 @@ bool ConnectivityPanel::redraw()
     if (m_trueBlocks.size() == 0) { // no true W: the learned W on its own scale, no scatter, no R²
         m_limit = std::max(1e-6f, snapshot->connectivity.cwiseAbs().maxCoeff());
         fillMap(m_learnedMap, snapshot->connectivity);
-        m_scatter->clearGraphs();
+        drawDistribution(learned);
         m_fitLine->setVisible(false);
         m_info->setText(tr("Learned W (ψ*-corrected), iteration %1. This recording has no true W to compare with.")
                             .arg(snapshot->iteration));
@@ -247,6 +279,32 @@ void ConnectivityPanel::drawScatter(const Eigen::MatrixXf& learned)
                         .arg(raw.connectivityR2, 0, 'f', 3)
                         .arg(raw.connectivitySlope, 0, 'f', 2)
                         .arg(controller()->snapshot()->iteration));
+}
+
+void ConnectivityPanel::drawDistribution(const Eigen::MatrixXf& learned)
+{
+    // How the learned weights spread: a histogram of the drawn pairs (sparsity shows as a spike at 0).
+    m_scatter->clearGraphs();
+    if (m_sampleRows.empty())
+        return;
+    std::vector<float> values;
+    values.reserve(m_sampleRows.size());
+    for (std::size_t k = 0; k < m_sampleRows.size(); ++k)
+        values.push_back(learned(m_sampleRows[k], m_sampleCols[k]));
+    const float limit = std::max(1e-6f, std::max(std::abs(*std::min_element(values.begin(), values.end())),
+                                                 std::abs(*std::max_element(values.begin(), values.end()))));
+    constexpr int kBins = 61;
+    QVector<double> x(kBins), y(kBins, 0.0);
+    for (int b = 0; b < kBins; ++b)
+        x[b] = -limit + (b + 0.5) * 2.0 * limit / kBins;
+    for (float v : values)
+        y[std::clamp(static_cast<int>((v + limit) / (2.0f * limit) * kBins), 0, kBins - 1)] += 1.0;
+    QCPGraph* bars = m_scatter->addGraph();
+    bars->setLineStyle(QCPGraph::lsStepCenter);
+    bars->setPen(QPen(ThemeManager::instance().theme().accent, 1.5));
+    bars->setData(x, y, true);
+    m_scatter->xAxis->setRange(-limit * 1.05, limit * 1.05);
+    m_scatter->yAxis->setRange(0, *std::max_element(y.begin(), y.end()) * 1.1);
 }
 
 void ConnectivityPanel::drawSelectedRow()

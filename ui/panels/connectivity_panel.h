@@ -10,18 +10,21 @@
 class QCPColorMap;
 class QCPItemRect;
 class QCPItemStraightLine;
+class QGridLayout;
 class QLabel;
 
 namespace plexus::ui {
 
 /// Connectivity: true and learned W side by side (diverging colours centred at 0, shared limits, block-averaged
-/// for large N), learned vs true scatter with its fit line, R² and slope, and R² over iterations.
+/// for large N), learned vs true scatter with its fit line, R² and slope, and R² over iterations. On a recording
+/// (no true W): the learned W and the distribution of its weights, nothing that needs a truth.
 class ConnectivityPanel : public Panel
 {
     Q_OBJECT
 public:
     ConnectivityPanel(RunController* controller, NeuronSelection* selection, QWidget* parent = nullptr);
-    QList<QCustomPlot*> plots() const override { return {m_trueView, m_learnedView, m_scatter, m_history}; }
+    /// The plots shown (a recording has no true-W map and no R² history).
+    QList<QCustomPlot*> plots() const override;
     QString csvText() const override;
     /// Writes the whole learned W (ψ*-corrected: W*_ij · upper_j / g, docs/method.md §D.1) to .npy or .csv.
     bool exportLearnedW(const QString& path, QString* error) const;
@@ -35,6 +38,9 @@ protected:
 
 private:
     void onDataset();
+    /// The four plots with a truth; the learned W and its weight distribution without one.
+    void arrange(bool truth);
+    void drawDistribution(const Eigen::MatrixXf& learned);
     void fillMap(QCPColorMap* map, const Eigen::MatrixXf& view);
     void drawScatter(const Eigen::MatrixXf& learned);
     void drawSelectedRow();
@@ -47,6 +53,7 @@ private:
     QCustomPlot* m_learnedView;
     QCustomPlot* m_scatter;
     QCustomPlot* m_history;
+    QGridLayout* m_grid;
     QCPColorMap* m_trueMap;
     QCPColorMap* m_learnedMap;
     QCPItemRect* m_trueRow;

@@ -35,14 +35,25 @@ LatentPanel::LatentPanel(RunController* controller, NeuronSelection* selection, 
         const auto data = this->controller()->dataset();
         m_plot->setToolTip(n >= 0 && data ? tr("neuron %1, type %2, cluster %3\na = (%4, %5)")
                                                 .arg(n)
-                                                .arg(data->typeOf(n))
+                                                .arg(data->types.empty() ? tr("— (a recording)")
+                                                                         : QString::number(data->typeOf(n)))
                                                 .arg(static_cast<std::size_t>(n) < m_clusters.size() ? m_clusters[static_cast<std::size_t>(n)] : -1)
                                                 .arg(m_points(n, 0), 0, 'g', 4)
                                                 .arg(m_points(n, 1), 0, 'g', 4)
                                           : QString());
     });
     connect(controller, &RunController::snapshotChanged, this, &LatentPanel::markDirty);
-    connect(controller, &RunController::datasetChanged, this, &LatentPanel::markDirty);
+    connect(controller, &RunController::datasetChanged, this, [this] {
+        // A recording has no true types: colour by cluster, and say why the choice is gone.
+        const auto data = this->controller()->dataset();
+        const bool truth = !data || !data->types.empty();
+        if (!truth)
+            m_colourBy->setCurrentIndex(1);
+        m_colourBy->setEnabled(truth);
+        m_colourBy->setToolTip(truth ? QString() : tr("A recording has no true types: the neurons are coloured by the "
+                                                      "cluster each was found in."));
+        markDirty();
+    });
     connect(selection, &NeuronSelection::changed, this, &LatentPanel::markSelectionDirty);
 }
 

@@ -40,6 +40,9 @@ ExperimentPanel::ExperimentPanel(RunController* controller, QWidget* parent) : Q
     row->addWidget(m_load);
     row->addWidget(m_reproduce);
     layout->addWidget(m_runLabel);
+    auto* presetsLabel = new QLabel(tr("Start a new run from a preset:"), this);
+    presetsLabel->setStyleSheet("color: palette(mid)");
+    layout->addWidget(presetsLabel);
     layout->addLayout(row);
     layout->addWidget(m_description);
     m_editor = new ParameterEditor(controller, this);
@@ -66,10 +69,12 @@ ExperimentPanel::ExperimentPanel(RunController* controller, QWidget* parent) : Q
 void ExperimentPanel::showRun()
 {
     const QString name = QString::fromStdString(m_controller->config().dataset);
+    const QString description = QString::fromStdString(m_controller->config().description);
     m_runLabel->setText(m_controller->runDir().isEmpty()
                             ? tr("No run open.")
-                            : tr("<b>%1</b><br><small>%2</small>").arg(name.isEmpty() ? tr("experiment") : name,
-                                                                      m_controller->runDir().toHtmlEscaped()));
+                            : tr("<b>%1</b> — %3<br><small>%2</small>")
+                                  .arg(name.isEmpty() ? tr("experiment") : name, m_controller->runDir().toHtmlEscaped(),
+                                       description.toHtmlEscaped()));
     const QString source = QString::fromStdString(m_controller->config().source);
     const int index = m_presets->findText(source.startsWith("preset:") ? source.mid(7) : name);
     if (index >= 0)
