@@ -11,15 +11,6 @@
 
 namespace plexus::cli {
 
-std::string rolloutText(const RolloutScore& rollout, std::int64_t frame, const LinearFit& fit)
-{
-    if (rollout.frames < frame)
-        return "—";
-    char text[64];
-    std::snprintf(text, sizeof text, "R² %.3f slope %.3f", fit.r2, fit.slope);
-    return text;
-}
-
 TrainedRun loadTrainedRun(const std::string& runDir, const std::string& checkpointOption)
 {
     const std::string checkpoint = checkpointOption.empty() ? Trainer::latestCheckpoint(runDir) : checkpointOption;

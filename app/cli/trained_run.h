@@ -19,9 +19,6 @@ struct TrainedRun
     std::unique_ptr<Trainer> trainer;
 };
 
-/// "R² r slope s" of a roll-out at `frame`, or "—" when the roll-out is shorter than that.
-std::string rolloutText(const RolloutScore& rollout, std::int64_t frame, const LinearFit& fit);
-
 /// Opens RUN_DIR with `checkpoint` ("" = the newest); InputError when it has none ("train first").
 TrainedRun loadTrainedRun(const std::string& runDir, const std::string& checkpoint);
 

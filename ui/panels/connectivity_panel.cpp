@@ -104,6 +104,7 @@ void ConnectivityPanel::arrange(bool truth)
         m_scatter->xAxis->setLabel(tr("learned W (ψ*-corrected)"));
         m_scatter->yAxis->setLabel(tr("connections"));
     }
+    m_grid->setRowStretch(0, 1);
     m_grid->setRowStretch(1, truth ? 1 : 0);
 }
 

@@ -47,23 +47,26 @@ ExperimentPanel::ExperimentPanel(RunController* controller, QWidget* parent) : Q
     layout->addWidget(m_description);
     m_editor = new ParameterEditor(controller, this);
     layout->addWidget(m_editor, 1);
-    const auto describe = [this] {
-        m_description->setText(m_presets->currentData().toString());
-        const std::vector<std::string> recipes = recipeNames();
-        const bool hasRecipe =
-            std::find(recipes.begin(), recipes.end(), m_presets->currentText().toStdString()) != recipes.end();
-        m_reproduce->setEnabled(hasRecipe);
-        m_reproduce->setToolTip(hasRecipe ? tr("A new run that simulates, trains with this experiment's reproduction "
-                                               "recipe and shows the paper's numbers next to the measured ones")
-                                          : tr("This preset has no reproduction recipe"));
-    };
-    connect(m_presets, &QComboBox::currentIndexChanged, this, describe);
-    describe();
+    connect(m_presets, &QComboBox::currentIndexChanged, this, &ExperimentPanel::describePreset);
+    describePreset();
     connect(m_load, &QPushButton::clicked, this, [this] { Q_EMIT presetRequested(m_presets->currentText()); });
     connect(m_reproduce, &QPushButton::clicked, this, [this] { Q_EMIT reproduceRequested(m_presets->currentText()); });
     connect(controller, &RunController::runDirChanged, this, &ExperimentPanel::showRun);
     connect(controller, &RunController::configChanged, this, &ExperimentPanel::showRun);
     showRun();
+}
+
+void ExperimentPanel::describePreset()
+{
+    m_description->setText(m_presets->currentData().toString());
+    m_description->setVisible(m_presets->currentData().toString().toStdString() != m_controller->config().description);
+    const std::vector<std::string> recipes = recipeNames();
+    const bool hasRecipe =
+        std::find(recipes.begin(), recipes.end(), m_presets->currentText().toStdString()) != recipes.end();
+    m_reproduce->setEnabled(hasRecipe);
+    m_reproduce->setToolTip(hasRecipe ? tr("A new run that simulates, trains with this experiment's reproduction "
+                                           "recipe and shows the paper's numbers next to the measured ones")
+                                      : tr("This preset has no reproduction recipe"));
 }
 
 void ExperimentPanel::showRun()
@@ -79,6 +82,7 @@ void ExperimentPanel::showRun()
     const int index = m_presets->findText(source.startsWith("preset:") ? source.mid(7) : name);
     if (index >= 0)
         m_presets->setCurrentIndex(index);
+    describePreset();
 }
 
 } // namespace plexus::ui

@@ -29,6 +29,8 @@ Q_SIGNALS:
 
 private:
     void showRun();
+    /// The chosen preset's description (unless it is the open run's own) and whether it can be reproduced.
+    void describePreset();
 
     RunController* m_controller;
     QComboBox* m_presets;

@@ -45,6 +45,10 @@ void StudioWindow::createMenus()
                             m_transport->stepAction(), m_transport->stopAction()})
         run->addAction(action);
     run->addAction(tr("Train from &scratch"), m_controller, &RunController::trainFromScratch);
+    QAction* summary = run->addAction(tr("Summary &card…"), this, [this] { showSummary(); });
+    summary->setObjectName("summaryAction");
+    summary->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    summary->setToolTip(tr("The trained model's scores, as plexus-cli evaluate gives them, with how to read them"));
     run->addSeparator();
     QAction* playPause = run->addAction(tr("Play / pause"), m_transport, &TransportBar::togglePlayPause);
     playPause->setShortcut(QKeySequence(Qt::Key_Space));

@@ -1,4 +1,5 @@
 #include "studio/studio_window.h"
+#include "studio/summary_card.h"
 
 #include "panels/activity_panel.h"
 #include "panels/connectivity_panel.h"
@@ -91,6 +92,15 @@ StudioWindow::StudioWindow(QWidget* parent) : QMainWindow(parent)
         updateStatus();
     });
     connect(m_controller, &RunController::stateChanged, this, &StudioWindow::updateStatus);
+    // Training that ends here gets its summary card (a reproduction shows its own table instead).
+    connect(m_controller, &RunController::stateChanged, this, [this, previous = StudioState::NoData]() mutable {
+        const StudioState now = m_controller->state();
+        if (now == StudioState::Finished && previous != StudioState::Finished && previous != StudioState::NoData &&
+            previous != StudioState::Ready && !m_controller->reproducing() && !m_controller->reproductionResult() &&
+            m_rememberLayout)
+            showSummary();
+        previous = now;
+    });
     connect(m_controller, &RunController::runDirChanged, this, [this] {
         setWindowTitle(tr("Plexus Studio — %1").arg(QFileInfo(m_controller->runDir()).fileName()));
         m_selection->setCurrent(-1);
@@ -201,6 +211,16 @@ void StudioWindow::frontStimulusOrNetwork()
     // The stimulus shares the network's place: in front when the run has a hidden stimulus.
     const auto data = m_controller->dataset();
     m_docks[data && data->stimulusReceivers() > 0 ? 7 : 5]->raise(); // m_docks: experiment first, then the panels
+}
+
+SummaryCard* StudioWindow::showSummary()
+{
+    if (!m_summary)
+        m_summary = new SummaryCard(m_controller, this);
+    m_summary->show();
+    m_summary->raise();
+    m_summary->evaluateNewest();
+    return m_summary;
 }
 
 void StudioWindow::showLab()

@@ -26,6 +26,7 @@ class Playback;
 class RunController;
 class TrainingPanel;
 class StimulusPanel;
+class SummaryCard;
 class TransportBar;
 
 /// Plexus Studio's main window: the experiment dock, the live panels in rearrangeable docks, the transport bar,
@@ -65,6 +66,8 @@ public:
     NetworkPanel* networkPanel() const { return m_network; }
     LabPanel* labPanel() const { return m_lab; }
     LabSession* labSession() const { return m_labSession; }
+    /// Opens the summary card and scores the newest checkpoint (Run → Summary card…; also when training finishes).
+    SummaryCard* showSummary();
     /// Brings the Lab panel to the front and shows the lab's edited network in the network view.
     void showLab();
     /// Back to the built-in panel arrangement, and do not remember the layout on close (automation).
@@ -115,6 +118,7 @@ private:
     StimulusPanel* m_stimulus = nullptr;
     LabSession* m_labSession = nullptr;
     LabPanel* m_lab = nullptr;
+    SummaryCard* m_summary = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel *m_stateLabel = nullptr, *m_iterationLabel = nullptr, *m_rateLabel = nullptr, *m_memoryLabel = nullptr,
            *m_redrawLabel = nullptr;

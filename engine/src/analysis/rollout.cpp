@@ -4,6 +4,7 @@
 #include "plexus/util/errors.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <sstream>
 
@@ -133,6 +134,15 @@ std::string rolloutToJson(const RolloutScore& score)
         out << (i ? ", " : "") << (std::isfinite(score.r2Every10[i]) ? score.r2Every10[i] : 0.0);
     out << "]}";
     return out.str();
+}
+
+std::string rolloutText(const RolloutScore& rollout, std::int64_t frame, const LinearFit& fit)
+{
+    if (rollout.frames < frame)
+        return "—";
+    char text[64];
+    std::snprintf(text, sizeof text, "R² %.3f slope %.3f", fit.r2, fit.slope);
+    return text;
 }
 
 } // namespace plexus

@@ -66,4 +66,7 @@ RolloutScore scoreRollout(const RolloutTraces& traces);
 /// mean_neuron_correlation, r2_every_10_frames), without the key.
 std::string rolloutToJson(const RolloutScore& score);
 
+/// "R² r slope s" of a roll-out's fit at `frame`, or "—" when the roll-out is shorter than that.
+std::string rolloutText(const RolloutScore& rollout, std::int64_t frame, const LinearFit& fit);
+
 } // namespace plexus

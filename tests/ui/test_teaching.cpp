@@ -1,0 +1,111 @@
+// The Studio explains itself (docs/user-guide.md, "Teaching with Plexus"): the summary card gives evaluate's
+// numbers, every panel says what it shows and how to read it.
+#include "panels/panel.h"
+#include "studio/run_controller.h"
+#include "studio/studio_window.h"
+#include "studio/summary_card.h"
+
+#include "plexus/analysis/evaluation.h"
+#include "plexus/analysis/evaluation_text.h"
+#include "plexus/config/config_loader.h"
+#include "plexus/data/dataset_file.h"
+#include "plexus/runtime/run_folder.h"
+#include "plexus/sim/simulator.h"
+#include "plexus/train/trainer.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+#include <memory>
+
+using namespace plexus;
+using namespace plexus::ui;
+
+namespace {
+
+/// A small simulated run (4 types, 40 neurons), trained a little, its checkpoint saved.
+QString trainedRun(const QTemporaryDir& dir)
+{
+    ExperimentConfig config;
+    config.dataset = "teaching";
+    config.simulation.nNeurons = 40;
+    config.simulation.nFrames = 300;
+    config.simulation.startFrame = -50;
+    config.simulation.params = {{10, 1, 1}, {10, 2, 1}, {10, 1, 2}, {10, 2, 2}};
+    auto data = std::make_shared<const Dataset>(simulate(config));
+    const RunFolder folder(dir.filePath("run").toStdString());
+    std::filesystem::create_directories(folder.path());
+    saveConfigFile(config, folder.configPath());
+    saveDataset(*data, folder.datasetPath());
+    TrainingOptions training;
+    training.runDir = folder.path();
+    Trainer trainer(config, data, training);
+    for (int i = 0; i < 40; ++i)
+        trainer.step();
+    trainer.saveCheckpoint();
+    return QString::fromStdString(folder.path());
+}
+
+} // namespace
+
+class TestTeaching : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName("PlexusTest");
+        QSettings().clear();
+    }
+
+    void summaryCardGivesEvaluatesNumbers()
+    {
+        QTemporaryDir dir;
+        const QString run = trainedRun(dir);
+        StudioWindow window;
+        window.show();
+        QVERIFY(window.openRun(run));
+        SummaryCard* card = window.showSummary();
+        QVERIFY(card->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(card->evaluation() != nullptr, 120000);
+        // The same numbers as plexus-cli evaluate: the engine's evaluation of the same checkpoint, computed apart.
+        const RunFolder folder(run.toStdString());
+        ExperimentConfig config = loadConfigFile(folder.configPath()).config;
+        auto data = std::make_shared<const Dataset>(loadDataset(folder.datasetPath()));
+        Trainer trainer(config, data);
+        trainer.loadWeights(folder.checkpoints().front());
+        const Evaluation direct = evaluate(trainer.model(), *data, config, 1000);
+        QCOMPARE(evaluationToJson(*card->evaluation()), evaluationToJson(direct));
+        const QString text = card->text();
+        QVERIFY(text.contains(QString::fromStdString(evaluationText(direct))));
+        QVERIFY(text.contains("How to read it"));
+        QVERIFY(text.contains(QFileInfo(QString::fromStdString(folder.checkpoints().front())).fileName()));
+        const QString saved = dir.filePath("summary.txt");
+        QString error;
+        QVERIFY2(card->saveText(saved, &error), qPrintable(error));
+        QFile file(saved);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(file.readAll()), text);
+    }
+
+    void summaryCardWithoutAModelSaysWhatToDo()
+    {
+        StudioWindow window;
+        window.show();
+        SummaryCard* card = window.showSummary();
+        QVERIFY(!card->running());
+        QVERIFY(card->evaluation() == nullptr);
+        QString error;
+        QVERIFY(!card->saveText(QDir::temp().filePath("never.txt"), &error));
+        QVERIFY(error.contains("no summary yet"));
+    }
+};
+
+QTEST_MAIN(TestTeaching)
+#include "test_teaching.moc"
