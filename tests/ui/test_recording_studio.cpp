@@ -63,7 +63,8 @@ QString textOf(Panel* panel)
     panel->refreshNow();
     QString text;
     for (QLabel* label : panel->findChildren<QLabel*>())
-        text += label->text() + "\n";
+        if (label->objectName() != "explanation") // the ⓘ text explains in general; the scores are elsewhere
+            text += label->text() + "\n";
     return text;
 }
 

@@ -13,7 +13,11 @@
 #include "plexus/sim/simulator.h"
 #include "plexus/train/trainer.h"
 
+#include <QAction>
+#include <QDialog>
 #include <QDir>
+#include <QLabel>
+#include <QToolButton>
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
@@ -92,6 +96,43 @@ private Q_SLOTS:
         QFile file(saved);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(QString::fromUtf8(file.readAll()), text);
+    }
+
+    void everyPanelExplainsItselfAndKeepsLegendsOffTheData()
+    {
+        QTemporaryDir dir;
+        const QString run = trainedRun(dir);
+        StudioWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(window.openRun(run));
+        QTRY_VERIFY_WITH_TIMEOUT(window.controller()->snapshot() != nullptr, 60000);
+        for (Panel* panel : window.panels()) {
+            auto* button = panel->findChild<QToolButton*>("explainButton");
+            auto* text = panel->findChild<QLabel*>("explanation");
+            QVERIFY2(button && text, qPrintable(panel->name()));
+            QVERIFY(text->text().contains("What it shows") && text->text().contains("About the method"));
+            QVERIFY(!panel->explanationVisible());
+            button->click();
+            QVERIFY(panel->explanationVisible());
+            button->click();
+            QVERIFY(!panel->explanationVisible());
+        }
+        // Help → Explain every panel opens them all; the link opens About the method.
+        auto* explainAll = window.findChild<QAction*>("explainAllAction");
+        QVERIFY(explainAll);
+        explainAll->trigger();
+        for (Panel* panel : window.panels())
+            QVERIFY(panel->explanationVisible());
+        explainAll->trigger();
+        Q_EMIT window.panel("latents")->findChild<QLabel*>("explanation")->linkActivated("about:method");
+        auto* about = window.findChild<QDialog*>("aboutMethod");
+        QVERIFY(about && about->isVisible());
+        // Legends sit outside the plotted data, in every panel.
+        for (Panel* panel : window.panels()) {
+            panel->refreshNow();
+            QVERIFY2(panel->legendsClearOfData(), qPrintable(panel->name()));
+        }
     }
 
     void summaryCardWithoutAModelSaysWhatToDo()

@@ -34,7 +34,7 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     m_pinned->setPlaceholderText(tr("traces: e.g. 3, 10-12"));
     m_pinned->setToolTip(tr("Neurons whose traces to show besides the selected one (empty: one neuron per type)"));
     m_pinned->setMaximumWidth(170);
-    toolRow()->insertWidget(1, m_pinned);
+    addTool(m_pinned);
     connect(m_pinned, &QLineEdit::editingFinished, this, [this] { setPinnedNeurons(m_pinned->text()); });
     m_traces = makePlot(this, tr("frame"), tr("u"));
     m_heatmap = makePlot(this, tr("frame"), tr("neuron"));
@@ -47,7 +47,7 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     for (auto* cursor : {m_traceCursor, m_mapCursor})
         cursor->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
     m_traces->legend->setVisible(true);
-    m_traces->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    placeLegendAbove(m_traces, 5);
     body()->addWidget(m_traces, 1);
     connect(m_traces->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& range) {
         if (!m_settingRange) {
@@ -224,11 +224,13 @@ bool ActivityPanel::redraw()
     const QCPRange y = m_traces->yAxis->range();
     m_traces->yAxis->setRange(y.lower - 0.05 * y.size(), y.upper + 0.05 * y.size());
     m_settingRange = false;
-    m_info->setText(rollout ? tr("%1 neurons, %2 frames; dashed: learned roll-out at iteration %3")
+    m_info->setToolTip(rollout ? tr("Solid: the data; dashed: the trained model run on its own from frame 0 (a roll-out).")
+                               : QString());
+    m_info->setText(rollout ? tr("%1 neurons · %2 frames · dashed: roll-out (iteration %3)")
                                   .arg(data->neurons())
                                   .arg(frames)
                                   .arg(snapshot->rolloutIteration)
-                            : tr("%1 neurons, %2 frames").arg(data->neurons()).arg(frames));
+                            : tr("%1 neurons · %2 frames").arg(data->neurons()).arg(frames));
     moveCursor(m_playback->frame());
     return true;
 }

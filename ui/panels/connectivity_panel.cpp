@@ -217,9 +217,10 @@ bool ConnectivityPanel::redraw()
     if (!data || !controller()->learnedConnectivity()) {
         m_learnedMap->data()->clear();
         m_scatter->clearGraphs();
-        m_info->setText(!data ? tr("No data yet.")
-                        : m_trueBlocks.size() > 0 ? tr("True W shown; the learned W appears when training starts.")
-                                                  : tr("No true W (a recording); the learned W appears when training starts."));
+        m_info->setText(!data ? tr("No data: press Simulate (or open a run).")
+                        : m_trueBlocks.size() > 0 ? tr("True W shown; press Train to learn it.")
+                                                  : tr("No true W (a recording); press Train to learn one."));
+        m_info->setToolTip({});
         m_fitLine->setVisible(false);
         highlight();
         m_learnedView->replot(QCustomPlot::rpQueuedReplot);
@@ -232,8 +233,9 @@ bool ConnectivityPanel::redraw()
         fillMap(m_learnedMap, snapshot->connectivity);
         drawDistribution(learned);
         m_fitLine->setVisible(false);
-        m_info->setText(tr("Learned W (ψ*-corrected), iteration %1. This recording has no true W to compare with.")
-                            .arg(snapshot->iteration));
+        m_info->setText(tr("Learned W · iteration %1 · no true W (a recording)").arg(snapshot->iteration));
+        m_info->setToolTip(tr("The learned W, ψ*-corrected, and how its weights spread. This recording has no true W "
+                              "to compare with."));
         highlight();
         m_learnedView->replot(QCustomPlot::rpQueuedReplot);
         m_scatter->replot(QCustomPlot::rpQueuedReplot);
@@ -274,12 +276,16 @@ void ConnectivityPanel::drawScatter(const Eigen::MatrixXf& learned)
     m_scatter->xAxis->setRange(-limit * 1.05, limit * 1.05);
     m_scatter->yAxis->setRange(-limit * 1.3, limit * 1.3);
     const TrainingMetrics& raw = controller()->snapshot()->metrics;
-    m_info->setText(tr("R² %1   slope %2   (ψ*-corrected W vs true W; uncorrected W/g: R² %3, slope %4; iteration %5)")
+    m_info->setText(tr("W R² %1 · slope %2 · iteration %3")
                         .arg(fit.r2, 0, 'f', 4)
                         .arg(fit.slope, 0, 'f', 3)
-                        .arg(raw.connectivityR2, 0, 'f', 3)
-                        .arg(raw.connectivitySlope, 0, 'f', 2)
                         .arg(controller()->snapshot()->iteration));
+    m_info->setToolTip(tr("The ψ*-corrected learned W against the true W: R² %1, slope %2 (uncorrected W/g: R² %3, "
+                          "slope %4)")
+                           .arg(fit.r2, 0, 'f', 4)
+                           .arg(fit.slope, 0, 'f', 3)
+                           .arg(raw.connectivityR2, 0, 'f', 3)
+                           .arg(raw.connectivitySlope, 0, 'f', 2));
 }
 
 void ConnectivityPanel::drawDistribution(const Eigen::MatrixXf& learned)

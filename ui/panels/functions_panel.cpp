@@ -110,7 +110,7 @@ void FunctionsPanel::placeMarks()
             m_marks[k]->removeFromLegend();
         }
     }
-    m_info->setText(m_infoBase + (selected >= 0 && row < 0 ? tr("; neuron %1 is not among them").arg(selected) : QString()));
+    m_info->setText(m_infoBase + (selected >= 0 && row < 0 ? tr(" · neuron %1 is not among those drawn").arg(selected) : QString()));
 }
 
 void FunctionsPanel::redrawSelection()
@@ -243,7 +243,7 @@ bool FunctionsPanel::redraw()
     const auto snapshot = controller()->snapshot();
     const auto& plotting = controller()->config().plotting;
     if (!data) {
-        m_info->setText(tr("No data yet."));
+        m_info->setText(tr("No data: press Simulate (or open a run)."));
         drawEquations(nullptr);
         m_update->replot(QCustomPlot::rpQueuedReplot);
         m_transfer->replot(QCustomPlot::rpQueuedReplot);
@@ -283,15 +283,19 @@ bool FunctionsPanel::redraw()
             m_marks[k] = (k == 0 ? m_update : m_transfer)->addGraph();
             m_marks[k]->setPen(QPen(ThemeManager::instance().theme().selection, 2.5));
         }
-        m_infoBase = (data->typeParameters.rows() > 0
-                          ? tr("%1 neurons' curves at iteration %2 (thick: true functions of each type)")
-                          : tr("%1 neurons' curves at iteration %2 (a recording: no true functions)"))
-                         .arg(m_learnedCurves)
-                         .arg(snapshot->iteration);
+        const QString drawn = m_learnedCurves == data->neurons()
+                                  ? tr("all %1 neurons").arg(m_learnedCurves)
+                                  : tr("%1 of %2 neurons").arg(m_learnedCurves).arg(data->neurons());
+        m_infoBase = tr("%1 · iteration %2").arg(drawn).arg(snapshot->iteration) +
+                     (data->typeParameters.rows() > 0 ? QString() : tr(" · no true functions (a recording)"));
+        m_info->setToolTip(data->typeParameters.rows() > 0
+                               ? tr("Thin: each drawn neuron's learned curve, coloured by its true type; thick: the true "
+                                    "function of each type.")
+                               : tr("Each drawn neuron's learned curve (a recording: no true functions)."));
         placeMarks();
         m_drawnCurves = snapshot->curvesGeneration;
     } else {
-        m_info->setText(tr("True functions of each type; the learned curves appear when training starts."));
+        m_info->setText(tr("True functions of each type; press Train to learn them."));
         m_drawnCurves = -1;
     }
     m_update->xAxis->setRange(plotting.xlim[0], plotting.xlim[1]);

@@ -197,6 +197,7 @@ LabPanel::LabPanel(RunController* controller, NeuronSelection* selection, LabSes
     m_traces = makePlot(this, tr("frame"), tr("u: true —, learned - -"));
     m_traces->legend->setVisible(true);
     m_traces->legend->setFont(QFont(font().family(), 8));
+    placeLegendAbove(m_traces, 4);
     m_agreement = makePlot(this, tr("frame"), tr("R² across neurons"));
     auto* plots = new QHBoxLayout;
     plots->addWidget(m_traces, 3);
@@ -477,7 +478,7 @@ bool LabPanel::redraw()
         m_edits->addItem(tr("no edits: Run gives the plain roll-out"));
     if (!running)
         m_progress->setValue(m_lab->result() ? 1000 : 0);
-    m_info->setText(!data      ? tr("No data yet.")
+    m_info->setText(!data      ? tr("No data: press Simulate (or open a run).")
                     : !truth   ? tr("The lab compares the trained model with the true network; this recording has none.")
                     : !trained ? tr("Train first: the lab compares the trained model with the true network.")
                     : running  ? tr("Rolling both sides out…")

@@ -24,9 +24,10 @@ LatentPanel::LatentPanel(RunController* controller, NeuronSelection* selection, 
     m_colourBy = new QComboBox(this);
     m_colourBy->setObjectName("colourBy");
     m_colourBy->addItems({tr("colour by true type"), tr("colour by found cluster")});
-    toolRow()->insertWidget(1, m_colourBy);
+    addTool(m_colourBy);
     m_plot = makePlot(this, tr("a₀"), tr("a₁"));
     m_plot->legend->setVisible(true);
+    placeLegendAbove(m_plot, 2);
     body()->addWidget(m_plot, 1);
     connect(m_colourBy, &QComboBox::currentIndexChanged, this, &LatentPanel::markDirty);
     connect(m_plot, &QCustomPlot::mousePress, this, &LatentPanel::pick);
@@ -101,7 +102,8 @@ bool LatentPanel::redraw()
     const auto snapshot = controller()->snapshot();
     if (!data || !snapshot || snapshot->latents.rows() != data->neurons()) {
         m_points.resize(0, 2);
-        m_info->setText(tr("The latents appear when training starts."));
+        m_info->setText(this->controller()->dataset() ? tr("Press Train: each neuron's latent appears here.")
+                                                      : tr("No data: press Simulate (or open a run)."));
         m_plot->legend->setVisible(false);
         m_marker = nullptr;
         m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -152,15 +154,16 @@ bool LatentPanel::redraw()
     }
     m_plot->xAxis->setLabel(a.cols() > 2 ? tr("principal axis 1") : tr("a₀"));
     m_plot->yAxis->setLabel(a.cols() > 2 ? tr("principal axis 2") : tr("a₁"));
-    m_info->setText(data->types.empty()
-                        ? tr("%1 clusters, iteration %2 (a recording: no true types to compare with)")
-                              .arg(m_clusterCount)
-                              .arg(snapshot->iteration)
-                        : tr("%1 clusters (true: %2), accuracy %3 (optimal matching), iteration %4")
-                              .arg(m_clusterCount)
-                              .arg(data->typeCount())
-                              .arg(m_accuracy, 0, 'f', 3)
-                              .arg(snapshot->iteration));
+    m_info->setText(data->types.empty() ? tr("%1 clusters · no true types (a recording)").arg(m_clusterCount)
+                                        : tr("%1 clusters (true %2) · accuracy %3")
+                                              .arg(m_clusterCount)
+                                              .arg(data->typeCount())
+                                              .arg(m_accuracy, 0, 'f', 3));
+    m_info->setToolTip((data->types.empty() ? tr("A recording: no true types to compare with; the clusters are found "
+                                                 "from what each neuron does.")
+                                            : tr("Accuracy: the share of neurons in the cluster of their own type, "
+                                                 "clusters matched to types at best (optimal matching).")) +
+                       tr(" Iteration %1.").arg(snapshot->iteration));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     return true;
 }

@@ -87,8 +87,8 @@ NetworkPanel::NetworkPanel(RunController* controller, NeuronSelection* selection
     m_count->setRange(0, 5000);
     m_count->setValue(300);
     m_count->setPrefix(tr("strongest "));
-    toolRow()->insertWidget(1, m_source);
-    toolRow()->insertWidget(2, m_count);
+    addTool(m_source);
+    addTool(m_count);
     if (!VtkHostWidget::openGLAvailable()) {
         auto* missing = new QLabel(tr("The network view needs OpenGL, which this display does not offer."), this);
         missing->setAlignment(Qt::AlignCenter);
@@ -225,7 +225,7 @@ bool NetworkPanel::redraw()
     if (!m_view)
         return false;
     if (!data || m_scene->neurons() != data->neurons()) {
-        m_info->setText(tr("No data yet."));
+        m_info->setText(tr("No data: press Simulate (or open a run)."));
         m_view->requestRender();
         return false;
     }
@@ -240,13 +240,14 @@ bool NetworkPanel::redraw()
     showSelection();
     showFrame(m_playback->frame());
     const int selected = selection()->current();
-    m_info->setText(selected >= 0 ? tr("neuron %1 (type %2): inputs green, outputs orange; frame %3")
+    const QString type = data->types.empty() ? QString() : tr(" (type %1)").arg(data->typeOf(selected));
+    m_info->setText(selected >= 0 ? tr("neuron %1%2: inputs green, outputs orange · frame %3")
                                         .arg(selected)
-                                        .arg(data->typeOf(selected))
+                                        .arg(type)
                                         .arg(m_playback->frame())
-                                  : tr("%1 neurons; click one to see its connections; frame %2")
-                                        .arg(data->neurons())
-                                        .arg(m_playback->frame()));
+                                  : tr("%1 neurons · click one · frame %2").arg(data->neurons()).arg(m_playback->frame()));
+    m_info->setToolTip(tr("Click a neuron to see its inputs (green) and outputs (orange); the list chooses true or "
+                          "learned connections."));
     if (showingLab())
         m_info->setText(m_info->text() + tr("; lab edits shown"));
     m_view->requestRender();

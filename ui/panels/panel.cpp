@@ -1,5 +1,6 @@
 #include "panels/panel.h"
 
+#include "panels/panel_explanations.h"
 #include "plots/plot_export.h"
 #include "plots/plot_style.h"
 #include "studio/run_controller.h"
@@ -13,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
+#include <QStyle>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -28,18 +30,48 @@ Panel::Panel(const QString& name, const QString& title, RunController* controlle
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 4);
     layout->setSpacing(2);
-    m_tools = new QHBoxLayout;
+    m_header = new QHBoxLayout; // the info line, ⓘ and Export
+    m_header->setSpacing(6);
+    layout->addLayout(m_header);
+    m_tools = new QHBoxLayout; // the panel's own controls, below, left-aligned
     m_tools->setSpacing(6);
+    m_tools->addStretch(1);
     layout->addLayout(m_tools);
+    const QString explanation = panelExplanation(name);
+    if (!explanation.isEmpty()) {
+        m_explanation = new QLabel(explanation, this);
+        m_explanation->setObjectName("explanation");
+        m_explanation->setWordWrap(true);
+        m_explanation->setTextFormat(Qt::RichText);
+        m_explanation->setFrameShape(QFrame::StyledPanel);
+        m_explanation->setMargin(4);
+        m_explanation->setAutoFillBackground(true);
+        m_explanation->setBackgroundRole(QPalette::ToolTipBase);
+        m_explanation->setForegroundRole(QPalette::ToolTipText);
+        m_explanation->setVisible(false);
+        connect(m_explanation, &QLabel::linkActivated, this, [this] { Q_EMIT aboutMethodRequested(); });
+        layout->addWidget(m_explanation);
+    }
     m_body = new QVBoxLayout;
     m_body->setSpacing(2);
     layout->addLayout(m_body, 1);
-    m_tools->addStretch(1);
+    m_header->addStretch(1);
+    if (m_explanation) {
+        auto* explain = new QToolButton(this);
+        explain->setObjectName("explainButton");
+        explain->setIcon(style()->standardIcon(QStyle::SP_MessageBoxInformation));
+        explain->setIconSize(QSize(16, 16));
+        explain->setCheckable(true);
+        explain->setAutoRaise(true);
+        explain->setToolTip(tr("What this panel shows and how to read it"));
+        m_header->addWidget(explain);
+        connect(explain, &QToolButton::toggled, this, &Panel::setExplanationVisible);
+    }
     auto* exportButton = new QToolButton(this);
     exportButton->setObjectName("exportButton");
     exportButton->setText(tr("Export…"));
     exportButton->setToolTip(tr("Save this panel as PNG, SVG or PDF, and its data as CSV"));
-    m_tools->addWidget(exportButton);
+    m_header->addWidget(exportButton);
     connect(exportButton, &QToolButton::clicked, this, &Panel::exportDialog);
     connect(controller, &RunController::progressChanged, this, &Panel::onTick);
     connect(&ThemeManager::instance(), &ThemeManager::changed, this, [this] {
@@ -52,8 +84,35 @@ QLabel* Panel::addInfoLabel()
 {
     auto* label = new QLabel(this);
     label->setWordWrap(true); // long texts wrap rather than widen the window
-    m_tools->insertWidget(0, label, 1);
+    m_header->insertWidget(0, label, 1);
     return label;
+}
+
+void Panel::addTool(QWidget* widget)
+{
+    m_tools->insertWidget(m_tools->count() - 1, widget); // before the trailing stretch
+}
+
+void Panel::setExplanationVisible(bool visible)
+{
+    if (!m_explanation)
+        return;
+    m_explanation->setVisible(visible);
+    if (auto* button = findChild<QToolButton*>("explainButton"); button && button->isChecked() != visible)
+        button->setChecked(visible);
+}
+
+bool Panel::legendsClearOfData() const
+{
+    for (QCustomPlot* plot : plots())
+        if (plot->legend && plot->legend->visible() && plot->legend->outerRect().intersects(plot->axisRect()->rect()))
+            return false;
+    return true;
+}
+
+bool Panel::explanationVisible() const
+{
+    return m_explanation && !m_explanation->isHidden();
 }
 
 void Panel::applyTheme(const Theme& theme)

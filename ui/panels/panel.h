@@ -41,6 +41,15 @@ public:
     double lastRedrawMs() const { return m_lastRedrawMs; }
     /// Redraws now if visible (else when shown).
     void refreshNow();
+    /// Whether no plot's legend covers its data area (legends sit in a row of their own: tests check it).
+    bool legendsClearOfData() const;
+    /// Shows or hides the panel's plain-words explanation (its ⓘ button).
+    void setExplanationVisible(bool visible);
+    bool explanationVisible() const;
+
+Q_SIGNALS:
+    /// The explanation's "About the method…" link was clicked.
+    void aboutMethodRequested();
 
 protected:
     /// Draws from the controller's current state; returns true when there was data to draw.
@@ -53,9 +62,11 @@ protected:
     void markDirty();
     void showEvent(QShowEvent* event) override;
     QVBoxLayout* body() const { return m_body; }
-    QHBoxLayout* toolRow() const { return m_tools; }
-    /// A wrapping status line at the start of the tool row (what the panel shows, its scores).
+    /// A wrapping status line at the start of the header (what the panel shows, its scores: one or two lines;
+    /// details go in its tooltip).
     QLabel* addInfoLabel();
+    /// A control of the panel's own (a choice, a field) on the row below the header, after those added before.
+    void addTool(QWidget* widget);
     RunController* controller() const { return m_controller; }
     NeuronSelection* selection() const { return m_selection; }
 
@@ -66,7 +77,9 @@ private:
     RunController* m_controller;
     NeuronSelection* m_selection;
     QVBoxLayout* m_body;
+    QHBoxLayout* m_header;
     QHBoxLayout* m_tools;
+    QLabel* m_explanation = nullptr;
     void runScheduled();
     void onTick();
 

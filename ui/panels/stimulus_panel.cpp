@@ -40,7 +40,7 @@ StimulusPanel::StimulusPanel(RunController* controller, NeuronSelection* selecti
     m_exportFrames = new QPushButton(tr("Export frames…"), this);
     m_exportFrames->setObjectName("exportStimulusFrames");
     m_exportFrames->setToolTip(tr("Write the compared frames as PNG images, true and learned side by side"));
-    toolRow()->addWidget(m_exportFrames);
+    addTool(m_exportFrames);
     connect(m_exportFrames, &QPushButton::clicked, this, &StimulusPanel::chooseExportFolder);
 
     m_trueView = makePlot(this, tr("x"), tr("y"));

@@ -52,6 +52,8 @@ TrainingPanel::TrainingPanel(RunController* controller, NeuronSelection* selecti
     useLogScale(m_rates->yAxis);
     m_loss->legend->setVisible(true);
     m_rates->legend->setVisible(true);
+    placeLegendAbove(m_loss, 3);
+    placeLegendAbove(m_rates, 2);
     body()->addWidget(m_loss, 3);
     body()->addWidget(m_rates, 2);
     connect(controller, &RunController::metricsAppended, this, &TrainingPanel::markDirty);

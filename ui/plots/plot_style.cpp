@@ -68,4 +68,24 @@ QCPRange symmetricRange(double maxAbs, double floor)
     return QCPRange(-m, m);
 }
 
+void placeLegendAbove(QCustomPlot* plot, int columns)
+{
+    QCPLayoutGrid* grid = plot->plotLayout();
+    if (plot->legend->layout() != grid) {
+        int row = 0; // the axis rect's row (a title may sit above it)
+        for (int r = 0; r < grid->rowCount(); ++r)
+            if (grid->element(r, 0) == plot->axisRect())
+                row = r;
+        plot->axisRect()->insetLayout()->take(plot->legend);
+        grid->insertRow(row);
+        grid->addElement(row, 0, plot->legend);
+        grid->setRowStretchFactor(row, 0.001);
+        plot->legend->setMargins(QMargins(4, 1, 4, 1));
+        plot->legend->setRowSpacing(0);
+        plot->legend->setColumnSpacing(8);
+    }
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setWrap(columns);
+}
+
 } // namespace plexus::ui

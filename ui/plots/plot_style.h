@@ -15,6 +15,10 @@ QCPColorGradient divergingGradient(const Theme& theme);
 /// A QCustomPlot with the project's defaults: antialiasing off for speed on large data, drag/zoom, themed.
 QCustomPlot* makePlot(QWidget* parent, const QString& xLabel, const QString& yLabel);
 
+/// Moves the legend out of the data: a row of its own just above the plot's axis rect, `columns` entries per line
+/// (it never covers a point, a curve or a selection ring). Idempotent.
+void placeLegendAbove(QCustomPlot* plot, int columns = 4);
+
 /// Symmetric range [−m, m] with m the largest |value| (at least `floor`).
 QCPRange symmetricRange(double maxAbs, double floor = 1e-6);
 

@@ -72,6 +72,14 @@ void StudioWindow::createMenus()
     });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("About the &method"), this, &StudioWindow::showAboutMethod);
+    QAction* explainAll = help->addAction(tr("&Explain every panel"));
+    explainAll->setObjectName("explainAllAction");
+    explainAll->setCheckable(true);
+    connect(explainAll, &QAction::toggled, this, [this](bool on) {
+        for (Panel* panel : m_panels)
+            panel->setExplanationVisible(on);
+    });
     help->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, &StudioWindow::showShortcuts);
     help->addAction(tr("&About Plexus"), this, [this] {
         QMessageBox::about(this, tr("About Plexus"),

@@ -1,5 +1,6 @@
 #include "studio/studio_window.h"
 #include "studio/summary_card.h"
+#include "panels/panel_explanations.h"
 
 #include "panels/activity_panel.h"
 #include "panels/connectivity_panel.h"
@@ -32,6 +33,10 @@
 #include <QScreen>
 #include <QFile>
 #include <QFileInfo>
+#include <QDialog>
+#include <QVBoxLayout>
+#include <QPushButton>
+#include <QTextBrowser>
 #include <QLabel>
 #include <QMessageBox>
 #include <QSettings>
@@ -157,6 +162,7 @@ void StudioWindow::createPanels()
     m_panels = {m_connectivity, m_functions, m_latents, m_activity, m_network, m_training, m_stimulus, m_lab};
     std::vector<QDockWidget*> docks;
     for (Panel* panel : m_panels) {
+        connect(panel, &Panel::aboutMethodRequested, this, &StudioWindow::showAboutMethod);
         auto* dock = new QDockWidget(panel->title(), this);
         dock->setObjectName(panel->name() + "Dock");
         dock->setWidget(panel);
@@ -211,6 +217,26 @@ void StudioWindow::frontStimulusOrNetwork()
     // The stimulus shares the network's place: in front when the run has a hidden stimulus.
     const auto data = m_controller->dataset();
     m_docks[data && data->stimulusReceivers() > 0 ? 7 : 5]->raise(); // m_docks: experiment first, then the panels
+}
+
+void StudioWindow::showAboutMethod()
+{
+    auto* dialog = findChild<QDialog*>("aboutMethod");
+    if (!dialog) {
+        dialog = new QDialog(this);
+        dialog->setObjectName("aboutMethod");
+        dialog->setWindowTitle(tr("About the method"));
+        dialog->resize(640, 560);
+        auto* layout = new QVBoxLayout(dialog);
+        auto* text = new QTextBrowser(dialog);
+        text->setHtml(aboutTheMethod());
+        layout->addWidget(text);
+        auto* close = new QPushButton(tr("Close"), dialog);
+        connect(close, &QPushButton::clicked, dialog, &QDialog::close);
+        layout->addWidget(close, 0, Qt::AlignRight);
+    }
+    dialog->show();
+    dialog->raise();
 }
 
 SummaryCard* StudioWindow::showSummary()

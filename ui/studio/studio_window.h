@@ -68,6 +68,8 @@ public:
     LabSession* labSession() const { return m_labSession; }
     /// Opens the summary card and scores the newest checkpoint (Run → Summary card…; also when training finishes).
     SummaryCard* showSummary();
+    /// Help → About the method: the paper, its figures, what Plexus adds, the docs.
+    void showAboutMethod();
     /// Brings the Lab panel to the front and shows the lab's edited network in the network view.
     void showLab();
     /// Back to the built-in panel arrangement, and do not remember the layout on close (automation).

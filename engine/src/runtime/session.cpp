@@ -14,7 +14,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::int64_t kMaxCurveNeurons = 256;
+constexpr std::int64_t kMaxCurveNeurons = 1024;
 constexpr int kCurveSamples = 200;
 
 } // namespace

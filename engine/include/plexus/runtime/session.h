@@ -25,7 +25,7 @@ enum class SessionState { Idle, Running, Paused, Finished, Stopped, Failed };
 const char* sessionStateName(SessionState state);
 
 /// An immutable picture of the model for display, built on the worker thread (display-sized: W decimated to at
-/// most 512², curves of at most 256 neurons on 200 samples).
+/// most 512², curves of every neuron up to 1024 (else 1024 spread evenly) on 200 samples).
 struct Snapshot
 {
     std::int64_t generation = 0;
