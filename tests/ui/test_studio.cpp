@@ -230,11 +230,17 @@ private Q_SLOTS:
         QVERIFY(saved.readAll().contains("batch_size: 16"));
 
         QVERIFY(!editor->editValue("training.batch_size", "many"));
-        QVERIFY2(editor->errorFor("training.batch_size").contains("batch_size"), qPrintable(editor->errorFor("training.batch_size")));
+        QVERIFY2(editor->errorFor("training.batch_size").startsWith("Expected"), qPrintable(editor->errorFor("training.batch_size")));
+        QVERIFY(!editor->errorFor("training.batch_size").contains("--set")); // plain words, not the CLI's
         QCOMPARE(controller()->config().training.batchSize, 16); // unchanged
+        QCOMPARE(editor->valueOf("training.batch_size"), QString("16")); // reverted: never shown as if taken
+        QVERIFY2(editor->message().contains("batch_size = many was not taken") && editor->message().contains("stays 16"),
+                 qPrintable(editor->message()));
+        QVERIFY(editor->findChild<QLabel*>("editMessage")->isVisible()); // under the list, not in a far column
 
         QVERIFY(!editor->editValue("simulation.n_neurons", "-5"));
         QVERIFY(!editor->errorFor("simulation.n_neurons").isEmpty());
+        QCOMPARE(editor->valueOf("simulation.n_neurons"), QString::number(controller()->config().simulation.nNeurons));
         QVERIFY(controller()->dataset()); // a refused edit changes nothing
 
         QVERIFY(editor->editValue("training.batch_size", "8"));
@@ -326,12 +332,28 @@ private Q_SLOTS:
         // The reopened run is paused on its checkpoint: a simulation change is refused until the work stops.
         QTRY_COMPARE_WITH_TIMEOUT(controller()->state(), StudioState::Paused, 60000);
         QVERIFY(!editor->editValue("simulation.n_neurons", "90000"));
-        QVERIFY2(editor->errorFor("simulation.n_neurons").contains("stop the current work"),
+        QVERIFY2(editor->errorFor("simulation.n_neurons").contains("Stop the current work"),
                  qPrintable(editor->errorFor("simulation.n_neurons")));
         m_window->transport()->stopAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(controller()->state(), StudioState::Stopped, 30000);
+        // A change that needs a new simulation asks first; declined, everything stays.
+        QString asked;
+        editor->setConfirmation([&asked](const QString& consequence) {
+            asked = consequence;
+            return false;
+        });
+        QVERIFY(!editor->editValue("simulation.n_neurons", "90000"));
+        QVERIFY(asked.contains("new simulation"));
+        QVERIFY(controller()->dataset() && controller()->snapshot() && !controller()->history().empty());
+        QCOMPARE(editor->valueOf("simulation.n_neurons"), QString::number(controller()->config().simulation.nNeurons));
+        // Accepted: the data and everything learned from it are cleared at once — no old W, R² curve or losses.
+        editor->setConfirmation([](const QString&) { return true; });
         // Valid values, together far too big for any machine's memory (≈ 7 TB of activity).
         QVERIFY(editor->editValue("simulation.n_neurons", "90000"));
+        QVERIFY(!controller()->snapshot() && controller()->history().empty());
+        for (Panel* panel : m_window->panels())
+            panel->refreshNow();
+        QVERIFY(m_window->panel("connectivity")->csvText().count('\n') <= 1); // header only: no stale pairs
         QVERIFY2(editor->editValue("simulation.n_frames", "10000000"), qPrintable(editor->errorFor("simulation.n_frames")));
         QVERIFY(!controller()->dataset());
         QCOMPARE(controller()->state(), StudioState::NoData);

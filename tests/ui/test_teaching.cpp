@@ -4,6 +4,7 @@
 #include "studio/run_controller.h"
 #include "studio/studio_window.h"
 #include "studio/summary_card.h"
+#include "studio/theme.h"
 
 #include "plexus/analysis/evaluation.h"
 #include "plexus/analysis/evaluation_text.h"
@@ -16,6 +17,7 @@
 #include <QAction>
 #include <QDialog>
 #include <QDir>
+#include <QImage>
 #include <QLabel>
 #include <QToolButton>
 #include <QFile>
@@ -133,6 +135,41 @@ private Q_SLOTS:
             panel->refreshNow();
             QVERIFY2(panel->legendsClearOfData(), qPrintable(panel->name()));
         }
+    }
+
+    void themeSwitchRepaintsTheHeatmaps()
+    {
+        QTemporaryDir dir;
+        const QString run = trainedRun(dir);
+        StudioWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(window.openRun(run));
+        QTRY_VERIFY_WITH_TIMEOUT(window.controller()->snapshot() != nullptr, 60000);
+        Panel* connectivity = window.panel("connectivity");
+        connectivity->refreshNow();
+        QWidget* trueView = nullptr; // the first plot: the true W map
+        for (QWidget* child : connectivity->findChildren<QWidget*>())
+            if (!trueView && QString(child->metaObject()->className()) == "QCustomPlot")
+                trueView = child;
+        QVERIFY(trueView);
+        // The mean brightness of the map's middle (W ≈ 0 is the gradient's centre: white, or dark grey when dark).
+        const auto middleBrightness = [trueView] {
+            QCoreApplication::processEvents();
+            const QImage image = trueView->grab().toImage();
+            const QRect middle(image.width() * 2 / 5, image.height() * 2 / 5, image.width() / 5, image.height() / 5);
+            double sum = 0.0;
+            for (int y = middle.top(); y <= middle.bottom(); ++y)
+                for (int x = middle.left(); x <= middle.right(); ++x)
+                    sum += qGray(image.pixel(x, y));
+            return sum / (middle.width() * middle.height());
+        };
+        const double light = middleBrightness();
+        ThemeManager::instance().setDark(true);
+        connectivity->refreshNow();
+        const double dark = middleBrightness();
+        ThemeManager::instance().setDark(false);
+        QVERIFY2(light > 150 && dark < 110, qPrintable(QString("light %1, dark %2").arg(light).arg(dark)));
     }
 
     void summaryCardWithoutAModelSaysWhatToDo()

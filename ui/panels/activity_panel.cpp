@@ -282,4 +282,11 @@ QString ActivityPanel::csvText() const
     return text;
 }
 
+void ActivityPanel::applyTheme(const Theme& theme)
+{
+    Panel::applyTheme(theme);
+    m_map->setGradient(divergingGradient(theme)); // repainted now, not at the next data
+    m_heatmap->replot(QCustomPlot::rpQueuedReplot);
+}
+
 } // namespace plexus::ui

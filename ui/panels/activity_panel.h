@@ -30,6 +30,7 @@ public:
     bool setPinnedNeurons(const QString& text);
 
 protected:
+    void applyTheme(const Theme& theme) override;
     bool redraw() override;
 
 private:

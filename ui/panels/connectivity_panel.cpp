@@ -428,4 +428,14 @@ bool ConnectivityPanel::exportLearnedW(const QString& path, QString* error) cons
     return writeTextFile(path, text, error);
 }
 
+void ConnectivityPanel::applyTheme(const Theme& theme)
+{
+    Panel::applyTheme(theme);
+    // The colour maps' centre follows the theme (white or dark grey): repaint them now, not at the next data.
+    for (QCPColorMap* map : {m_trueMap, m_learnedMap})
+        map->setGradient(divergingGradient(theme));
+    for (QCustomPlot* plot : {m_trueView, m_learnedView})
+        plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 } // namespace plexus::ui

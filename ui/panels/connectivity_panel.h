@@ -33,6 +33,7 @@ public:
     double shownSlope() const { return m_slope; }
 
 protected:
+    void applyTheme(const Theme& theme) override;
     bool redraw() override;
     void redrawSelection() override;
 

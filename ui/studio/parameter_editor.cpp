@@ -7,7 +7,9 @@
 
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -61,8 +63,18 @@ ParameterEditor::ParameterEditor(RunController* controller, QWidget* parent) : Q
     m_tree->setColumnWidth(KeyColumn, 150);
     m_tree->setColumnWidth(ValueColumn, 95);
     m_tree->setColumnWidth(EffectColumn, 100);
+    m_message = new QLabel(this);
+    m_message->setObjectName("editMessage");
+    m_message->setWordWrap(true);
+    m_message->setStyleSheet("color: rgb(200, 30, 30)");
+    m_message->hide();
+    m_confirm = [this](const QString& consequence) {
+        return QMessageBox::question(this, tr("Set the data aside?"), consequence + "\n\n" + tr("Go on?"),
+                                     QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) == QMessageBox::Yes;
+    };
     layout->addWidget(m_search);
     layout->addWidget(m_tree, 1);
+    layout->addWidget(m_message);
     rebuild();
     connect(m_search, &QLineEdit::textChanged, this, &ParameterEditor::filter);
     connect(m_tree, &QTreeWidget::itemChanged, this, &ParameterEditor::onItemChanged);
@@ -108,6 +120,7 @@ void ParameterEditor::refreshValues()
         if (QTreeWidgetItem* item = itemFor(QString::fromStdString(field.path()))) {
             item->setText(ValueColumn, QString::fromStdString(formatValue(field.get(m_controller->config()))));
             item->setText(NoteColumn, QString());
+            item->setToolTip(ValueColumn, QString::fromStdString(field.help));
             item->setBackground(ValueColumn, QBrush());
         }
     m_updating = false;
@@ -131,6 +144,28 @@ void ParameterEditor::onItemChanged(QTreeWidgetItem* item, int column)
     editValue(item->data(KeyColumn, kPathRole).toString(), item->text(ValueColumn));
 }
 
+namespace {
+
+/// The reason without the command-line wording: "--set simulation.n_neurons: expected …" → "expected …".
+QString plainReason(QString reason, const QString& path)
+{
+    for (const QString& prefix : {QStringLiteral("--set ") + path + ": ", path + ": "}) {
+        const int at = reason.indexOf(prefix);
+        if (at >= 0)
+            reason = reason.mid(at + prefix.size());
+    }
+    if (reason.startsWith("preset:") || reason.startsWith("/")) // "preset:demo: simulation.x: …" → the last part
+        reason = reason.section(": ", -1);
+    return reason.isEmpty() ? reason : reason.left(1).toUpper() + reason.mid(1);
+}
+
+} // namespace
+
+QString ParameterEditor::message() const
+{
+    return m_message->isHidden() ? QString() : m_message->text();
+}
+
 bool ParameterEditor::editValue(const QString& path, const QString& text)
 {
     QTreeWidgetItem* item = itemFor(path);
@@ -141,22 +176,31 @@ bool ParameterEditor::editValue(const QString& path, const QString& text)
     try {
         const std::string baseDir = QFileInfo(m_controller->runDir() + "/").path().toStdString();
         applyConfigOverride(edited, (path + "=" + text).toStdString(), baseDir);
-        if (!m_controller->setConfig(edited, &error) && error.isEmpty())
+        const QString consequence = m_controller->editConsequence(edited);
+        if (!consequence.isEmpty() && !m_confirm(consequence))
+            error = tr("not changed: the data and the trained model were kept");
+        else if (!m_controller->setConfig(edited, &error) && error.isEmpty())
             error = tr("refused");
     } catch (const std::exception& e) {
         error = QString::fromStdString(e.what());
     }
     if (error.isEmpty()) {
+        m_message->hide();
         refreshValues(); // shows the value as stored (normalised)
         return true;
     }
+    const QString reason = plainReason(error, path);
+    refreshValues(); // back to the value in force: a refused value is never shown as if taken
     m_updating = true;
-    item->setText(ValueColumn, text);
-    item->setText(NoteColumn, error);
-    item->setToolTip(NoteColumn, error);
+    item->setText(NoteColumn, reason);
+    item->setToolTip(ValueColumn, tr("%1 was not taken: %2").arg(text, reason));
+    item->setToolTip(NoteColumn, reason);
     item->setForeground(NoteColumn, QColor(200, 30, 30));
     item->setBackground(ValueColumn, QColor(255, 220, 220));
     m_updating = false;
+    m_message->setText(tr("%1 = %2 was not taken: %3. It stays %4.")
+                           .arg(item->text(KeyColumn), text, reason, item->text(ValueColumn)));
+    m_message->show();
     m_tree->scrollToItem(item);
     return false;
 }

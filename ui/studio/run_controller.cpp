@@ -48,14 +48,26 @@ QString RunController::stateText() const
     switch (m_state) {
     case StudioState::NoData: return m_datasetStale ? "settings changed: simulate again" : "no data: simulate";
     case StudioState::Simulating: return "simulating";
-    case StudioState::Ready: return "ready to train";
+    case StudioState::Ready: return m_modelOutdated ? "ready (model trained with older settings: train from scratch)"
+                                                    : "ready to train";
     case StudioState::Training: return "training";
-    case StudioState::Paused: return "paused";
+    case StudioState::Paused: return m_modelOutdated ? "paused (trained with older settings)" : "paused";
     case StudioState::Stopping: return "stopping (saving a checkpoint)";
-    case StudioState::Finished: return "finished";
-    case StudioState::Stopped: return "stopped";
+    case StudioState::Finished: return m_modelOutdated ? "finished (trained with older settings)" : "finished";
+    case StudioState::Stopped: return m_modelOutdated ? "stopped (trained with older settings)" : "stopped";
     case StudioState::Failed: return "failed";
     }
+    return {};
+}
+
+QString RunController::editConsequence(const ExperimentConfig& config) const
+{
+    const bool busy = m_state == StudioState::Simulating || m_state == StudioState::Training ||
+                      m_state == StudioState::Paused;
+    if (!busy && m_dataset && differsIn(config, m_config, FieldEffect::Simulation)) // busy: setConfig refuses
+        return tr("This change needs a new simulation. The current data and what was learned from it are cleared "
+                  "from the panels (the trained model's checkpoints are kept in a previous-… folder of the run when "
+                  "you press Simulate).");
     return {};
 }
 
@@ -188,11 +200,20 @@ bool RunController::setConfig(const ExperimentConfig& config, QString* error)
     if (m_dataset) // the normalisation range or statistic may have changed
         m_trueTransferScales = plexus::trueTransferScales(*m_dataset, m_config, m_xnorm);
     if (simulationChange && m_dataset) {
+        // Everything drawn from the old data is stale at once: the data, the model, its W, scores and losses.
         m_session.reset();
         m_dataset.reset();
+        m_snapshot.reset();
+        m_history.clear();
         m_datasetStale = true;
+        m_modelOutdated = false;
         Q_EMIT datasetChanged();
+        Q_EMIT snapshotChanged();
+        Q_EMIT metricsAppended();
         refreshState();
+        Q_EMIT stateChanged();
+    } else if (trainingChange && (m_snapshot || !m_history.empty())) {
+        m_modelOutdated = true; // still shown, labelled: Train from scratch applies the new settings
         Q_EMIT stateChanged();
     }
     Q_EMIT configChanged();
@@ -214,6 +235,7 @@ void RunController::simulate()
     }
     m_snapshot.reset();
     m_history.clear();
+    m_modelOutdated = false;
     m_simulation = std::make_unique<SimulationJob>(m_config, folder().datasetPath());
     m_simulation->start();
     refreshState();
@@ -283,6 +305,7 @@ void RunController::trainFromScratch()
     }
     m_history.clear();
     m_snapshot.reset();
+    m_modelOutdated = false;
     Q_EMIT metricsAppended();
     Q_EMIT snapshotChanged();
     startSession(false, false);

@@ -73,6 +73,11 @@ public:
 
     StudioState state() const { return m_state; }
     QString stateText() const;
+    /// What applying `config` would set aside, in plain words ("" when nothing: a display setting, or no data yet):
+    /// the Studio asks before a change that needs a new simulation.
+    QString editConsequence(const ExperimentConfig& config) const;
+    /// Whether the model on screen was trained with training settings that have changed since.
+    bool modelFromOlderSettings() const { return m_modelOutdated; }
     double simulationFraction() const;
     std::int64_t iteration() const;
     std::int64_t totalIterations() const;
@@ -130,6 +135,7 @@ private:
     ExperimentConfig m_config;
     std::shared_ptr<const Dataset> m_dataset;
     bool m_datasetStale = false;
+    bool m_modelOutdated = false;
     double m_xnorm = 1.0;
     std::unique_ptr<SimulationJob> m_simulation;
     std::unique_ptr<Session> m_session;

@@ -81,6 +81,7 @@ bool RunController::openRun(const QString& runDir, QString* error)
     }
     ExperimentConfig config;
     std::vector<TrainingMetrics> history;
+    m_modelOutdated = false;
     try {
         config = loadConfigFile(target.configPath()).config;
         history = readMetricsFile(target.metricsPath());

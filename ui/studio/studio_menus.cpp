@@ -144,8 +144,11 @@ void StudioWindow::saveRunAsDialog()
 {
     if (m_controller->runDir().isEmpty())
         return;
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Save the run into (a new empty folder)"),
-                                                             defaultRunsFolder());
+    // A name typed here is a new folder: Save As creates it (an existing one must hold no run).
+    const QString folder = QFileDialog::getSaveFileName(
+        this, tr("Save the run as (a new folder)"),
+        defaultRunsFolder() + "/" + QFileInfo(m_controller->runDir()).fileName() + "-copy", QString(), nullptr,
+        QFileDialog::ShowDirsOnly);
     if (!folder.isEmpty())
         saveRunAs(folder);
 }
