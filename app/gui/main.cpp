@@ -49,12 +49,15 @@ int main(int argc, char** argv)
                                             "--reproduce).", "NAME");
     const QCommandLineOption lab("lab", "Show the Lab and run the edits saved in the run folder (lab.yaml) on its newest "
                                         "checkpoint; with --screenshot, capture once the roll-out is done.");
+    const QCommandLineOption figure("figure", "With --panel: save that panel as a figure (PNG, SVG or PDF by the "
+                                              "suffix; 1800 × 1200 px at 300 dpi, with its caption) and quit.", "FILE");
     const QCommandLineOption dark("dark", "Use the dark theme.");
     const QCommandLineOption bench("bench-ui", "Train this long while measuring the UI; print JSON; quit.", "SECONDS");
     const QCommandLineOption benchOut("bench-out", "Write the --bench-ui JSON to this file.", "FILE");
     const QCommandLineOption threads("threads", "Compute threads for training (default: every core for the CPU "
                                                 "kernels, all but one for LibTorch).", "N");
-    for (const auto& option : {preset, run, reproduce, trainFor, screenshot, panel, lab, dark, bench, benchOut, threads})
+    for (const auto& option :
+         {preset, run, reproduce, trainFor, screenshot, panel, figure, lab, dark, bench, benchOut, threads})
         parser.addOption(option);
     parser.process(app);
 
@@ -87,6 +90,7 @@ int main(int argc, char** argv)
     automation.trainSeconds = parser.isSet(trainFor) ? parser.value(trainFor).toDouble() : -1.0;
     automation.screenshot = parser.value(screenshot);
     automation.panel = parser.value(panel);
+    automation.figure = parser.value(figure);
     automation.benchSeconds = parser.isSet(bench) ? parser.value(bench).toDouble() : 0.0;
     automation.benchOutput = parser.value(benchOut);
     automation.untilReproduced = parser.isSet(reproduce);
@@ -98,7 +102,8 @@ int main(int argc, char** argv)
             window.labSession()->run();
         });
     }
-    if (automation.trainSeconds >= 0 || !automation.screenshot.isEmpty() || automation.benchSeconds > 0) {
+    if (automation.trainSeconds >= 0 || !automation.screenshot.isEmpty() || !automation.figure.isEmpty() ||
+        automation.benchSeconds > 0) {
         if (!ready)
             return 2;
         window.useDefaultLayout(); // reproducible pictures and measurements, whatever the user arranged

@@ -274,7 +274,9 @@ private Q_SLOTS:
             QVERIFY2(panel->exportCsv(csv, &error), qPrintable(error));
             QFile file(csv);
             QVERIFY(file.open(QIODevice::ReadOnly));
-            const QList<QByteArray> lines = file.readAll().split('\n');
+            QList<QByteArray> lines = file.readAll().split('\n');
+            QVERIFY(lines.front().startsWith("# Plexus ") && lines[1].startsWith("# units"));
+            lines = lines.mid(2); // the comment: run, iteration, units
             if (empty) {
                 QCOMPARE(lines.front(), QByteArray("frame,neuron,true_sqrt_omega,learned_sqrt_omega_scaled"));
                 continue;

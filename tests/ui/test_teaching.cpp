@@ -17,6 +17,7 @@
 #include <QAction>
 #include <QDialog>
 #include <QDir>
+#include <QSet>
 #include <QImage>
 #include <QLabel>
 #include <QToolButton>
@@ -170,6 +171,65 @@ private Q_SLOTS:
         const double dark = middleBrightness();
         ThemeManager::instance().setDark(false);
         QVERIFY2(light > 150 && dark < 110, qPrintable(QString("light %1, dark %2").arg(light).arg(dark)));
+    }
+
+    void figuresHaveTheChosenSizeTitleAndCaptionButNoButtons()
+    {
+        QTemporaryDir dir;
+        const QString run = trainedRun(dir);
+        StudioWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(window.openRun(run));
+        QTRY_VERIFY_WITH_TIMEOUT(window.controller()->snapshot() != nullptr, 60000);
+        Panel* connectivity = window.panel("connectivity");
+        connectivity->refreshNow();
+        FigureOptions options;
+        options.pixels = QSize(1234, 777);
+        options.dpi = 300;
+        QString error;
+        const QString png = dir.filePath("figure.png");
+        QVERIFY2(connectivity->exportFigure(png, options, &error), qPrintable(error));
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1234, 777));
+        QVERIFY(std::abs(image.dotsPerMeterX() - 300 / 0.0254) < 2);
+        // Where a screen grab has the Export button (the header's right end), the figure has plain background.
+        const QRect corner(image.width() - image.width() / 8, 2, image.width() / 8 - 2, image.height() / 25);
+        const QRgb first = image.pixel(corner.topLeft());
+        for (int y = corner.top(); y <= corner.bottom(); ++y)
+            for (int x = corner.left(); x <= corner.right(); ++x)
+                QVERIFY2(image.pixel(x, y) == first, qPrintable(QString("pixel %1, %2").arg(x).arg(y)));
+        // SVG keeps the title and the caption as text: the experiment, the iteration, the scores.
+        const QString svg = dir.filePath("figure.svg");
+        QVERIFY2(connectivity->exportFigure(svg, options, &error), qPrintable(error));
+        QFile file(svg);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        QVERIFY(text.contains("Connectivity"));
+        QVERIFY2(text.contains("teaching") && text.contains("iteration 40") && text.contains("W R²"),
+                 qPrintable(connectivity->figureCaption()));
+        options.pixels = QSize(10, 10);
+        QVERIFY(!connectivity->exportFigure(dir.filePath("tiny.png"), options, &error));
+        QVERIFY(error.contains("at least 50"));
+        // CSV: a comment with the run, iteration and units, then distinct pairs.
+        const QString csv = dir.filePath("w.csv");
+        QVERIFY2(connectivity->exportCsv(csv, &error), qPrintable(error));
+        QFile csvFile(csv);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csvFile.readAll().split('\n');
+        QVERIFY(lines[0].startsWith("# Plexus Connectivity") && lines[0].contains("iteration 40"));
+        QVERIFY(lines[2].startsWith("i,j,"));
+        QSet<QByteArray> pairs;
+        int rows = 0;
+        for (int k = 3; k < lines.size(); ++k) {
+            if (lines[k].isEmpty())
+                continue;
+            ++rows;
+            const QList<QByteArray> cells = lines[k].split(',');
+            pairs.insert(cells[0] + "," + cells[1]);
+        }
+        QCOMPARE(rows, int(pairs.size())); // no pair twice
+        QCOMPARE(pairs.size(), 40 * 39); // every pair i ≠ j once
     }
 
     void summaryCardWithoutAModelSaysWhatToDo()

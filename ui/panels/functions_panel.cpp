@@ -332,4 +332,10 @@ QString FunctionsPanel::csvText() const
     return text;
 }
 
+QString FunctionsPanel::figureCaption() const
+{
+    const QString formulas = equationsText().trimmed();
+    return Panel::figureCaption() + (formulas.isEmpty() ? QString() : "\n" + formulas);
+}
+
 } // namespace plexus::ui

@@ -24,6 +24,8 @@ class FunctionsPanel : public Panel
 public:
     FunctionsPanel(RunController* controller, NeuronSelection* selection, QWidget* parent = nullptr);
     QList<QCustomPlot*> plots() const override { return {m_update, m_transfer}; }
+    /// The panel's caption and the learned formulas, all of them (the panel scrolls them).
+    QString figureCaption() const override;
     QString csvText() const override;
     /// Curves drawn at the last redraw (learned, per plot).
     int learnedCurveCount() const { return m_learnedCurves; }

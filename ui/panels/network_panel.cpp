@@ -284,4 +284,11 @@ QString NetworkPanel::csvText() const
     return text;
 }
 
+QList<QWidget*> NetworkPanel::figureWidgets() const
+{
+    if (!m_view) // no 3-D view on this display: nothing to draw
+        return {};
+    return {m_view};
+}
+
 } // namespace plexus::ui

@@ -26,6 +26,7 @@ public:
     QString csvText() const override;
     /// The VTK view; nullptr where the platform has no OpenGL (the panel then says so).
     VtkHostWidget* view() const { return m_view; }
+    QList<QWidget*> figureWidgets() const override;
     NetworkScene* scene() const { return m_scene.get(); }
     /// Shows true (false) or learned (true) connections.
     void setShowLearned(bool learned);

@@ -8,7 +8,12 @@
 
 #include <qcustomplot.h>
 
+#include <QCheckBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QElapsedTimer>
+#include <QFormLayout>
+#include <QSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -18,6 +23,8 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <optional>
 
 namespace plexus::ui {
 
@@ -85,6 +92,7 @@ QLabel* Panel::addInfoLabel()
     auto* label = new QLabel(this);
     label->setWordWrap(true); // long texts wrap rather than widen the window
     m_header->insertWidget(0, label, 1);
+    m_infoLabel = label;
     return label;
 }
 
@@ -200,20 +208,101 @@ void Panel::showEvent(QShowEvent* event)
         refreshNow();
 }
 
+FigureOptions Panel::figureOptions() const
+{
+    FigureOptions options;
+    options.pixels = size() * 2;
+    options.dpi = 192;
+    return options;
+}
+
+QString Panel::figureCaption() const
+{
+    const QString experiment = QString::fromStdString(m_controller->config().dataset);
+    const bool saysIteration = m_infoLabel && m_infoLabel->text().contains(tr("iteration"));
+    QString caption = tr("%1 — %2").arg(experiment.isEmpty() ? tr("experiment") : experiment,
+                                        QFileInfo(m_controller->runDir()).fileName()) +
+                      (saysIteration ? QString(".") : tr(", iteration %1.").arg(m_controller->iteration()));
+    if (m_infoLabel && !m_infoLabel->text().isEmpty())
+        caption += " " + m_infoLabel->text() + (m_infoLabel->toolTip().isEmpty() ? "." : ". " + m_infoLabel->toolTip());
+    return caption;
+}
+
+bool Panel::exportFigure(const QString& path, const FigureOptions& options, QString* error)
+{
+    FigureContent content;
+    content.title = m_title;
+    content.caption = figureCaption();
+    content.frame = this;
+    content.plots = plots();
+    content.others = figureWidgets();
+    return plexus::ui::exportFigure(content, options, path, error);
+}
+
 bool Panel::exportImage(const QString& path, QString* error)
 {
-    return exportWidgetImage(this, plots(), path, error);
+    return exportFigure(path, figureOptions(), error);
+}
+
+QString Panel::csvComment() const
+{
+    const ExperimentConfig& config = m_controller->config();
+    return tr("# Plexus %1 — run %2, experiment %3, iteration %4\n"
+              "# units: activity u, du/dt and weights in the model's units; time in frames of Δt = %5\n")
+        .arg(m_title, m_controller->runDir(), QString::fromStdString(config.dataset))
+        .arg(m_controller->iteration())
+        .arg(config.simulation.deltaT);
 }
 
 bool Panel::exportCsv(const QString& path, QString* error) const
 {
-    return writeTextFile(path, csvText(), error);
+    return writeTextFile(path, csvComment() + csvText(), error);
 }
 
 bool Panel::exportText(const QString& path, QString* error) const
 {
     return writeTextFile(path, textReport(), error);
 }
+
+namespace {
+
+/// The figure's size, resolution and caption, asked before an image export; nullopt when cancelled.
+std::optional<FigureOptions> askFigureOptions(QWidget* parent, FigureOptions options)
+{
+    QDialog dialog(parent);
+    dialog.setWindowTitle(QObject::tr("Figure"));
+    auto* form = new QFormLayout(&dialog);
+    auto* width = new QSpinBox(&dialog);
+    auto* height = new QSpinBox(&dialog);
+    for (QSpinBox* box : {width, height}) {
+        box->setRange(50, 20000);
+        box->setSuffix(QObject::tr(" px"));
+    }
+    width->setValue(options.pixels.width());
+    height->setValue(options.pixels.height());
+    auto* dpi = new QSpinBox(&dialog);
+    dpi->setRange(30, 2400);
+    dpi->setValue(options.dpi);
+    dpi->setToolTip(QObject::tr("Text and lines are sized for this resolution: 300 for print, 96–150 for slides"));
+    auto* caption = new QCheckBox(QObject::tr("caption: experiment, iteration, scores"), &dialog);
+    caption->setChecked(options.caption);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(QObject::tr("Width"), width);
+    form->addRow(QObject::tr("Height"), height);
+    form->addRow(QObject::tr("Resolution (dpi)"), dpi);
+    form->addRow(caption);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    options.pixels = QSize(width->value(), height->value());
+    options.dpi = dpi->value();
+    options.caption = caption->isChecked();
+    return options;
+}
+
+} // namespace
 
 void Panel::exportDialog()
 {
@@ -225,9 +314,17 @@ void Panel::exportDialog()
         return;
     QString error;
     const QString suffix = QFileInfo(path).suffix().toLower();
-    const bool ok = suffix == "csv"   ? exportCsv(path, &error)
-                    : suffix == "txt" ? exportText(path, &error)
-                                      : exportImage(path, &error);
+    bool ok = false;
+    if (suffix == "csv") {
+        ok = exportCsv(path, &error);
+    } else if (suffix == "txt") {
+        ok = exportText(path, &error);
+    } else {
+        const std::optional<FigureOptions> options = askFigureOptions(this, figureOptions());
+        if (!options)
+            return;
+        ok = exportFigure(path, *options, &error);
+    }
     if (!ok)
         QMessageBox::warning(this, tr("Export failed"), error);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "plots/figure_export.h"
+
 #include <QList>
 #include <QWidget>
 
@@ -29,11 +31,21 @@ public:
     virtual QList<QCustomPlot*> plots() const { return {}; }
     /// The data behind the panel as CSV text (header line first).
     virtual QString csvText() const = 0;
+    /// Content that is not a plot but belongs in the figure (a 3-D view, the formulas), drawn in its place.
+    virtual QList<QWidget*> figureWidgets() const { return {}; }
     /// A plain-text report of what the panel shows, where it has one (e.g. the Functions panel's formulas): offered
     /// by the export dialog as .txt when not empty.
     virtual QString textReport() const { return {}; }
+    /// The panel as a figure (exportFigure): title, the plots as vectors in their arrangement, the caption — no
+    /// buttons. exportImage uses figureOptions(): twice the on-screen size at 192 dpi.
+    bool exportFigure(const QString& path, const FigureOptions& options, QString* error);
     bool exportImage(const QString& path, QString* error);
+    FigureOptions figureOptions() const;
+    /// What the figure's caption says: the experiment, the run, the iteration, and the panel's scores line.
+    virtual QString figureCaption() const;
+    /// Writes the CSV with a comment first ("# …" lines: the run, the iteration, the units).
     bool exportCsv(const QString& path, QString* error) const;
+    QString csvComment() const;
     bool exportText(const QString& path, QString* error) const;
     /// Number of redraws with data so far (tests and the frame-time readout use it).
     int redrawCount() const { return m_redraws; }
@@ -80,6 +92,7 @@ private:
     QHBoxLayout* m_header;
     QHBoxLayout* m_tools;
     QLabel* m_explanation = nullptr;
+    QLabel* m_infoLabel = nullptr;
     void runScheduled();
     void onTick();
 

@@ -152,6 +152,25 @@ void StudioAutomation::finish()
     QApplication::processEvents();
     if (m_options.benchSeconds > 0)
         writeBenchmark();
+    if (!m_options.figure.isEmpty()) {
+        Panel* panel = m_window->panel(m_options.panel);
+        if (!panel) {
+            std::fprintf(stderr, "plexus: --figure needs --panel with a panel's name, got '%s'\n",
+                         qPrintable(m_options.panel));
+            QApplication::exit(2);
+            return;
+        }
+        QTimer::singleShot(500, this, [panel, path = m_options.figure] {
+            QString error;
+            const bool saved = panel->exportFigure(path, FigureOptions{}, &error);
+            if (saved)
+                std::printf("plexus: wrote %s\n", qPrintable(path));
+            else
+                std::fprintf(stderr, "plexus: %s\n", qPrintable(error));
+            QApplication::exit(saved ? 0 : 1);
+        });
+        return;
+    }
     if (!m_options.screenshot.isEmpty()) {
         QWidget* target = m_options.panel.isEmpty()           ? static_cast<QWidget*>(m_window)
                           : m_options.panel == "reproduction"

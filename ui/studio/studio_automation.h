@@ -17,6 +17,7 @@ struct AutomationOptions
     double trainSeconds = -1.0; ///< press Train and pause after this many seconds of training (< 0: no)
     QString screenshot;         ///< then save the window (or `panel`) to this image and quit
     QString panel;              ///< panel name for the screenshot ("" → whole window)
+    QString figure;             ///< then save `panel` as a figure (exportFigure, 1800 × 1200 at 300 dpi) and quit
     double benchSeconds = 0.0;  ///< > 0: train this long while measuring the UI, print JSON, quit
     QString benchOutput;        ///< JSON file for the benchmark ("" → stdout)
     bool untilReproduced = false; ///< a reproduction runs: wait for its table (panel "reproduction" captures it)
