@@ -13,6 +13,14 @@ for panel in connectivity latents functions activity network training; do
   shot --run "$run" --screenshot "docs/images/panel-$panel.png" --panel "$panel"
 done
 shot --run "$run" --dark --screenshot docs/images/studio-dark.png
+shot --run "$run" --explain --screenshot docs/images/studio-explained.png
+shot --run "$run" --screenshot docs/images/summary-card.png --panel summary
+shot --run "$run" --panel connectivity --figure docs/images/figure-connectivity.png
+# A recording (docs/recordings.md): the demo's activity as a CSV, imported without its truth, trained.
+./build/app/plexus-cli export "$run" --format csv --to "$(dirname "$run")/csv" >/dev/null
+./build/app/plexus-cli import "$(dirname "$run")/csv/activity.csv" --format csv --out "$(dirname "$run")/recording" >/dev/null
+./build/app/plexus-cli train "$(dirname "$run")/recording" --iterations 20000 >/dev/null 2>&1
+shot --run "$(dirname "$run")/recording" --screenshot docs/images/studio-recording.png
 # The lab's teaching walkthrough (docs/lab.md): silence the strongest hub, roll both sides out.
 hub=$(./build/app/plexus-cli perturb "$run" --silence-hubs 1 --frames 10 | sed -n 's/^perturbation  silence neuron \([0-9]*\)$/\1/p')
 printf 'frames: 1000\nperturbation:\n  silenced: [%s]\n' "$hub" >"$run/lab.yaml"

@@ -1,6 +1,7 @@
 // plexus: Plexus Studio, the desktop app (ui/). Thin: parses options, sets up Qt and the compute threads.
 #include "studio/studio_automation.h"
 #include "studio/lab_session.h"
+#include "panels/panel.h"
 #include "studio/studio_window.h"
 #include "studio/theme.h"
 
@@ -46,18 +47,19 @@ int main(int argc, char** argv)
     const QCommandLineOption screenshot("screenshot", "Then save the window to this PNG and quit.", "FILE");
     const QCommandLineOption panel("panel", "With --screenshot: only this panel (activity, connectivity, latents, "
                                             "functions, training, network; reproduction: the table of "
-                                            "--reproduce).", "NAME");
+                                            "--reproduce; summary: the summary card).", "NAME");
     const QCommandLineOption lab("lab", "Show the Lab and run the edits saved in the run folder (lab.yaml) on its newest "
                                         "checkpoint; with --screenshot, capture once the roll-out is done.");
     const QCommandLineOption figure("figure", "With --panel: save that panel as a figure (PNG, SVG or PDF by the "
                                               "suffix; 1800 × 1200 px at 300 dpi, with its caption) and quit.", "FILE");
+    const QCommandLineOption explain("explain", "Open every panel's explanation (Help → Explain every panel).");
     const QCommandLineOption dark("dark", "Use the dark theme.");
     const QCommandLineOption bench("bench-ui", "Train this long while measuring the UI; print JSON; quit.", "SECONDS");
     const QCommandLineOption benchOut("bench-out", "Write the --bench-ui JSON to this file.", "FILE");
     const QCommandLineOption threads("threads", "Compute threads for training (default: every core for the CPU "
                                                 "kernels, all but one for LibTorch).", "N");
     for (const auto& option :
-         {preset, run, reproduce, trainFor, screenshot, panel, figure, lab, dark, bench, benchOut, threads})
+         {preset, run, reproduce, trainFor, screenshot, panel, figure, explain, lab, dark, bench, benchOut, threads})
         parser.addOption(option);
     parser.process(app);
 
@@ -85,6 +87,9 @@ int main(int argc, char** argv)
     else
         ready = window.newRunFromPreset(parser.isSet(preset) ? parser.value(preset) : "demo", runDir);
     window.show();
+    if (parser.isSet(explain))
+        for (plexus::ui::Panel* p : window.panels())
+            p->setExplanationVisible(true);
 
     plexus::ui::AutomationOptions automation;
     automation.trainSeconds = parser.isSet(trainFor) ? parser.value(trainFor).toDouble() : -1.0;

@@ -44,6 +44,10 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     m_map->setGradient(QCPColorGradient(QCPColorGradient::gpThermal));
     m_traceCursor = new QCPItemStraightLine(m_traces);
     m_mapCursor = new QCPItemStraightLine(m_heatmap);
+    for (auto*& mark : m_rowMarks) {
+        mark = new QCPItemStraightLine(m_heatmap);
+        mark->setVisible(false);
+    }
     for (auto* cursor : {m_traceCursor, m_mapCursor})
         cursor->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
     m_traces->legend->setVisible(true);
@@ -191,7 +195,7 @@ bool ActivityPanel::redraw()
     for (std::size_t k = 0; k < shown.size(); ++k) {
         const int n = shown[k];
         const bool selected = n == selection()->current();
-        const QColor color = Theme::typeColor(data->typeOf(n));
+        const QColor color = Theme::traceColor(static_cast<int>(k)); // distinct per trace; the type is in the name
         QVector<double> x, y;
         for (int f = 0; f < frames; f += stride) {
             x.push_back(f);
@@ -200,7 +204,10 @@ bool ActivityPanel::redraw()
         QCPGraph* graph = m_traces->addGraph();
         graph->setData(x, y, true);
         graph->setPen(QPen(color, selected ? 2.5 : 1.2));
-        graph->setName(tr("neuron %1%2").arg(n).arg(selected ? tr(" (selected)") : QString()));
+        graph->setName(tr("neuron %1%2%3")
+                           .arg(n)
+                           .arg(data->typeOf(n) >= 0 ? tr(" · type %1").arg(data->typeOf(n)) : QString())
+                           .arg(selected ? tr(" (selected)") : QString()));
         if (rollout && n < rollout->learned.cols()) {
             QVector<double> rx, ry;
             for (Eigen::Index f = 0; f < rollout->learned.rows(); ++f) {
@@ -231,8 +238,24 @@ bool ActivityPanel::redraw()
                                   .arg(frames)
                                   .arg(snapshot->rolloutIteration)
                             : tr("%1 neurons · %2 frames").arg(data->neurons()).arg(frames));
+    markSelectedRow();
     moveCursor(m_playback->frame());
     return true;
+}
+
+void ActivityPanel::markSelectedRow()
+{
+    // The selected neuron's row in the heat map, between two thin lines.
+    const int selected = selection()->current();
+    const auto data = controller()->dataset();
+    const bool show = data && selected >= 0 && selected < data->neurons();
+    for (int k = 0; k < 2; ++k) {
+        m_rowMarks[k]->setVisible(show);
+        m_rowMarks[k]->setPen(QPen(ThemeManager::instance().theme().selection, 1.5));
+        const double y = selected + (k == 0 ? -0.5 : 0.5) * std::max(1.0, data ? data->neurons() / 150.0 : 1.0);
+        m_rowMarks[k]->point1->setCoords(0, y);
+        m_rowMarks[k]->point2->setCoords(1, y);
+    }
 }
 
 void ActivityPanel::moveCursor(int frame)

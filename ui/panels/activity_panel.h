@@ -36,6 +36,7 @@ protected:
 private:
     void rebuildHeatmap();
     void moveCursor(int frame);
+    void markSelectedRow();
 
     Playback* m_playback;
     QCustomPlot* m_traces;
@@ -43,6 +44,7 @@ private:
     QCPColorMap* m_map;
     QCPItemStraightLine* m_traceCursor;
     QCPItemStraightLine* m_mapCursor;
+    QCPItemStraightLine* m_rowMarks[2] = {nullptr, nullptr}; ///< the selected neuron's row in the heat map
     QLabel* m_info;
     QLineEdit* m_pinned;
     std::vector<int> m_pinnedNeurons;

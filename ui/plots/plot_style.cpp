@@ -59,6 +59,21 @@ QCustomPlot* makePlot(QWidget* parent, const QString& xLabel, const QString& yLa
     plot->yAxis->setLabel(yLabel);
     plot->setMinimumSize(160, 120);
     stylePlot(plot, ThemeManager::instance().theme());
+    // As many ticks as the axis has room for, so tick labels never run into each other at any size.
+    QObject::connect(plot, &QCustomPlot::afterLayout, plot, [plot] {
+        bool changed = false;
+        for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+            const int room = axis->orientation() == Qt::Horizontal ? axis->axisRect()->width() / 85
+                                                                   : axis->axisRect()->height() / 32;
+            const int count = std::clamp(room, 2, 8);
+            if (axis->ticker()->tickCount() != count) {
+                axis->ticker()->setTickCount(count);
+                changed = true;
+            }
+        }
+        if (changed)
+            plot->replot(QCustomPlot::rpQueuedReplot);
+    });
     return plot;
 }
 

@@ -7,6 +7,7 @@
 #include "studio/reproduction_dialog.h"
 #include "studio/run_controller.h"
 #include "studio/studio_window.h"
+#include "studio/summary_card.h"
 
 #include <QApplication>
 #include <QFile>
@@ -169,6 +170,20 @@ void StudioAutomation::finish()
                 std::fprintf(stderr, "plexus: %s\n", qPrintable(error));
             QApplication::exit(saved ? 0 : 1);
         });
+        return;
+    }
+    if (!m_options.screenshot.isEmpty() && m_options.panel == "summary") {
+        SummaryCard* card = m_window->showSummary();
+        auto* wait = new QTimer(this);
+        connect(wait, &QTimer::timeout, this, [this, card, wait] {
+            if (card->running() || !card->evaluation())
+                return;
+            wait->stop();
+            const bool saved = grabWithViews(card, card->devicePixelRatioF()).save(m_options.screenshot);
+            std::printf("plexus: %s %s\n", saved ? "wrote" : "cannot write", qPrintable(m_options.screenshot));
+            QApplication::exit(saved ? 0 : 1);
+        });
+        wait->start(200);
         return;
     }
     if (!m_options.screenshot.isEmpty()) {

@@ -42,6 +42,15 @@ QColor Theme::typeColor(int k)
     return kTab10[((k % 10) + 10) % 10];
 }
 
+QColor Theme::traceColor(int k)
+{
+    // ColorBrewer Dark2: distinct from one another and from the type colours' Tableau order.
+    static const QColor kDark2[] = {QColor(27, 158, 119), QColor(217, 95, 2),   QColor(117, 112, 179),
+                                    QColor(231, 41, 138), QColor(102, 166, 30), QColor(230, 171, 2),
+                                    QColor(166, 118, 29), QColor(102, 102, 102)};
+    return kDark2[((k % 8) + 8) % 8];
+}
+
 ThemeManager& ThemeManager::instance()
 {
     static ThemeManager manager;

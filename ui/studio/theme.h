@@ -18,6 +18,8 @@ struct Theme
     static Theme darkTheme();
     /// Colour of neuron type (or cluster) k: the tab10 palette of the paper's figures.
     static QColor typeColor(int k);
+    /// The k-th of a set of traces shown together: each its own colour, whatever the neurons' types.
+    static QColor traceColor(int k);
 };
 
 /// Holds the current theme; panels restyle on changed(). Applies the matching QPalette to the application.
