@@ -134,7 +134,7 @@ private Q_SLOTS:
         // Legends sit outside the plotted data, in every panel.
         for (Panel* panel : window.panels()) {
             panel->refreshNow();
-            QVERIFY2(panel->legendsClearOfData(), qPrintable(panel->name()));
+            QTRY_VERIFY2(panel->legendsClearOfData(), qPrintable(panel->name())); // after the queued replot
         }
     }
 

@@ -51,7 +51,7 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     for (auto* cursor : {m_traceCursor, m_mapCursor})
         cursor->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
     m_traces->legend->setVisible(true);
-    placeLegendAbove(m_traces, 5);
+    placeLegendAbove(m_traces, 3);
     body()->addWidget(m_traces, 1);
     connect(m_traces->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& range) {
         if (!m_settingRange) {
@@ -183,10 +183,13 @@ bool ActivityPanel::redraw()
     m_traces->clearGraphs();
     if (!data) {
         m_info->setText(tr("No activity yet: press Simulate."));
+        showPlaceholder(m_traces, tr("No data: press Simulate"));
+        placeLegendAbove(m_traces, 3);
         m_traces->replot(QCustomPlot::rpQueuedReplot);
         m_heatmap->replot(QCustomPlot::rpQueuedReplot);
         return false;
     }
+    showPlaceholder(m_traces, {});
     const auto snapshot = controller()->snapshot();
     const RolloutTraces* rollout = snapshot && snapshot->rollout ? snapshot->rollout.get() : nullptr;
     const int frames = static_cast<int>(data->frames());
@@ -222,6 +225,7 @@ bool ActivityPanel::redraw()
                 learned->removeFromLegend();
         }
     }
+    placeLegendAbove(m_traces, 3);
     m_settingRange = true;
     m_traces->rescaleAxes();
     if (m_windowTo > m_windowFrom) // keep what the user zoomed to
@@ -281,6 +285,7 @@ QString ActivityPanel::csvText() const
     const auto data = controller()->dataset();
     if (!data)
         return "frame\n";
+    showPlaceholder(m_traces, {});
     const auto snapshot = controller()->snapshot();
     const RolloutTraces* rollout = snapshot && snapshot->rollout ? snapshot->rollout.get() : nullptr;
     const std::vector<int> shown = shownNeurons();

@@ -222,11 +222,17 @@ bool ConnectivityPanel::redraw()
                                                   : tr("No true W (a recording); press Train to learn one."));
         m_info->setToolTip({});
         m_fitLine->setVisible(false);
+        showPlaceholder(m_trueView, data ? QString() : tr("No data: press Simulate"));
+        showPlaceholder(m_learnedView, data ? tr("Press Train:\nthe learned W appears here") : QString());
+        showPlaceholder(m_scatter, data && m_trueBlocks.size() > 0 ? tr("learned against true W, once trained") : QString());
+        showPlaceholder(m_history, data && m_trueBlocks.size() > 0 ? tr("W R² over the iterations, once trained") : QString());
         highlight();
-        m_learnedView->replot(QCustomPlot::rpQueuedReplot);
-        m_scatter->replot(QCustomPlot::rpQueuedReplot);
+        for (QCustomPlot* plot : {m_trueView, m_learnedView, m_scatter, m_history})
+            plot->replot(QCustomPlot::rpQueuedReplot);
         return false;
     }
+    for (QCustomPlot* plot : {m_trueView, m_learnedView, m_scatter, m_history})
+        showPlaceholder(plot, {});
     const Eigen::MatrixXf& learned = *snapshot->connectivityFull;
     if (m_trueBlocks.size() == 0) { // no true W: the learned W on its own scale, no scatter, no R²
         m_limit = std::max(1e-6f, snapshot->connectivity.cwiseAbs().maxCoeff());

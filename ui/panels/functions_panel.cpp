@@ -244,11 +244,13 @@ bool FunctionsPanel::redraw()
     const auto& plotting = controller()->config().plotting;
     if (!data) {
         m_info->setText(tr("No data: press Simulate (or open a run)."));
+        showPlaceholder(m_update, tr("No data: press Simulate"));
         drawEquations(nullptr);
         m_update->replot(QCustomPlot::rpQueuedReplot);
         m_transfer->replot(QCustomPlot::rpQueuedReplot);
         return false;
     }
+    showPlaceholder(m_update, {});
     Eigen::VectorXf samples = Eigen::VectorXf::LinSpaced(200, static_cast<float>(plotting.xlim[0]),
                                                          static_cast<float>(plotting.xlim[1]));
     if (snapshot && snapshot->curveSamples.size() > 0)

@@ -523,6 +523,7 @@ void LabPanel::drawTraces()
     m_traces->clearGraphs();
     const auto r = m_lab->result();
     if (!r) {
+        placeLegendAbove(m_traces, 4);
         m_traces->replot();
         return;
     }
@@ -551,6 +552,7 @@ void LabPanel::drawTraces()
         l->setPen(QPen(traceColour(k), 2, Qt::DashLine));
         l->removeFromLegend();
     }
+    placeLegendAbove(m_traces, 4);
     m_traces->rescaleAxes();
     m_traces->replot();
 }

@@ -102,13 +102,15 @@ bool LatentPanel::redraw()
     const auto snapshot = controller()->snapshot();
     if (!data || !snapshot || snapshot->latents.rows() != data->neurons()) {
         m_points.resize(0, 2);
-        m_info->setText(this->controller()->dataset() ? tr("Press Train: each neuron's latent appears here.")
-                                                      : tr("No data: press Simulate (or open a run)."));
+        m_info->setText(this->controller()->dataset() ? tr("Not trained yet.") : tr("No data yet."));
         m_plot->legend->setVisible(false);
+        placeLegendAbove(m_plot, 2);
         m_marker = nullptr;
+        showPlaceholder(m_plot, data ? tr("Press Train:\neach neuron's latent appears here") : tr("No data: press Simulate"));
         m_plot->replot(QCustomPlot::rpQueuedReplot);
         return false;
     }
+    showPlaceholder(m_plot, {});
     const Eigen::MatrixXf& a = snapshot->latents;
     m_points = a.cols() > 2 ? principalComponents(a, 2) : a;
     if (m_points.cols() < 2) {
@@ -146,6 +148,7 @@ bool LatentPanel::redraw()
                                               QBrush(Qt::NoBrush), 12));
     placeMarker();
     m_plot->legend->setVisible(true);
+    placeLegendAbove(m_plot, 2);
     m_plot->rescaleAxes();
     for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
         const QCPRange r = axis->range();

@@ -85,8 +85,15 @@ bool TrainingPanel::redraw()
         graph->setName(term.name);
     }
     drawRates(history);
+    const QString empty = !controller()->dataset() ? tr("No data: press Simulate")
+                          : m_loss->graphCount() == 0 ? tr("Press Train: the losses appear here")
+                                                      : QString();
+    showPlaceholder(m_loss, empty);
+    showPlaceholder(m_rates, m_rates->graphCount() == 0 && !empty.isEmpty() ? tr("and the learning rates here") : QString());
     m_loss->legend->setVisible(m_loss->graphCount() > 0);
     m_rates->legend->setVisible(m_rates->graphCount() > 0);
+    placeLegendAbove(m_loss, 3);
+    placeLegendAbove(m_rates, 2);
     m_loss->rescaleAxes();
     m_rates->rescaleAxes();
     for (QCPAxis* axis : {m_rates->yAxis}) {

@@ -86,6 +86,16 @@ QCPRange symmetricRange(double maxAbs, double floor)
 void placeLegendAbove(QCustomPlot* plot, int columns)
 {
     QCPLayoutGrid* grid = plot->plotLayout();
+    plot->legend->setVisible(plot->legend->itemCount() > 0);
+    if (plot->legend->itemCount() == 0) {
+        // Nothing to list: no row for it (an empty legend row squeezes the plot), back in the axis rect, hidden.
+        if (plot->legend->layout() == grid) {
+            grid->take(plot->legend);
+            grid->simplify();
+            plot->axisRect()->insetLayout()->addElement(plot->legend, Qt::AlignTop | Qt::AlignRight);
+        }
+        return;
+    }
     if (plot->legend->layout() != grid) {
         int row = 0; // the axis rect's row (a title may sit above it)
         for (int r = 0; r < grid->rowCount(); ++r)
@@ -101,6 +111,28 @@ void placeLegendAbove(QCustomPlot* plot, int columns)
     }
     plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     plot->legend->setWrap(columns);
+}
+
+void showPlaceholder(QCustomPlot* plot, const QString& text)
+{
+    QCPItemText* note = nullptr;
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (plot->item(i)->objectName() == "placeholder")
+            note = static_cast<QCPItemText*>(plot->item(i));
+    if (!note) {
+        if (text.isEmpty())
+            return;
+        note = new QCPItemText(plot);
+        note->setObjectName("placeholder");
+        note->setClipToAxisRect(false);
+        note->position->setType(QCPItemPosition::ptAxisRectRatio);
+        note->position->setCoords(0.5, 0.5);
+        note->setPositionAlignment(Qt::AlignCenter);
+        note->setTextAlignment(Qt::AlignCenter);
+    }
+    note->setColor(ThemeManager::instance().theme().foreground);
+    note->setText(text);
+    note->setVisible(!text.isEmpty());
 }
 
 } // namespace plexus::ui

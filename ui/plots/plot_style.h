@@ -16,8 +16,13 @@ QCPColorGradient divergingGradient(const Theme& theme);
 QCustomPlot* makePlot(QWidget* parent, const QString& xLabel, const QString& yLabel);
 
 /// Moves the legend out of the data: a row of its own just above the plot's axis rect, `columns` entries per line
-/// (it never covers a point, a curve or a selection ring). Idempotent.
+/// (it never covers a point, a curve or a selection ring); shown only when it lists something, and then only does
+/// it take a row. Idempotent: call it again after the graphs change.
 void placeLegendAbove(QCustomPlot* plot, int columns = 4);
+
+/// A line of text in the middle of the plot saying what to do ("Press Train: …") in place of an empty plot; ""
+/// removes it. The plot is not replotted here.
+void showPlaceholder(QCustomPlot* plot, const QString& text);
 
 /// Symmetric range [−m, m] with m the largest |value| (at least `floor`).
 QCPRange symmetricRange(double maxAbs, double floor = 1e-6);
