@@ -2,6 +2,7 @@
 #include "studio/studio_automation.h"
 #include "studio/lab_session.h"
 #include "panels/panel.h"
+#include "studio/guided_tour.h"
 #include "studio/studio_window.h"
 #include "studio/theme.h"
 
@@ -107,8 +108,11 @@ int main(int argc, char** argv)
             window.labSession()->run();
         });
     }
-    if (automation.trainSeconds >= 0 || !automation.screenshot.isEmpty() || !automation.figure.isEmpty() ||
-        automation.benchSeconds > 0) {
+    const bool automated = automation.trainSeconds >= 0 || !automation.screenshot.isEmpty() ||
+                           !automation.figure.isEmpty() || automation.benchSeconds > 0;
+    if (!automated && ready && !plexus::ui::GuidedTour::seen()) // the first start: a five-step tour of the demo
+        QTimer::singleShot(800, &window, [&window] { window.guidedTour()->start(); });
+    if (automated) {
         if (!ready)
             return 2;
         window.useDefaultLayout(); // reproducible pictures and measurements, whatever the user arranged

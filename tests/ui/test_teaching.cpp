@@ -1,6 +1,7 @@
 // The Studio explains itself (docs/user-guide.md, "Teaching with Plexus"): the summary card gives evaluate's
 // numbers, every panel says what it shows and how to read it.
 #include "panels/panel.h"
+#include "studio/guided_tour.h"
 #include "studio/run_controller.h"
 #include "studio/studio_window.h"
 #include "studio/summary_card.h"
@@ -22,6 +23,7 @@
 #include <QLabel>
 #include <QToolButton>
 #include <QFile>
+#include <QFrame>
 #include <QFileInfo>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -230,6 +232,33 @@ private Q_SLOTS:
         }
         QCOMPARE(rows, int(pairs.size())); // no pair twice
         QCOMPARE(pairs.size(), 40 * 39); // every pair i ≠ j once
+    }
+
+    void guidedTourWalksTheFirstRunAndIsRemembered()
+    {
+        QSettings().remove("tourSeen");
+        QVERIFY(!GuidedTour::seen());
+        StudioWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        GuidedTour* tour = window.guidedTour();
+        tour->start();
+        QCOMPARE(tour->stepCount(), 5);
+        const QStringList expected = {"Simulate", "Train", "W", "types", "function"};
+        for (int k = 0; k < tour->stepCount(); ++k) {
+            QCOMPARE(tour->step(), k);
+            QVERIFY2(tour->text().contains(expected[k]), qPrintable(tour->text()));
+            auto* bubble = window.findChild<QFrame*>("tourBubble");
+            QVERIFY(bubble && bubble->isVisible());
+            QVERIFY(window.rect().contains(bubble->geometry())); // inside the window, whatever the target
+            tour->next();
+        }
+        QVERIFY(!tour->running());
+        QVERIFY(GuidedTour::seen());
+        QSettings().remove("tourSeen");
+        tour->start();
+        tour->skip();
+        QVERIFY(!tour->running() && GuidedTour::seen());
     }
 
     void summaryCardWithoutAModelSaysWhatToDo()

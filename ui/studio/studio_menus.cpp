@@ -1,5 +1,6 @@
 // StudioWindow: menus, dialogs and shortcuts (kept apart from the window's layout code).
 #include "studio/studio_window.h"
+#include "studio/guided_tour.h"
 
 #include "panels/connectivity_panel.h"
 #include "panels/panel.h"
@@ -72,6 +73,7 @@ void StudioWindow::createMenus()
     });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Guided tour"), this, [this] { guidedTour()->start(); });
     help->addAction(tr("About the &method"), this, &StudioWindow::showAboutMethod);
     QAction* explainAll = help->addAction(tr("&Explain every panel"));
     explainAll->setObjectName("explainAllAction");

@@ -1,4 +1,5 @@
 #include "studio/studio_window.h"
+#include "studio/guided_tour.h"
 #include "studio/summary_card.h"
 #include "panels/panel_explanations.h"
 
@@ -217,6 +218,13 @@ void StudioWindow::frontStimulusOrNetwork()
     // The stimulus shares the network's place: in front when the run has a hidden stimulus.
     const auto data = m_controller->dataset();
     m_docks[data && data->stimulusReceivers() > 0 ? 7 : 5]->raise(); // m_docks: experiment first, then the panels
+}
+
+GuidedTour* StudioWindow::guidedTour()
+{
+    if (!m_tour)
+        m_tour = new GuidedTour(this);
+    return m_tour;
 }
 
 void StudioWindow::showAboutMethod()

@@ -25,6 +25,7 @@ class Panel;
 class Playback;
 class RunController;
 class TrainingPanel;
+class GuidedTour;
 class StimulusPanel;
 class SummaryCard;
 class TransportBar;
@@ -68,6 +69,8 @@ public:
     LabSession* labSession() const { return m_labSession; }
     /// Opens the summary card and scores the newest checkpoint (Run → Summary card…; also when training finishes).
     SummaryCard* showSummary();
+    /// Help → Guided tour: the first run of the demo in five callouts (offered once at the first start).
+    GuidedTour* guidedTour();
     /// Help → About the method: the paper, its figures, what Plexus adds, the docs.
     void showAboutMethod();
     /// Brings the Lab panel to the front and shows the lab's edited network in the network view.
@@ -121,6 +124,7 @@ private:
     LabSession* m_labSession = nullptr;
     LabPanel* m_lab = nullptr;
     SummaryCard* m_summary = nullptr;
+    GuidedTour* m_tour = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel *m_stateLabel = nullptr, *m_iterationLabel = nullptr, *m_rateLabel = nullptr, *m_memoryLabel = nullptr,
            *m_redrawLabel = nullptr;
