@@ -16,6 +16,7 @@
 #include "plexus/train/trainer.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QDialog>
 #include <QDir>
 #include <QSet>
@@ -259,6 +260,22 @@ private Q_SLOTS:
         tour->start();
         tour->skip();
         QVERIFY(!tour->running() && GuidedTour::seen());
+    }
+
+    void presenterModeEnlargesTextAndBack()
+    {
+        StudioWindow window;
+        window.show();
+        const double before = QApplication::font().pointSizeF();
+        auto* presenter = window.findChild<QAction*>("presenterAction");
+        QVERIFY(presenter);
+        presenter->trigger();
+        QCOMPARE(QApplication::font().pointSizeF(), before * 1.5);
+        QCOMPARE(ThemeManager::instance().theme().scale, 1.5);
+        QTRY_VERIFY(window.panel("connectivity")->font().pointSizeF() > before * 1.4);
+        presenter->trigger();
+        QCOMPARE(QApplication::font().pointSizeF(), before);
+        QCOMPARE(ThemeManager::instance().theme().scale, 1.0);
     }
 
     void summaryCardWithoutAModelSaysWhatToDo()

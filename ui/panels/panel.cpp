@@ -197,6 +197,9 @@ void Panel::refreshNow()
     m_selectionDirty = false;
     if (redraw())
         ++m_redraws;
+    if (ThemeManager::instance().theme().scale != 1.0) // presenter mode: thicker lines, whatever was redrawn
+        for (QCustomPlot* plot : plots())
+            scaleLines(plot, ThemeManager::instance().theme().scale);
     m_lastRedrawMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
     m_nextAllowedMs = nowMs() + static_cast<qint64>(m_lastRedrawMs / kRedrawShare);
 }

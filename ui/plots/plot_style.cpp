@@ -8,7 +8,7 @@ namespace {
 
 void styleAxis(QCPAxis* axis, const Theme& theme)
 {
-    const QPen pen(theme.foreground, 1);
+    const QPen pen(theme.foreground, theme.scale);
     axis->setBasePen(pen);
     axis->setTickPen(pen);
     axis->setSubTickPen(pen);
@@ -23,6 +23,13 @@ void styleAxis(QCPAxis* axis, const Theme& theme)
 void stylePlot(QCustomPlot* plot, const Theme& theme)
 {
     plot->setBackground(QBrush(theme.background));
+    QFont font = plot->font(); // the application's font: presenter mode makes it larger
+    for (QCPAxisRect* rect : plot->axisRects())
+        for (QCPAxis* axis : rect->axes()) {
+            axis->setTickLabelFont(font);
+            axis->setLabelFont(font);
+        }
+    plot->legend->setFont(font);
     for (QCPAxisRect* rect : plot->axisRects()) {
         for (QCPAxis* axis : rect->axes())
             styleAxis(axis, theme);
@@ -133,6 +140,19 @@ void showPlaceholder(QCustomPlot* plot, const QString& text)
     note->setColor(ThemeManager::instance().theme().foreground);
     note->setText(text);
     note->setVisible(!text.isEmpty());
+}
+
+void scaleLines(QCustomPlot* plot, double scale)
+{
+    for (int i = 0; i < plot->graphCount(); ++i) {
+        QCPGraph* graph = plot->graph(i);
+        const double base = graph->property("baseWidth").isValid() ? graph->property("baseWidth").toDouble()
+                                                                    : std::max(1.0, graph->pen().widthF());
+        graph->setProperty("baseWidth", base);
+        QPen pen = graph->pen();
+        pen.setWidthF(base * scale);
+        graph->setPen(pen);
+    }
 }
 
 } // namespace plexus::ui

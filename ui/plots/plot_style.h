@@ -24,6 +24,9 @@ void placeLegendAbove(QCustomPlot* plot, int columns = 4);
 /// removes it. The plot is not replotted here.
 void showPlaceholder(QCustomPlot* plot, const QString& text);
 
+/// Every graph's line `scale` times its own width (presenter mode); repeated calls do not compound.
+void scaleLines(QCustomPlot* plot, double scale);
+
 /// Symmetric range [−m, m] with m the largest |value| (at least `floor`).
 QCPRange symmetricRange(double maxAbs, double floor = 1e-6);
 

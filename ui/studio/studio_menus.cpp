@@ -67,6 +67,11 @@ void StudioWindow::createMenus()
         QSettings().setValue("darkTheme", on);
         ThemeManager::instance().setDark(on);
     });
+    QAction* presenter = view->addAction(tr("&Presenter mode (larger text and lines)"));
+    presenter->setObjectName("presenterAction");
+    presenter->setCheckable(true);
+    presenter->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    connect(presenter, &QAction::toggled, this, [](bool on) { ThemeManager::instance().setPresenter(on); });
     view->addAction(tr("&Reset layout"), this, [this] {
         restoreState(m_defaultLayout);
         applyDefaultSizes();

@@ -1,6 +1,7 @@
 #include "studio/theme.h"
 
 #include <QApplication>
+#include <QFont>
 #include <QPalette>
 #include <QStyle>
 #include <QStyleFactory>
@@ -59,9 +60,21 @@ ThemeManager& ThemeManager::instance()
 
 ThemeManager::ThemeManager() : m_theme(Theme::light()) {}
 
+void ThemeManager::setPresenter(bool on)
+{
+    static const QFont base = QApplication::font(); // the font before any scaling
+    m_theme.scale = on ? 1.5 : 1.0;
+    QFont font = base;
+    font.setPointSizeF(base.pointSizeF() * m_theme.scale);
+    QApplication::setFont(font);
+    Q_EMIT changed();
+}
+
 void ThemeManager::setDark(bool dark)
 {
+    const double scale = m_theme.scale;
     m_theme = dark ? Theme::darkTheme() : Theme::light();
+    m_theme.scale = scale;
     if (qApp) {
         QApplication::setStyle(QStyleFactory::create("Fusion"));
         QPalette palette = QApplication::style()->standardPalette();

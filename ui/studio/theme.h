@@ -13,6 +13,8 @@ struct Theme
 {
     bool dark = false;
     QColor background, foreground, grid, accent, selection;
+    /// Presenter mode (View → Presenter mode): text and lines this much larger, for a projector.
+    double scale = 1.0;
 
     static Theme light();
     static Theme darkTheme();
@@ -30,6 +32,8 @@ public:
     static ThemeManager& instance();
     const Theme& theme() const { return m_theme; }
     void setDark(bool dark);
+    /// Larger text and lines for a projector (×1.5), or back to normal.
+    void setPresenter(bool on);
 
 Q_SIGNALS:
     void changed();
