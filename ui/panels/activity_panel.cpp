@@ -36,6 +36,8 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     m_pinned->setMaximumWidth(170);
     addTool(m_pinned);
     connect(m_pinned, &QLineEdit::editingFinished, this, [this] { setPinnedNeurons(m_pinned->text()); });
+    // Enter hands the keyboard back to the window, so the next Space pauses rather than typing a space here.
+    connect(m_pinned, &QLineEdit::returnPressed, m_pinned, [this] { m_pinned->clearFocus(); });
     m_traces = makePlot(this, tr("frame"), tr("u"));
     m_heatmap = makePlot(this, tr("frame"), tr("neuron"));
     m_heatmap->setInteractions(QCP::iRangeZoom | QCP::iRangeDrag);

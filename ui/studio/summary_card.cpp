@@ -54,7 +54,7 @@ SummaryCard::SummaryCard(RunController* controller, QWidget* parent) : QDialog(p
 {
     setObjectName("summaryCard");
     setWindowTitle(tr("Summary card"));
-    resize(820, 620);
+    resize(980, 620);
     auto* layout = new QVBoxLayout(this);
     m_heading = new QLabel(this);
     m_heading->setWordWrap(true);
