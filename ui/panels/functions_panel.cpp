@@ -264,7 +264,9 @@ bool FunctionsPanel::redraw()
         m_firstLearned = m_update->graphCount();
         for (std::size_t r = 0; r < snapshot->curveNeurons.size(); ++r) {
             const auto n = static_cast<int>(snapshot->curveNeurons[r]);
-            QColor color = Theme::typeColor(data->typeOf(n));
+            // By true type; on a recording (no types) by the cluster the neuron was found in.
+            const bool byCluster = data->types.empty() && static_cast<std::size_t>(n) < snapshot->clusters.size();
+            QColor color = Theme::typeColor(byCluster ? snapshot->clusters[static_cast<std::size_t>(n)] : data->typeOf(n));
             color.setAlpha(160);
             QVector<double> phi(samples.size()), psi(samples.size());
             const float upper = learnedScale(*snapshot, r);
@@ -293,7 +295,8 @@ bool FunctionsPanel::redraw()
         m_info->setToolTip(data->typeParameters.rows() > 0
                                ? tr("Thin: each drawn neuron's learned curve, coloured by its true type; thick: the true "
                                     "function of each type.")
-                               : tr("Each drawn neuron's learned curve (a recording: no true functions)."));
+                               : tr("Each drawn neuron's learned curve, coloured by its cluster (a recording: no true "
+                                    "functions)."));
         placeMarks();
         m_drawnCurves = snapshot->curvesGeneration;
     } else {
