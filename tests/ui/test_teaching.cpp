@@ -61,6 +61,14 @@ QString trainedRun(const QTemporaryDir& dir)
     return QString::fromStdString(folder.path());
 }
 
+/// Opens `run` in a large window and waits for its model's views.
+bool showTrained(StudioWindow& window, const QString& run)
+{
+    window.resize(1600, 1000);
+    window.show();
+    return window.openRun(run) && QTest::qWaitFor([&window] { return window.controller()->snapshot() != nullptr; }, 60000);
+}
+
 } // namespace
 
 class TestTeaching : public QObject
@@ -107,12 +115,8 @@ private Q_SLOTS:
     void everyPanelExplainsItselfAndKeepsLegendsOffTheData()
     {
         QTemporaryDir dir;
-        const QString run = trainedRun(dir);
         StudioWindow window;
-        window.resize(1600, 1000);
-        window.show();
-        QVERIFY(window.openRun(run));
-        QTRY_VERIFY_WITH_TIMEOUT(window.controller()->snapshot() != nullptr, 60000);
+        QVERIFY(showTrained(window, trainedRun(dir)));
         for (Panel* panel : window.panels()) {
             auto* button = panel->findChild<QToolButton*>("explainButton");
             auto* text = panel->findChild<QLabel*>("explanation");
@@ -144,12 +148,8 @@ private Q_SLOTS:
     void themeSwitchRepaintsTheHeatmaps()
     {
         QTemporaryDir dir;
-        const QString run = trainedRun(dir);
         StudioWindow window;
-        window.resize(1600, 1000);
-        window.show();
-        QVERIFY(window.openRun(run));
-        QTRY_VERIFY_WITH_TIMEOUT(window.controller()->snapshot() != nullptr, 60000);
+        QVERIFY(showTrained(window, trainedRun(dir)));
         Panel* connectivity = window.panel("connectivity");
         connectivity->refreshNow();
         QWidget* trueView = nullptr; // the first plot: the true W map
@@ -179,12 +179,8 @@ private Q_SLOTS:
     void figuresHaveTheChosenSizeTitleAndCaptionButNoButtons()
     {
         QTemporaryDir dir;
-        const QString run = trainedRun(dir);
         StudioWindow window;
-        window.resize(1600, 1000);
-        window.show();
-        QVERIFY(window.openRun(run));
-        QTRY_VERIFY_WITH_TIMEOUT(window.controller()->snapshot() != nullptr, 60000);
+        QVERIFY(showTrained(window, trainedRun(dir)));
         Panel* connectivity = window.panel("connectivity");
         connectivity->refreshNow();
         FigureOptions options;

@@ -52,8 +52,6 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     }
     for (auto* cursor : {m_traceCursor, m_mapCursor})
         cursor->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
-    m_traces->legend->setVisible(true);
-    placeLegendAbove(m_traces, 3);
     body()->addWidget(m_traces, 1);
     connect(m_traces->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& range) {
         if (!m_settingRange) {

@@ -195,9 +195,7 @@ LabPanel::LabPanel(RunController* controller, NeuronSelection* selection, LabSes
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     body()->addWidget(m_result);
     m_traces = makePlot(this, tr("frame"), tr("u: true —, learned - -"));
-    m_traces->legend->setVisible(true);
-    m_traces->legend->setFont(QFont(font().family(), 8));
-    placeLegendAbove(m_traces, 4);
+    m_traces->legend->setFont(QFont(font().family(), 8)); // placed and shown by placeLegendAbove once it lists traces
     m_agreement = makePlot(this, tr("frame"), tr("R² across neurons"));
     auto* plots = new QHBoxLayout;
     plots->addWidget(m_traces, 3);

@@ -26,8 +26,6 @@ LatentPanel::LatentPanel(RunController* controller, NeuronSelection* selection, 
     m_colourBy->addItems({tr("colour by true type"), tr("colour by found cluster")});
     addTool(m_colourBy);
     m_plot = makePlot(this, tr("a₀"), tr("a₁"));
-    m_plot->legend->setVisible(true);
-    placeLegendAbove(m_plot, 2);
     body()->addWidget(m_plot, 1);
     connect(m_colourBy, &QComboBox::currentIndexChanged, this, &LatentPanel::markDirty);
     connect(m_plot, &QCustomPlot::mousePress, this, &LatentPanel::pick);
@@ -103,8 +101,7 @@ bool LatentPanel::redraw()
     if (!data || !snapshot || snapshot->latents.rows() != data->neurons()) {
         m_points.resize(0, 2);
         m_info->setText(this->controller()->dataset() ? tr("Not trained yet.") : tr("No data yet."));
-        m_plot->legend->setVisible(false);
-        placeLegendAbove(m_plot, 2);
+        placeLegendAbove(m_plot, 2); // no graphs: hidden
         m_marker = nullptr;
         showPlaceholder(m_plot, data ? tr("Press Train:\neach neuron's latent appears here") : tr("No data: press Simulate"));
         m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -147,7 +144,6 @@ bool LatentPanel::redraw()
     m_marker->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(ThemeManager::instance().theme().selection, 2),
                                               QBrush(Qt::NoBrush), 12));
     placeMarker();
-    m_plot->legend->setVisible(true);
     placeLegendAbove(m_plot, 2);
     m_plot->rescaleAxes();
     for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {

@@ -50,10 +50,6 @@ TrainingPanel::TrainingPanel(RunController* controller, NeuronSelection* selecti
     m_rates = makePlot(this, tr("iteration"), tr("learning rate"));
     useLogScale(m_loss->yAxis);
     useLogScale(m_rates->yAxis);
-    m_loss->legend->setVisible(true);
-    m_rates->legend->setVisible(true);
-    placeLegendAbove(m_loss, 3);
-    placeLegendAbove(m_rates, 2);
     body()->addWidget(m_loss, 3);
     body()->addWidget(m_rates, 2);
     connect(controller, &RunController::metricsAppended, this, &TrainingPanel::markDirty);
@@ -90,8 +86,6 @@ bool TrainingPanel::redraw()
                                                       : QString();
     showPlaceholder(m_loss, empty);
     showPlaceholder(m_rates, m_rates->graphCount() == 0 && !empty.isEmpty() ? tr("and the learning rates here") : QString());
-    m_loss->legend->setVisible(m_loss->graphCount() > 0);
-    m_rates->legend->setVisible(m_rates->graphCount() > 0);
     placeLegendAbove(m_loss, 3);
     placeLegendAbove(m_rates, 2);
     m_loss->rescaleAxes();

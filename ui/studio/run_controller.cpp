@@ -252,7 +252,7 @@ void RunController::startSession(bool resume, bool paused)
     options.metricsEvery = large ? 100 : 20;
     // Each snapshot copies W and fits it (N²) on the training thread: fewer of them for large networks.
     options.snapshotSeconds = large ? 0.5 : 0.2;
-    options.curveSeconds = large ? 5.0 : 1.0; // φ*/ψ* of 256 neurons + ψ* scales of all: ~0.2 s at N = 1000
+    options.curveSeconds = large ? 5.0 : 1.0; // φ*/ψ* of up to 1024 neurons + ψ* scales of all
     // Type recovery scans k-means over k: up to ~1 s at N = 1000 while no types stand apart yet (early training).
     options.typesSeconds = large ? 30.0 : 10.0;
     options.resume = resume;
