@@ -1,5 +1,6 @@
 // The Studio explains itself (docs/user-guide.md, "Teaching with Plexus"): the summary card gives evaluate's
 // numbers, every panel says what it shows and how to read it.
+#include "panels/lab_panel.h"
 #include "panels/panel.h"
 #include "studio/guided_tour.h"
 #include "studio/run_controller.h"
@@ -22,6 +23,9 @@
 #include <QSet>
 #include <QImage>
 #include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QSpinBox>
 #include <QToolButton>
 #include <QFile>
 #include <QFrame>
@@ -272,6 +276,40 @@ private Q_SLOTS:
         presenter->trigger();
         QCOMPARE(QApplication::font().pointSizeF(), before);
         QCOMPARE(ThemeManager::instance().theme().scale, 1.0);
+    }
+
+    void spaceMeansPauseInNumberFieldsAndTypesInTextFields()
+    {
+        StudioWindow window;
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        auto* playPause = window.findChild<QAction*>("playPauseAction");
+        QVERIFY(playPause);
+        QSignalSpy toggled(playPause, &QAction::triggered);
+        auto* traces = window.findChild<QLineEdit*>("pinnedNeurons");
+        auto* search = window.findChild<QLineEdit*>("parameterSearch");
+        auto* spin = window.labPanel()->findChild<QSpinBox*>();
+        QVERIFY(traces && search && spin);
+        window.panel("activity")->raise();
+        traces->setFocus();
+        QTRY_VERIFY(traces->hasFocus());
+        QTest::keyClicks(traces, "3,");
+        QTest::keyClick(traces, Qt::Key_Space);
+        QCOMPARE(traces->text(), QString("3,"));
+        QCOMPARE(toggled.count(), 1);
+        search->setFocus();
+        QTRY_VERIFY(search->hasFocus());
+        QTest::keyClicks(search, "learning rate");
+        QCOMPARE(search->text(), QString("learning rate"));
+        QCOMPARE(toggled.count(), 1);
+        window.showLab();
+        spin->setFocus();
+        QTRY_VERIFY(spin->hasFocus());
+        const QString before = spin->text();
+        QTest::keyClick(spin, Qt::Key_Space);
+        QCOMPARE(spin->text(), before);
+        QCOMPARE(toggled.count(), 2);
     }
 
     void summaryCardWithoutAModelSaysWhatToDo()

@@ -36,7 +36,7 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     m_pinned->setMaximumWidth(170);
     addTool(m_pinned);
     connect(m_pinned, &QLineEdit::editingFinished, this, [this] { setPinnedNeurons(m_pinned->text()); });
-    // Enter hands the keyboard back to the window, so the next Space pauses rather than typing a space here.
+    // Enter hands the keyboard back to the window (Space already means Pause here: SpaceForPause).
     connect(m_pinned, &QLineEdit::returnPressed, m_pinned, [this] { m_pinned->clearFocus(); });
     m_traces = makePlot(this, tr("frame"), tr("u"));
     m_heatmap = makePlot(this, tr("frame"), tr("neuron"));

@@ -1,6 +1,7 @@
 #include "studio/parameter_editor.h"
 
 #include "studio/run_controller.h"
+#include "studio/space_for_pause.h"
 
 #include "plexus/config/config_loader.h"
 #include "plexus/config/config_schema.h"
@@ -51,6 +52,7 @@ ParameterEditor::ParameterEditor(RunController* controller, QWidget* parent) : Q
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_search = new QLineEdit(this);
+    m_search->setObjectName("parameterSearch");
     m_search->setPlaceholderText(tr("Find a parameter…"));
     m_search->setClearButtonEnabled(true);
     m_tree = new QTreeWidget(this);
@@ -79,6 +81,13 @@ ParameterEditor::ParameterEditor(RunController* controller, QWidget* parent) : Q
     connect(m_search, &QLineEdit::textChanged, this, &ParameterEditor::filter);
     connect(m_tree, &QTreeWidget::itemChanged, this, &ParameterEditor::onItemChanged);
     connect(controller, &RunController::configChanged, this, &ParameterEditor::refreshValues);
+    // Space is text in the search and in a text-valued parameter; in a number it means Pause.
+    SpaceForPause::setTypesSpaces(m_search, true);
+    connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        const QString path = item ? item->data(KeyColumn, kPathRole).toString() : QString();
+        const ConfigField* field = path.isEmpty() ? nullptr : findConfigField(path.toStdString());
+        SpaceForPause::setTypesSpaces(m_tree, field && field->type == ConfigType::String);
+    });
 }
 
 void ParameterEditor::rebuild()

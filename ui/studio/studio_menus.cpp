@@ -6,6 +6,7 @@
 #include "panels/panel.h"
 #include "plots/plot_export.h"
 #include "studio/run_controller.h"
+#include "studio/space_for_pause.h"
 #include "studio/theme.h"
 #include "studio/transport_bar.h"
 
@@ -52,7 +53,9 @@ void StudioWindow::createMenus()
     summary->setToolTip(tr("The trained model's scores, as plexus-cli evaluate gives them, with how to read them"));
     run->addSeparator();
     QAction* playPause = run->addAction(tr("Play / pause"), m_transport, &TransportBar::togglePlayPause);
+    playPause->setObjectName("playPauseAction");
     playPause->setShortcut(QKeySequence(Qt::Key_Space));
+    new SpaceForPause(this, playPause);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())
@@ -195,7 +198,9 @@ void StudioWindow::showShortcuts()
     QMessageBox::information(
         this, tr("Keyboard shortcuts"),
         tr("<table>"
-           "<tr><td><b>Space</b></td><td>pause / resume training; play / pause the activity when not training</td></tr>"
+           "<tr><td><b>Space</b></td><td>pause / resume training; play / pause the activity when not training "
+           "(also while a number field has the keyboard; in the parameter search and text values it types a space)"
+           "</td></tr>"
            "<tr><td><b>Ctrl+R</b></td><td>simulate</td></tr>"
            "<tr><td><b>Ctrl+T</b></td><td>train</td></tr>"
            "<tr><td><b>Ctrl+.</b></td><td>one training step (while paused)</td></tr>"
@@ -203,7 +208,9 @@ void StudioWindow::showShortcuts()
            "<tr><td><b>Ctrl+N / Ctrl+O</b></td><td>new run / open run</td></tr>"
            "<tr><td><b>Ctrl+Shift+S</b></td><td>save run as</td></tr>"
            "<tr><td><b>Ctrl+E</b></td><td>export a panel (PNG, SVG, PDF or CSV)</td></tr>"
+           "<tr><td><b>Ctrl+K</b></td><td>summary card (the trained model's scores)</td></tr>"
            "<tr><td><b>Ctrl+Shift+D</b></td><td>dark theme</td></tr>"
+           "<tr><td><b>Ctrl+Shift+P</b></td><td>presenter mode (larger text and lines)</td></tr>"
            "<tr><td><b>Ctrl+Q</b></td><td>quit</td></tr>"
            "<tr><td><b>Mouse</b></td><td>click a neuron in any panel to select it everywhere; wheel zooms, drag pans; "
            "double-click resets the network view</td></tr></table>"));
