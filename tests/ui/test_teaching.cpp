@@ -7,6 +7,7 @@
 #include "studio/studio_window.h"
 #include "studio/summary_card.h"
 #include "studio/theme.h"
+#include "studio/transport_bar.h"
 
 #include "plexus/analysis/evaluation.h"
 #include "plexus/analysis/evaluation_text.h"
@@ -172,12 +173,26 @@ private Q_SLOTS:
                     sum += qGray(image.pixel(x, y));
             return sum / (middle.width() * middle.height());
         };
-        const double light = middleBrightness();
+        // The toolbar icons are drawn in the text colour: dark glyphs on the light theme, light ones on the dark.
+        const auto iconBrightness = [&window] {
+            const QImage glyph = window.transport()->trainAction()->icon().pixmap(QSize(24, 24)).toImage();
+            double sum = 0.0, weight = 0.0;
+            for (int y = 0; y < glyph.height(); ++y)
+                for (int x = 0; x < glyph.width(); ++x) {
+                    const QRgb pixel = glyph.pixel(x, y);
+                    sum += qGray(pixel) * qAlpha(pixel);
+                    weight += qAlpha(pixel);
+                }
+            return weight > 0 ? sum / weight : -1.0;
+        };
+        const double light = middleBrightness(), lightIcon = iconBrightness();
         ThemeManager::instance().setDark(true);
         connectivity->refreshNow();
-        const double dark = middleBrightness();
+        const double dark = middleBrightness(), darkIcon = iconBrightness();
         ThemeManager::instance().setDark(false);
         QVERIFY2(light > 150 && dark < 110, qPrintable(QString("light %1, dark %2").arg(light).arg(dark)));
+        QVERIFY2(lightIcon >= 0 && lightIcon < 90 && darkIcon > 170,
+                 qPrintable(QString("icons: light %1, dark %2").arg(lightIcon).arg(darkIcon)));
     }
 
     void figuresHaveTheChosenSizeTitleAndCaptionButNoButtons()

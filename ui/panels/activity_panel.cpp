@@ -33,7 +33,7 @@ ActivityPanel::ActivityPanel(RunController* controller, NeuronSelection* selecti
     m_pinned->setObjectName("pinnedNeurons");
     m_pinned->setPlaceholderText(tr("traces: e.g. 3, 10-12"));
     m_pinned->setToolTip(tr("Neurons whose traces to show besides the selected one (empty: one neuron per type)"));
-    m_pinned->setMaximumWidth(170);
+    m_pinned->setMaximumWidth(200);
     addTool(m_pinned);
     connect(m_pinned, &QLineEdit::editingFinished, this, [this] { setPinnedNeurons(m_pinned->text()); });
     // Enter hands the keyboard back to the window (Space already means Pause here: SpaceForPause).

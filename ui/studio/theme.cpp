@@ -89,6 +89,7 @@ void ThemeManager::setDark(bool dark)
             palette.setColor(QPalette::Highlight, m_theme.accent);
             palette.setColor(QPalette::ToolTipBase, QColor(55, 57, 61));
             palette.setColor(QPalette::ToolTipText, m_theme.foreground);
+            palette.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
             palette.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
             palette.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
         }

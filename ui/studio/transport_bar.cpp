@@ -2,10 +2,13 @@
 
 #include "studio/playback.h"
 #include "studio/run_controller.h"
+#include "studio/theme.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QLabel>
+#include <QPainter>
+#include <QPixmap>
 #include <QProgressBar>
 #include <QSlider>
 #include <QStyle>
@@ -17,22 +20,22 @@ TransportBar::TransportBar(RunController* controller, Playback* playback, QWidge
 {
     setObjectName("transportBar");
     setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_simulate = addAction(style()->standardIcon(QStyle::SP_FileDialogNewFolder), tr("Simulate"));
+    m_simulate = addAction(tr("Simulate"));
     m_simulate->setObjectName("simulateAction");
     m_simulate->setToolTip(tr("Simulate the experiment's ground-truth network (Ctrl+R)"));
     m_simulate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_train = addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Train"));
+    m_train = addAction(tr("Train"));
     m_train->setObjectName("trainAction");
     m_train->setToolTip(tr("Train the GNN on the activity (simulates first if needed) (Ctrl+T)"));
     m_train->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
-    m_pause = addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("Pause"));
+    m_pause = addAction(tr("Pause"));
     m_pause->setObjectName("pauseAction");
     m_pause->setToolTip(tr("Pause or resume training (Space)"));
-    m_step = addAction(style()->standardIcon(QStyle::SP_MediaSeekForward), tr("Step"));
+    m_step = addAction(tr("Step"));
     m_step->setObjectName("stepAction");
     m_step->setToolTip(tr("While paused: one training iteration (Ctrl+.)"));
     m_step->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
-    m_stop = addAction(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"));
+    m_stop = addAction(tr("Stop"));
     m_stop->setObjectName("stopAction");
     m_stop->setToolTip(tr("Stop simulating or training; training keeps a checkpoint (Esc)"));
     m_stop->setShortcut(QKeySequence(Qt::Key_Escape));
@@ -43,7 +46,7 @@ TransportBar::TransportBar(RunController* controller, Playback* playback, QWidge
     m_progress->setTextVisible(true);
     addWidget(m_progress);
     addSeparator();
-    m_play = addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Play activity"));
+    m_play = addAction(tr("Play activity"));
     m_play->setObjectName("playAction");
     m_play->setCheckable(true);
     m_play->setToolTip(tr("Play the activity in the network view and the traces"));
@@ -94,7 +97,30 @@ TransportBar::TransportBar(RunController* controller, Playback* playback, QWidge
         updateProgress();
     });
     connect(controller, &RunController::datasetChanged, this, &TransportBar::updateState);
-    updateState();
+    connect(&ThemeManager::instance(), &ThemeManager::changed, this, &TransportBar::updateIcons);
+    updateIcons();
+}
+
+QIcon TransportBar::themedIcon(QStyle::StandardPixmap which) const
+{
+    const int side = style()->pixelMetric(QStyle::PM_ToolBarIconSize, nullptr, this);
+    const qreal ratio = devicePixelRatioF();
+    QPixmap glyph = style()->standardIcon(which, nullptr, this).pixmap(QSize(side, side), ratio);
+    QPainter painter(&glyph);
+    painter.setCompositionMode(QPainter::CompositionMode_SourceIn); // keep the shape, take the colour
+    painter.fillRect(glyph.rect(), ThemeManager::instance().theme().foreground);
+    painter.end();
+    return QIcon(glyph);
+}
+
+void TransportBar::updateIcons()
+{
+    m_simulate->setIcon(themedIcon(QStyle::SP_FileDialogNewFolder));
+    m_train->setIcon(themedIcon(QStyle::SP_MediaPlay));
+    m_step->setIcon(themedIcon(QStyle::SP_MediaSeekForward));
+    m_stop->setIcon(themedIcon(QStyle::SP_MediaStop));
+    m_play->setIcon(themedIcon(QStyle::SP_MediaPlay));
+    updateState(); // Pause's icon depends on the state
 }
 
 void TransportBar::togglePlayPause()
@@ -119,7 +145,7 @@ void TransportBar::updateState()
     m_train->setText(state == StudioState::Finished ? tr("Train again") : tr("Train"));
     m_pause->setEnabled(training || paused);
     m_pause->setText(paused ? tr("Resume") : tr("Pause"));
-    m_pause->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+    m_pause->setIcon(themedIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
     m_step->setEnabled(paused || ((state == StudioState::Ready || state == StudioState::Stopped) && m_controller->dataset()));
     m_stop->setEnabled(simulating || training || paused);
     m_play->setEnabled(m_controller->dataset() != nullptr);

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QIcon>
+#include <QStyle>
 #include <QToolBar>
 
 class QAction;
@@ -33,7 +35,11 @@ public:
     /// Space: pauses or resumes training when there is one, else plays or pauses the activity.
     void togglePlayPause();
 
+    /// A standard icon drawn in the theme's text colour, so it stays visible on a dark toolbar.
+    QIcon themedIcon(QStyle::StandardPixmap which) const;
+
 private:
+    void updateIcons();
     void updateState();
     void updateProgress();
 
