@@ -12,6 +12,8 @@ packages=(
   libqcustomplot-dev libqcustomplot2.1-qt6
   # 3-D network view
   libvtk9-dev
+  # movie export (MP4 through FFmpeg's libraries)
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
   # GNN training: LibTorch with OpenMP OpenBLAS (never libopenblas0-pthread: it fights torch's OpenMP pool)
   libtorch-dev libopenblas0-openmp
   # simulation, analysis, configs, datasets, stimulus movies

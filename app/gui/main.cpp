@@ -53,6 +53,11 @@ int main(int argc, char** argv)
                                         "checkpoint; with --screenshot, capture once the roll-out is done.");
     const QCommandLineOption figure("figure", "With --panel: save that panel as a figure (PNG, SVG or PDF by the "
                                               "suffix; 1800 × 1200 px at 300 dpi, with its caption) and quit.", "FILE");
+    const QCommandLineOption movie("movie", "With --panel: record that panel as a movie (.mp4, or a folder of numbered PNG "
+                                            "frames; 1280 × 720): with --train-for, the training as it runs; else the "
+                                            "activity playback (--movie-frames).", "FILE");
+    const QCommandLineOption movieFrames("movie-frames", "Playback frames for --movie: FIRST:LAST or FIRST:LAST:STEP "
+                                                         "(default: all, at most 300 movie frames).", "RANGE");
     const QCommandLineOption explain("explain", "Open every panel's explanation (Help → Explain every panel).");
     const QCommandLineOption dark("dark", "Use the dark theme.");
     const QCommandLineOption bench("bench-ui", "Train this long while measuring the UI; print JSON; quit.", "SECONDS");
@@ -60,7 +65,8 @@ int main(int argc, char** argv)
     const QCommandLineOption threads("threads", "Compute threads for training (default: every core for the CPU "
                                                 "kernels, all but one for LibTorch).", "N");
     for (const auto& option :
-         {preset, run, reproduce, trainFor, screenshot, panel, figure, explain, lab, dark, bench, benchOut, threads})
+         {preset, run, reproduce, trainFor, screenshot, panel, figure, movie, movieFrames, explain, lab, dark, bench,
+          benchOut, threads})
         parser.addOption(option);
     parser.process(app);
 
@@ -97,6 +103,22 @@ int main(int argc, char** argv)
     automation.screenshot = parser.value(screenshot);
     automation.panel = parser.value(panel);
     automation.figure = parser.value(figure);
+    automation.movie = parser.value(movie);
+    if (parser.isSet(movieFrames)) {
+        const QStringList parts = parser.value(movieFrames).split(':');
+        bool ok = parts.size() == 2 || parts.size() == 3;
+        int values[3] = {0, 0, 1};
+        for (int k = 0; ok && k < parts.size(); ++k)
+            values[k] = parts[k].toInt(&ok);
+        if (!ok) {
+            std::fprintf(stderr, "plexus: --movie-frames '%s': expected FIRST:LAST or FIRST:LAST:STEP (frame numbers)\n",
+                         qPrintable(parser.value(movieFrames)));
+            return 2;
+        }
+        automation.movieFirst = values[0];
+        automation.movieLast = values[1];
+        automation.movieStep = values[2];
+    }
     automation.benchSeconds = parser.isSet(bench) ? parser.value(bench).toDouble() : 0.0;
     automation.benchOutput = parser.value(benchOut);
     automation.untilReproduced = parser.isSet(reproduce);
@@ -109,7 +131,7 @@ int main(int argc, char** argv)
         });
     }
     const bool automated = automation.trainSeconds >= 0 || !automation.screenshot.isEmpty() ||
-                           !automation.figure.isEmpty() || automation.benchSeconds > 0;
+                           !automation.figure.isEmpty() || !automation.movie.isEmpty() || automation.benchSeconds > 0;
     if (!automated && ready && !plexus::ui::GuidedTour::seen()) // the first start: a five-step tour of the demo
         QTimer::singleShot(800, &window, [&window] { window.guidedTour()->start(); });
     if (automated) {

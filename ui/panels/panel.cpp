@@ -195,13 +195,16 @@ void Panel::refreshNow()
     clock.start();
     m_dirty = false;
     m_selectionDirty = false;
-    if (redraw())
+    const bool drawn = redraw();
+    if (drawn)
         ++m_redraws;
     if (ThemeManager::instance().theme().scale != 1.0) // presenter mode: thicker lines, whatever was redrawn
         for (QCustomPlot* plot : plots())
             scaleLines(plot, ThemeManager::instance().theme().scale);
     m_lastRedrawMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
     m_nextAllowedMs = nowMs() + static_cast<qint64>(m_lastRedrawMs / kRedrawShare);
+    if (drawn)
+        Q_EMIT redrawn();
 }
 
 void Panel::showEvent(QShowEvent* event)
@@ -231,7 +234,7 @@ QString Panel::figureCaption() const
     return caption;
 }
 
-bool Panel::exportFigure(const QString& path, const FigureOptions& options, QString* error)
+FigureContent Panel::figureContent()
 {
     FigureContent content;
     content.title = m_title;
@@ -239,7 +242,17 @@ bool Panel::exportFigure(const QString& path, const FigureOptions& options, QStr
     content.frame = this;
     content.plots = plots();
     content.others = figureWidgets();
-    return plexus::ui::exportFigure(content, options, path, error);
+    return content;
+}
+
+bool Panel::exportFigure(const QString& path, const FigureOptions& options, QString* error)
+{
+    return plexus::ui::exportFigure(figureContent(), options, path, error);
+}
+
+QImage Panel::figureImage(const FigureOptions& options)
+{
+    return renderFigure(figureContent(), options);
 }
 
 bool Panel::exportImage(const QString& path, QString* error)

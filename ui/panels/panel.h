@@ -40,6 +40,8 @@ public:
     /// buttons. exportImage uses figureOptions(): twice the on-screen size at 192 dpi.
     bool exportFigure(const QString& path, const FigureOptions& options, QString* error);
     bool exportImage(const QString& path, QString* error);
+    /// The panel as a figure image (a movie's frame): what exportFigure writes as PNG.
+    QImage figureImage(const FigureOptions& options);
     FigureOptions figureOptions() const;
     /// What the figure's caption says: the experiment, the run, the iteration, and the panel's scores line.
     virtual QString figureCaption() const;
@@ -60,6 +62,8 @@ public:
     bool explanationVisible() const;
 
 Q_SIGNALS:
+    /// A redraw with data has just finished (a movie being recorded takes its frame then).
+    void redrawn();
     /// The explanation's "About the method…" link was clicked.
     void aboutMethodRequested();
 
@@ -83,6 +87,7 @@ protected:
     NeuronSelection* selection() const { return m_selection; }
 
 private:
+    FigureContent figureContent();
     void exportDialog();
 
     QString m_title;

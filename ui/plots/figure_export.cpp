@@ -118,6 +118,26 @@ bool replaceFile(const QString& temporary, const QString& path, QString* error)
 
 } // namespace
 
+QImage renderFigure(const FigureContent& c, const FigureOptions& o)
+{
+    if (!c.frame || o.pixels.width() < 1 || o.pixels.height() < 1 || o.dpi < 1)
+        return {};
+    const double scale = o.dpi / 96.0; // logical units (1/96 inch) to output pixels
+    const QSizeF logical(o.pixels.width() / scale, o.pixels.height() / scale);
+    QImage image(o.pixels, QImage::Format_ARGB32); // painted at 96 dpi (fonts in points), scaled up below
+    QCPPainter painter;
+    if (!painter.begin(&image))
+        return {};
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    painter.scale(scale, scale);
+    paintFigure(painter, c, o, logical, c.frame->palette().color(QPalette::Base), c.frame->palette().color(QPalette::Text));
+    painter.end();
+    image.setDotsPerMeterX(static_cast<int>(o.dpi / 0.0254)); // the print size, for other programs
+    image.setDotsPerMeterY(static_cast<int>(o.dpi / 0.0254));
+    return image;
+}
+
 bool exportFigure(const FigureContent& c, const FigureOptions& o, const QString& path, QString* error)
 {
     if (!c.frame || o.pixels.width() < 50 || o.pixels.height() < 50 || o.dpi < 30 || o.dpi > 2400) {
@@ -132,18 +152,11 @@ bool exportFigure(const FigureContent& c, const FigureOptions& o, const QString&
     const QColor foreground = c.frame->palette().color(QPalette::Text);
     QCPPainter painter;
     if (suffix == "png") {
-        QImage image(o.pixels, QImage::Format_ARGB32); // painted at 96 dpi (fonts in points), scaled up below
-        if (!painter.begin(&image)) {
+        const QImage image = renderFigure(c, o);
+        if (image.isNull()) {
             *error = path + ": cannot draw the figure";
             return false;
         }
-        painter.setRenderHint(QPainter::Antialiasing);
-        painter.setRenderHint(QPainter::TextAntialiasing);
-        painter.scale(scale, scale);
-        paintFigure(painter, c, o, logical, background, foreground);
-        painter.end();
-        image.setDotsPerMeterX(static_cast<int>(o.dpi / 0.0254)); // the print size, for other programs
-        image.setDotsPerMeterY(static_cast<int>(o.dpi / 0.0254));
         if (!image.save(temporary, "PNG")) {
             *error = path + ": cannot write the PNG file here";
             return false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QImage>
 #include <QList>
 #include <QSize>
 #include <QString>
@@ -27,6 +28,9 @@ struct FigureContent
     QList<QCustomPlot*> plots;
     QList<QWidget*> others;
 };
+
+/// Renders `content` as an image of options.pixels (a movie's frame, a PNG); null when it cannot be drawn.
+QImage renderFigure(const FigureContent& content, const FigureOptions& options);
 
 /// Renders `content` to `path` (.png, .svg or .pdf by suffix) at `options`; atomic (a temporary file renamed into
 /// place). Returns false with `error` set on failure.

@@ -3,6 +3,9 @@
 #include "panels/panel.h"
 #include "plots/plot_export.h"
 #include "studio/lab_session.h"
+#include "studio/movie_dialog.h"
+#include "studio/movie_recorder.h"
+#include "studio/playback.h"
 #include "studio/neuron_selection.h"
 #include "studio/reproduction_dialog.h"
 #include "studio/run_controller.h"
@@ -43,6 +46,22 @@ StudioAutomation::StudioAutomation(StudioWindow* window, AutomationOptions optio
 void StudioAutomation::start()
 {
     RunController* controller = m_window->controller();
+    if (!m_options.movie.isEmpty() && m_options.trainSeconds > 0) {
+        MovieRequest request;
+        request.panel = m_options.panel;
+        request.options.path = m_options.movie;
+        QString error;
+        if (!m_window->recordMovie(request, &error)) {
+            std::fprintf(stderr, "plexus: %s\n", qPrintable(error));
+            QApplication::exit(1);
+            return;
+        }
+        connect(m_window->movieRecorder(), &MovieRecorder::finished, this,
+                [this](const QString&, int frames, const QString& error) {
+                    m_movieFrames = frames;
+                    m_movieError = error;
+                });
+    }
     if (m_options.untilReproduced)
         ; // the reproduction already simulates and trains
     else if (m_options.trainSeconds >= 0 && m_options.trainSeconds > 0)
@@ -85,6 +104,12 @@ void StudioAutomation::tick()
         m_trainingSeen = true;
         m_training.start();
         m_startIteration = controller->iteration();
+    }
+    if (!m_trainingSeen && !m_trainedAgain && state == StudioState::Finished && m_waiting.elapsed() > 2000) {
+        // A reopened run that had finished: Train resumed it only to find it done. Train again, as its button does.
+        m_trainedAgain = true;
+        m_baseIteration = -1; // the new training counts from its own first iteration
+        controller->train();
     }
     if (!m_trainingSeen)
         return;
@@ -153,6 +178,10 @@ void StudioAutomation::finish()
     QApplication::processEvents();
     if (m_options.benchSeconds > 0)
         writeBenchmark();
+    if (!m_options.movie.isEmpty()) {
+        QApplication::exit(finishMovie());
+        return;
+    }
     if (!m_options.figure.isEmpty()) {
         Panel* panel = m_window->panel(m_options.panel);
         if (!panel) {
@@ -208,6 +237,47 @@ void StudioAutomation::finish()
         return;
     }
     QApplication::exit(0);
+}
+
+int StudioAutomation::finishMovie()
+{
+    MovieRecorder* recorder = m_window->movieRecorder();
+    QString error;
+    if (recorder->recording()) {
+        const int frames = recorder->frames();
+        if (!recorder->stop(&error)) {
+            std::fprintf(stderr, "plexus: %s\n", qPrintable(error));
+            return 1;
+        }
+        std::printf("plexus: wrote %s (%d frames of the training)\n", qPrintable(m_options.movie), frames);
+        return 0;
+    }
+    if (m_options.trainSeconds > 0) { // the recording ended with the training
+        if (!m_movieError.isEmpty() || m_movieFrames == 0) {
+            std::fprintf(stderr, "plexus: %s\n", qPrintable(m_movieError.isEmpty() ? tr("no movie was recorded")
+                                                                                   : m_movieError));
+            return 1;
+        }
+        std::printf("plexus: wrote %s (%d frames of the training)\n", qPrintable(m_options.movie), m_movieFrames);
+        return 0;
+    }
+    MovieRequest request;
+    request.panel = m_options.panel;
+    request.training = false;
+    request.options.path = m_options.movie;
+    request.options.fps = 25;
+    const int frames = m_window->playback()->frames();
+    request.first = m_options.movieFirst >= 0 ? m_options.movieFirst : 0;
+    request.last = m_options.movieLast >= 0 ? m_options.movieLast : frames - 1;
+    request.step = m_options.movieStep > 0 ? m_options.movieStep
+                                           : MovieRecorder::defaultStep(request.last - request.first + 1);
+    if (!m_window->recordMovie(request, &error)) {
+        std::fprintf(stderr, "plexus: %s\n", qPrintable(error));
+        return 1;
+    }
+    std::printf("plexus: wrote %s (frames %d to %d every %d)\n", qPrintable(m_options.movie), request.first,
+                request.last, request.step);
+    return 0;
 }
 
 void StudioAutomation::writeBenchmark()

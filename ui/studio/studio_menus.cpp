@@ -39,6 +39,10 @@ void StudioWindow::createMenus()
     file->addSeparator();
     file->addAction(tr("&Export panel…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &StudioWindow::exportPanelDialog);
     file->addAction(tr("Export learned &W…"), this, &StudioWindow::exportWDialog);
+    file->addAction(tr("Record &movie…"), this, &StudioWindow::recordMovieDialog)->setObjectName("recordMovieAction");
+    m_stopMovie = file->addAction(tr("Stop &recording"), this, &StudioWindow::stopMovie);
+    m_stopMovie->setObjectName("stopRecordingAction");
+    m_stopMovie->setEnabled(false);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 

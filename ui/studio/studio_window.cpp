@@ -86,6 +86,7 @@ StudioWindow::StudioWindow(QWidget* parent) : QMainWindow(parent)
     createPanels();
     createMenus();
     createStatusBar();
+    createMovieRecorder();
     m_defaultLayout = saveState();
     restoreLayout();
     connect(m_controller, &RunController::errorOccurred, this, &StudioWindow::showError);

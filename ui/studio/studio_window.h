@@ -8,6 +8,7 @@
 
 class QDockWidget;
 class QLabel;
+class QAction;
 class QMenu;
 
 namespace plexus::ui {
@@ -19,6 +20,8 @@ class FunctionsPanel;
 class LabPanel;
 class LabSession;
 class LatentPanel;
+class MovieRecorder;
+struct MovieRequest;
 class NetworkPanel;
 class NeuronSelection;
 class Panel;
@@ -77,6 +80,10 @@ public:
     void showLab();
     /// Back to the built-in panel arrangement, and do not remember the layout on close (automation).
     void useDefaultLayout();
+    /// Records a movie (File → Record movie…): the training as it runs, or the activity playback. Errors are shown
+    /// and returned.
+    bool recordMovie(const MovieRequest& request, QString* error = nullptr);
+    MovieRecorder* movieRecorder() const { return m_movie; }
     /// Median time of the last redraws of all visible panels (ms), for the status bar and benchmarks.
     double redrawMilliseconds() const { return m_redrawMs; }
 
@@ -104,6 +111,11 @@ private:
     void exportWDialog();
     void exportPanelDialog();
     void showShortcuts();
+    void createMovieRecorder();
+    void recordMovieDialog();
+    void stopMovie();
+    /// Shows the dock holding `panel` in front of its tab group.
+    void raisePanel(Panel* panel);
     void showReproduction();
     /// `base`, or base-2, base-3, … : the first that holds no run yet.
     static QString freshRunFolder(const QString& base);
@@ -126,6 +138,9 @@ private:
     SummaryCard* m_summary = nullptr;
     GuidedTour* m_tour = nullptr;
     QMenu* m_recentMenu = nullptr;
+    MovieRecorder* m_movie = nullptr;
+    QAction* m_stopMovie = nullptr;
+    QLabel* m_movieLabel = nullptr;
     QLabel *m_stateLabel = nullptr, *m_iterationLabel = nullptr, *m_rateLabel = nullptr, *m_memoryLabel = nullptr,
            *m_redrawLabel = nullptr;
     QByteArray m_defaultLayout;
