@@ -8,7 +8,11 @@ run=$(mktemp -d)/demo
 shot() { xvfb-run -a -s "-screen 0 1920x1200x24" "$plexus" "$@"; }
 export PLEXUS_RUNS_DIR=$(dirname "$run")
 shot --preset demo --run "$run" --screenshot docs/images/studio-start.png
+shot --run "$run" --tour-step 1 --screenshot docs/images/tour-1-simulate.png
+shot --run "$run" --train-for 15 --tour-step 3 --screenshot docs/images/tour-3-watch-w.png
 shot --run "$run" --train-for "${TRAIN_SECONDS:-180}" --screenshot docs/images/studio-trained.png
+shot --run "$run" --tour-step 4 --screenshot docs/images/tour-4-types.png
+shot --run "$run" --tour-step 5 --screenshot docs/images/tour-5-functions.png
 for panel in connectivity latents functions activity network training; do
   shot --run "$run" --screenshot "docs/images/panel-$panel.png" --panel "$panel"
 done

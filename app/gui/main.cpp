@@ -58,6 +58,8 @@ int main(int argc, char** argv)
                                             "activity playback (--movie-frames).", "FILE");
     const QCommandLineOption movieFrames("movie-frames", "Playback frames for --movie: FIRST:LAST or FIRST:LAST:STEP "
                                                          "(default: all, at most 300 movie frames).", "RANGE");
+    const QCommandLineOption tourStep("tour-step", "With --screenshot: show the guided tour at this step (1–5) in the "
+                                                   "picture.", "N");
     const QCommandLineOption explain("explain", "Open every panel's explanation (Help → Explain every panel).");
     const QCommandLineOption dark("dark", "Use the dark theme.");
     const QCommandLineOption bench("bench-ui", "Train this long while measuring the UI; print JSON; quit.", "SECONDS");
@@ -65,8 +67,8 @@ int main(int argc, char** argv)
     const QCommandLineOption threads("threads", "Compute threads for training (default: every core for the CPU "
                                                 "kernels, all but one for LibTorch).", "N");
     for (const auto& option :
-         {preset, run, reproduce, trainFor, screenshot, panel, figure, movie, movieFrames, explain, lab, dark, bench,
-          benchOut, threads})
+         {preset, run, reproduce, trainFor, screenshot, panel, figure, movie, movieFrames, tourStep, explain, lab, dark,
+          bench, benchOut, threads})
         parser.addOption(option);
     parser.process(app);
 
@@ -104,6 +106,7 @@ int main(int argc, char** argv)
     automation.panel = parser.value(panel);
     automation.figure = parser.value(figure);
     automation.movie = parser.value(movie);
+    automation.tourStep = parser.value(tourStep).toInt();
     if (parser.isSet(movieFrames)) {
         const QStringList parts = parser.value(movieFrames).split(':');
         bool ok = parts.size() == 2 || parts.size() == 3;

@@ -260,6 +260,29 @@ private Q_SLOTS:
         QVERIFY2(movie.frames >= 3, qPrintable(QString::number(movie.frames)));
         QCOMPARE(movie.width, 480);
     }
+
+    void closingTheWindowWritesTheMovieBeingRecorded()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("closed.mp4");
+        {
+            StudioWindow window;
+            window.resize(1400, 900);
+            window.show();
+            QVERIFY(window.openRun(simulatedRun(dir)));
+            MovieRequest request;
+            request.panel = "connectivity";
+            request.options.path = path;
+            request.options.pixels = QSize(320, 240);
+            QString error;
+            QVERIFY2(window.recordMovie(request, &error), qPrintable(error));
+            window.controller()->train();
+            QTRY_VERIFY_WITH_TIMEOUT(window.movieRecorder()->frames() >= 2, 120000);
+            window.close();
+        }
+        QVERIFY(QFile::exists(path));
+        QVERIFY(decode(path).frames >= 2);
+    }
 };
 
 QTEST_MAIN(TestMovie)

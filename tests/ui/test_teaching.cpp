@@ -260,6 +260,10 @@ private Q_SLOTS:
         GuidedTour* tour = window.guidedTour();
         tour->start();
         QCOMPARE(tour->stepCount(), 5);
+        // The open experiment's numbers, not the demo's written in.
+        const auto& simulation = window.controller()->config().simulation;
+        QVERIFY2(tour->text().contains(QString("%1 neurons of %2 types").arg(simulation.nNeurons).arg(simulation.nNeuronTypes)),
+                 qPrintable(tour->text()));
         const QStringList expected = {"Simulate", "Train", "W", "types", "function"};
         for (int k = 0; k < tour->stepCount(); ++k) {
             QCOMPARE(tour->step(), k);

@@ -13,6 +13,9 @@
 #include <QTextStream>
 
 #include <algorithm>
+#include <array>
+#include <limits>
+#include <map>
 #include <cmath>
 
 namespace plexus::ui {
@@ -92,17 +95,70 @@ void FunctionsPanel::drawTrue(const Eigen::VectorXf& samples)
     }
 }
 
+namespace {
+
+/// Beyond this many neurons the learned curves are drawn without antialiasing (a bundle of hundreds of thin lines
+/// looks the same, and draws several times faster).
+constexpr std::size_t kSmoothCurves = 300;
+
+} // namespace
+
+void FunctionsPanel::drawLearned(const Snapshot& snapshot, const Dataset& data)
+{
+    // One curve per colour and plot — the neurons of a type (or cluster) one after another, a NaN between them for
+    // a gap — rather than a graph per neuron: a thousand neurons draw in a few milliseconds, not a hundred.
+    std::map<int, std::array<QVector<QCPCurveData>, 2>> groups;
+    const Eigen::Index samples = snapshot.curveSamples.size();
+    const double gap = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t r = 0; r < snapshot.curveNeurons.size(); ++r) {
+        const auto n = static_cast<std::size_t>(snapshot.curveNeurons[r]);
+        // By true type; on a recording (no types) by the cluster the neuron was found in.
+        const bool byCluster = data.types.empty() && n < snapshot.clusters.size();
+        auto& [phi, psi] = groups[byCluster ? snapshot.clusters[n] : data.typeOf(static_cast<int>(n))];
+        const float upper = learnedScale(snapshot, r);
+        const auto row = static_cast<Eigen::Index>(r);
+        for (Eigen::Index s = 0; s < samples; ++s) {
+            const double u = snapshot.curveSamples(s);
+            phi.append(QCPCurveData(phi.size(), u, snapshot.updateCurves(row, s)));
+            psi.append(QCPCurveData(psi.size(), u, snapshot.transferCurves(row, s) / upper));
+        }
+        phi.append(QCPCurveData(phi.size(), gap, gap));
+        psi.append(QCPCurveData(psi.size(), gap, gap));
+    }
+    for (auto& [group, curves] : groups) {
+        QColor color = Theme::typeColor(group);
+        color.setAlpha(160);
+        for (int k = 0; k < 2; ++k) {
+            QCustomPlot* plot = k == 0 ? m_update : m_transfer;
+            auto* curve = new QCPCurve(plot->xAxis, plot->yAxis);
+            curve->setPen(QPen(color, 1));
+            curve->setAntialiased(snapshot.curveNeurons.size() <= kSmoothCurves);
+            curve->data()->set(curves[static_cast<std::size_t>(k)], true);
+            curve->removeFromLegend();
+        }
+    }
+    m_learnedCurves = static_cast<int>(snapshot.curveNeurons.size());
+}
+
 void FunctionsPanel::placeMarks()
 {
-    if (!m_marks[0])
+    if (!m_marks[0] || !m_drawnSnapshot)
         return;
     const int selected = selection()->current();
-    const auto found = std::find(m_drawnNeurons.begin(), m_drawnNeurons.end(), selected);
-    const int row = found == m_drawnNeurons.end() ? -1 : static_cast<int>(found - m_drawnNeurons.begin());
+    const std::vector<std::int64_t>& drawn = m_drawnSnapshot->curveNeurons;
+    const auto found = std::find(drawn.begin(), drawn.end(), selected);
+    const int row = found == drawn.end() ? -1 : static_cast<int>(found - drawn.begin());
     for (int k = 0; k < 2; ++k) {
-        QCustomPlot* plot = k == 0 ? m_update : m_transfer;
         if (row >= 0) {
-            m_marks[k]->setData(plot->graph(m_firstLearned + row)->data());
+            const Snapshot& snapshot = *m_drawnSnapshot;
+            const auto r = static_cast<Eigen::Index>(row);
+            const float scale = k == 0 ? 1.0f : learnedScale(snapshot, static_cast<std::size_t>(row));
+            QVector<double> x(snapshot.curveSamples.size()), y(snapshot.curveSamples.size());
+            for (Eigen::Index s = 0; s < snapshot.curveSamples.size(); ++s) {
+                x[s] = snapshot.curveSamples(s);
+                y[s] = (k == 0 ? snapshot.updateCurves(r, s) : snapshot.transferCurves(r, s)) / scale;
+            }
+            m_marks[k]->setData(x, y, true);
             m_marks[k]->setName(tr("neuron %1").arg(selected));
             m_marks[k]->addToLegend();
         } else {
@@ -235,9 +291,10 @@ QString FunctionsPanel::equationsText() const
 
 bool FunctionsPanel::redraw()
 {
-    m_update->clearGraphs();
-    m_transfer->clearGraphs();
+    m_update->clearPlottables();
+    m_transfer->clearPlottables();
     m_marks[0] = m_marks[1] = nullptr;
+    m_drawnSnapshot.reset();
     m_learnedCurves = 0;
     const auto data = controller()->dataset();
     const auto snapshot = controller()->snapshot();
@@ -258,31 +315,8 @@ bool FunctionsPanel::redraw()
     drawTrue(samples);
     const bool haveCurves = snapshot && snapshot->updateCurves.rows() > 0;
     if (haveCurves) {
-        QVector<double> x(samples.size());
-        for (Eigen::Index s = 0; s < samples.size(); ++s)
-            x[s] = samples(s);
-        m_firstLearned = m_update->graphCount();
-        for (std::size_t r = 0; r < snapshot->curveNeurons.size(); ++r) {
-            const auto n = static_cast<int>(snapshot->curveNeurons[r]);
-            // By true type; on a recording (no types) by the cluster the neuron was found in.
-            const bool byCluster = data->types.empty() && static_cast<std::size_t>(n) < snapshot->clusters.size();
-            QColor color = Theme::typeColor(byCluster ? snapshot->clusters[static_cast<std::size_t>(n)] : data->typeOf(n));
-            color.setAlpha(160);
-            QVector<double> phi(samples.size()), psi(samples.size());
-            const float upper = learnedScale(*snapshot, r);
-            for (Eigen::Index s = 0; s < samples.size(); ++s) {
-                phi[s] = snapshot->updateCurves(static_cast<Eigen::Index>(r), s);
-                psi[s] = snapshot->transferCurves(static_cast<Eigen::Index>(r), s) / upper;
-            }
-            for (auto [plot, y] : {std::pair{m_update, &phi}, std::pair{m_transfer, &psi}}) {
-                QCPGraph* graph = plot->addGraph();
-                graph->setPen(QPen(color, 1));
-                graph->setData(x, *y, true);
-                graph->removeFromLegend();
-            }
-            ++m_learnedCurves;
-        }
-        m_drawnNeurons = snapshot->curveNeurons;
+        drawLearned(*snapshot, *data);
+        m_drawnSnapshot = snapshot;
         for (int k = 0; k < 2; ++k) {
             m_marks[k] = (k == 0 ? m_update : m_transfer)->addGraph();
             m_marks[k]->setPen(QPen(ThemeManager::instance().theme().selection, 2.5));

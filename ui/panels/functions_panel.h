@@ -5,12 +5,14 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 class QCPGraph;
 class QLabel;
 
 namespace plexus {
+struct Dataset;
 struct Snapshot;
 }
 
@@ -41,6 +43,8 @@ private:
     /// The normalisation statistic of the learned curve in `row` of the snapshot (1 where undefined).
     float learnedScale(const Snapshot& snapshot, std::size_t row) const;
     void drawTrue(const Eigen::VectorXf& samples);
+    /// Every drawn neuron's φ* and ψ* curve, coloured by type (or cluster on a recording).
+    void drawLearned(const Snapshot& snapshot, const Dataset& data);
     void placeMarks();
     /// The formulas of the snapshot: under the plots (rich text) and inside them (so exports carry them).
     void drawEquations(const Snapshot* snapshot);
@@ -53,8 +57,7 @@ private:
     std::int64_t m_drawnEquations = -1;
     bool m_drawnSearching = false;
     std::int64_t m_drawnCurves = -1;
-    std::vector<std::int64_t> m_drawnNeurons;
-    int m_firstLearned = 0;
+    std::shared_ptr<const Snapshot> m_drawnSnapshot; ///< whose curves are drawn (the selection's mark reads it)
     QCPGraph* m_marks[2] = {nullptr, nullptr};
     QString m_infoBase;
     int m_learnedCurves = 0;

@@ -144,14 +144,14 @@ void showPlaceholder(QCustomPlot* plot, const QString& text)
 
 void scaleLines(QCustomPlot* plot, double scale)
 {
-    for (int i = 0; i < plot->graphCount(); ++i) {
-        QCPGraph* graph = plot->graph(i);
-        const double base = graph->property("baseWidth").isValid() ? graph->property("baseWidth").toDouble()
-                                                                    : std::max(1.0, graph->pen().widthF());
-        graph->setProperty("baseWidth", base);
-        QPen pen = graph->pen();
+    for (int i = 0; i < plot->plottableCount(); ++i) { // graphs and curves alike
+        QCPAbstractPlottable* line = plot->plottable(i);
+        const double base = line->property("baseWidth").isValid() ? line->property("baseWidth").toDouble()
+                                                                   : std::max(1.0, line->pen().widthF());
+        line->setProperty("baseWidth", base);
+        QPen pen = line->pen();
         pen.setWidthF(base * scale);
-        graph->setPen(pen);
+        line->setPen(pen);
     }
 }
 

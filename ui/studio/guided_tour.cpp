@@ -1,6 +1,7 @@
 #include "studio/guided_tour.h"
 
 #include "panels/panel.h"
+#include "studio/run_controller.h"
 #include "studio/studio_window.h"
 #include "studio/transport_bar.h"
 
@@ -21,7 +22,7 @@ GuidedTour::GuidedTour(StudioWindow* window) : QObject(window), m_window(window)
     const auto panel = [this](const char* name) { return [this, name]() -> QWidget* { return m_window->panel(name); }; };
     m_steps = {
         {action(&TransportBar::simulateAction),
-         tr("<b>1. Simulate.</b> The true network — 300 neurons of 4 types, wired by a matrix W — produces activity. "
+         tr("<b>1. Simulate.</b> The true network — %1 neurons of %2 types, wired by a matrix W — produces activity. "
             "Press <b>Simulate</b> (if the data are already there, go on).")},
         {action(&TransportBar::trainAction),
          tr("<b>2. Train.</b> A graph neural network learns to predict that activity, and nothing else is given to it. "
@@ -30,7 +31,7 @@ GuidedTour::GuidedTour(StudioWindow* window) : QObject(window), m_window(window)
          tr("<b>3. Watch W.</b> Left the true W, right the learned one: it takes the same pattern, and the scatter "
             "below closes onto the diagonal as its R² rises to 1.")},
         {panel("latents"),
-         tr("<b>4. The types.</b> Each neuron gets a learned latent; neurons of one type gather. Four clouds appear — "
+         tr("<b>4. The types.</b> Each neuron gets a learned latent; neurons of one type gather. %2 clouds appear — "
             "the types, found without being told. The header gives the accuracy.")},
         {panel("functions"),
          tr("<b>5. What each type does.</b> The learned update function φ* (left) lies on the true one, type by type, "
@@ -50,7 +51,14 @@ bool GuidedTour::running() const
 
 QString GuidedTour::text() const
 {
-    return running() ? m_steps[static_cast<std::size_t>(m_step)].text : QString();
+    if (!running())
+        return {};
+    // The open experiment's own numbers (the tour is written for the demo, but any run can be toured).
+    const auto& simulation = m_window->controller()->config().simulation;
+    QString text = m_steps[static_cast<std::size_t>(m_step)].text;
+    if (text.contains("%1"))
+        text = text.arg(simulation.nNeurons);
+    return text.contains("%2") ? text.arg(simulation.nNeuronTypes) : text;
 }
 
 void GuidedTour::start()

@@ -2,6 +2,7 @@
 
 #include "panels/panel.h"
 #include "plots/plot_export.h"
+#include "studio/guided_tour.h"
 #include "studio/lab_session.h"
 #include "studio/movie_dialog.h"
 #include "studio/movie_recorder.h"
@@ -214,6 +215,12 @@ void StudioAutomation::finish()
         });
         wait->start(200);
         return;
+    }
+    if (m_options.tourStep > 0) {
+        GuidedTour* tour = m_window->guidedTour();
+        tour->start();
+        for (int k = 1; k < std::min(m_options.tourStep, tour->stepCount()); ++k)
+            tour->next();
     }
     if (!m_options.screenshot.isEmpty()) {
         QWidget* target = m_options.panel.isEmpty()           ? static_cast<QWidget*>(m_window)

@@ -20,6 +20,7 @@ struct AutomationOptions
     QString figure;             ///< then save `panel` as a figure (exportFigure, 1800 × 1200 at 300 dpi) and quit
     QString movie;              ///< record `panel` as a movie: the training (trainSeconds > 0) or the playback
     int movieFirst = -1, movieLast = -1, movieStep = 0; ///< playback frames for `movie` (-1, 0: all, ≤ 300 frames)
+    int tourStep = 0;           ///< > 0: the screenshot shows the guided tour at this step
     double benchSeconds = 0.0;  ///< > 0: train this long while measuring the UI, print JSON, quit
     QString benchOutput;        ///< JSON file for the benchmark ("" → stdout)
     bool untilReproduced = false; ///< a reproduction runs: wait for its table (panel "reproduction" captures it)

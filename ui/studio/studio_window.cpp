@@ -13,6 +13,7 @@
 #include "panels/training_panel.h"
 #include "studio/experiment_panel.h"
 #include "studio/lab_session.h"
+#include "studio/movie_recorder.h"
 #include "studio/reproduction_dialog.h"
 #include "studio/neuron_selection.h"
 #include "studio/playback.h"
@@ -494,6 +495,10 @@ QString StudioWindow::layoutFile() const
 void StudioWindow::closeEvent(QCloseEvent* event)
 {
     saveLayout();
+    if (m_movie->recording()) { // a movie being recorded is written, not lost
+        QString error;
+        m_movie->stop(&error);
+    }
     m_controller->stop(); // a request: the controller's end saves the checkpoint without waiting for a roll-out
     event->accept();
 }
