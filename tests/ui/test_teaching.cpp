@@ -271,6 +271,12 @@ private Q_SLOTS:
             auto* bubble = window.findChild<QFrame*>("tourBubble");
             QVERIFY(bubble && bubble->isVisible());
             QVERIFY(window.rect().contains(bubble->geometry())); // inside the window, whatever the target
+            if (k >= 2) { // a panel step: the callout sits beside the panel it is about, not on it
+                const QStringList panels = {"", "", "connectivity", "latents", "functions"};
+                Panel* target = window.panel(panels[k]);
+                const QRect area(target->mapTo(&window, QPoint(0, 0)), target->size());
+                QVERIFY2(!area.intersects(bubble->geometry()), qPrintable(panels[k]));
+            }
             tour->next();
         }
         QVERIFY(!tour->running());

@@ -35,7 +35,8 @@ GuidedTour::GuidedTour(StudioWindow* window) : QObject(window), m_window(window)
             "the types, found without being told. The header gives the accuracy.")},
         {panel("functions"),
          tr("<b>5. What each type does.</b> The learned update function φ* (left) lies on the true one, type by type, "
-            "with its formula below. <b>Run → Summary card</b> gives every score; the ⓘ on each panel explains it.")},
+            "with its formula below. <b>Run → Summary card</b> gives every score; the round (i) button on each "
+            "panel explains it.")},
     };
 }
 
@@ -119,12 +120,23 @@ void GuidedTour::show()
     m_label->setText(text());
     m_next->setText(m_step + 1 < stepCount() ? tr("Next (%1/%2)").arg(m_step + 1).arg(stepCount()) : tr("Done"));
     m_bubble->adjustSize();
-    // Next to the target: below it when there is room, else to its left; always inside the window.
+    // Beside the target, never on it (the callout tells you to watch it): below a button; beside a panel — right,
+    // left, below or above, the first side with room; always inside the window.
     QWidget* target = m_steps[static_cast<std::size_t>(m_step)].target();
     QPoint at(40, 60);
     if (target && target->isVisible()) {
         const QRect r(target->mapTo(m_window, QPoint(0, 0)), target->size());
-        at = r.height() < 80 ? QPoint(r.left(), r.bottom() + 6) : QPoint(r.left() + 20, r.top() + 40);
+        const QSize b = m_bubble->size();
+        const QRect window = m_window->rect();
+        const QList<QPoint> sides = {QPoint(r.right() + 6, r.top() + 30), QPoint(r.left() - b.width() - 6, r.top() + 30),
+                                     QPoint(r.left() + 20, r.bottom() + 6), QPoint(r.left() + 20, r.top() - b.height() - 6)};
+        at = r.height() < 80 ? QPoint(r.left(), r.bottom() + 6) : QPoint(r.left() + 20, r.bottom() - b.height() - 20);
+        if (r.height() >= 80)
+            for (const QPoint& side : sides)
+                if (window.contains(QRect(side, b))) {
+                    at = side;
+                    break;
+                }
     }
     at.setX(std::clamp(at.x(), 0, std::max(0, m_window->width() - m_bubble->width())));
     at.setY(std::clamp(at.y(), 0, std::max(0, m_window->height() - m_bubble->height())));
