@@ -8,6 +8,7 @@
 #include "plexus/sim/simulator.h"
 #include "test_helpers.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -102,6 +103,52 @@ private Q_SLOTS:
         QVERIFY(waitFor([&] { return session.ended(); }));
         QCOMPARE(session.state(), SessionState::Stopped);
         QVERIFY(stateChanges >= 3);
+    }
+
+    void aSelectedNeuronsCurvesJoinALargeNetworksSnapshots()
+    {
+        // Beyond 1024 neurons the snapshots carry 1024 evenly spread curves; the neuron a user selects joins them.
+        ExperimentConfig c = test::smallConfig(1100, 60);
+        c.training.batchSize = 1;
+        c.training.nEpochs = 1000;
+        SessionOptions options;
+        options.snapshotSeconds = 0.0;
+        options.curveSeconds = 1e9; // after the first snapshot, curves only when asked for
+        options.rolloutFrames = 0;
+        options.equations = false;
+        Session session(c, std::make_shared<const Dataset>(simulate(c)), options);
+        session.start();
+        QVERIFY(waitFor([&] { return session.latestSnapshot() != nullptr; }, 60000));
+        const std::vector<std::int64_t> evenly = session.latestSnapshot()->curveNeurons;
+        QCOMPARE(evenly.size(), std::size_t(1024));
+        std::int64_t missing = 0;
+        while (std::find(evenly.begin(), evenly.end(), missing) != evenly.end())
+            ++missing;
+        const auto hasIt = [&] {
+            const auto s = session.latestSnapshot();
+            return std::find(s->curveNeurons.begin(), s->curveNeurons.end(), missing) != s->curveNeurons.end();
+        };
+        QVERIFY(!hasIt());
+        session.showCurvesOf(missing); // while training: with the next snapshot
+        QVERIFY(waitFor(hasIt, 60000));
+        session.pause();
+        QVERIFY(waitFor([&] { return session.state() == SessionState::Paused; }, 60000));
+        std::int64_t another = missing + 1;
+        while (std::find(evenly.begin(), evenly.end(), another) != evenly.end())
+            ++another;
+        session.showCurvesOf(another); // while paused: drawn at once, without a training step
+        const auto paused = session.iteration();
+        QVERIFY(waitFor([&] {
+            const auto s = session.latestSnapshot();
+            return std::find(s->curveNeurons.begin(), s->curveNeurons.end(), another) != s->curveNeurons.end();
+        }, 60000));
+        const auto shown = session.latestSnapshot();
+        QCOMPARE(session.iteration(), paused);
+        QCOMPARE(shown->curveNeurons.size(), std::size_t(1025));
+        QCOMPARE(shown->updateCurves.rows(), Eigen::Index(1025));
+        QCOMPARE(shown->transferCurves.rows(), Eigen::Index(1025));
+        session.stop();
+        QVERIFY(waitFor([&] { return session.ended(); }, 60000));
     }
 
     void formulasAreSearchedAtAPauseAndGiveWay()

@@ -166,7 +166,7 @@ void FunctionsPanel::placeMarks()
             m_marks[k]->removeFromLegend();
         }
     }
-    m_info->setText(m_infoBase + (selected >= 0 && row < 0 ? tr(" · neuron %1 is not among those drawn").arg(selected) : QString()));
+    m_info->setText(m_infoBase + (selected >= 0 && row < 0 ? tr(" · neuron %1's curves come with the next update while training (or paused)").arg(selected) : QString()));
 }
 
 void FunctionsPanel::redrawSelection()

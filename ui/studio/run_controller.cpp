@@ -311,6 +311,12 @@ void RunController::trainFromScratch()
     startSession(false, false);
 }
 
+void RunController::showCurvesOf(int neuron)
+{
+    if (m_session && !m_session->ended())
+        m_session->showCurvesOf(neuron);
+}
+
 void RunController::pause()
 {
     if (m_session && !m_session->ended() && !m_session->stopRequested())

@@ -93,6 +93,9 @@ public Q_SLOTS:
     void train();            ///< resumes a paused session, else starts (continuing from a checkpoint if any)
     void trainFromScratch(); ///< keeps the earlier training aside (previous-<time>/) and starts over
     void pause();
+    /// The neuron the user selected: its learned curves join the next snapshots when the network is larger than
+    /// the curves drawn for every neuron (Session::showCurvesOf); nothing without a training session.
+    void showCurvesOf(int neuron);
     void resume();
     void step();
     void stop();

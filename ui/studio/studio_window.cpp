@@ -100,6 +100,7 @@ StudioWindow::StudioWindow(QWidget* parent) : QMainWindow(parent)
         updateStatus();
     });
     connect(m_controller, &RunController::stateChanged, this, &StudioWindow::updateStatus);
+    connect(m_selection, &NeuronSelection::changed, m_controller, &RunController::showCurvesOf);
     // Training that ends here gets its summary card (a reproduction shows its own table instead).
     connect(m_controller, &RunController::stateChanged, this, [this, previous = StudioState::NoData]() mutable {
         const StudioState now = m_controller->state();

@@ -5,6 +5,7 @@
 #include "plexus/analysis/clustering.h"
 #include "plexus/analysis/matrix_view.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -211,7 +212,15 @@ void Session::train(Trainer& trainer)
                 setState(SessionState::Paused);
                 publishEquations(trainer);
                 lock.lock();
-                m_wake.wait(lock, [this] { return !m_paused || m_stepBudget > 0 || m_stopRequested; });
+                for (;;) { // paused: wake to go on, or only to draw the curves of a neuron just asked for
+                    m_wake.wait(lock, [this] { return !m_paused || m_stepBudget > 0 || m_stopRequested || m_curvesWanted; });
+                    if (!m_paused || m_stepBudget > 0 || m_stopRequested)
+                        break;
+                    m_curvesWanted = false;
+                    lock.unlock();
+                    publish(trainer, trainer.measure(), true, false);
+                    lock.lock();
+                }
             }
             if (m_stopRequested)
                 break;
@@ -231,7 +240,13 @@ void Session::train(Trainer& trainer)
             metrics = trainer.measure();
             if (metricsDue)
                 recordMetrics(trainer, metrics);
-            const bool curves = std::chrono::duration<double>(now - lastCurves).count() >= m_options.curveSeconds;
+            bool wanted = false;
+            {
+                std::lock_guard lock(m_mutex);
+                std::swap(wanted, m_curvesWanted);
+            }
+            const bool curves =
+                wanted || std::chrono::duration<double>(now - lastCurves).count() >= m_options.curveSeconds;
             const bool types = curves && std::chrono::duration<double>(now - lastTypes).count() >= m_options.typesSeconds;
             publish(trainer, metrics, curves, types);
             lastSnapshot = now;
@@ -314,6 +329,19 @@ std::shared_ptr<const Evaluation> Session::evaluation() const
     return m_evaluation;
 }
 
+void Session::showCurvesOf(std::int64_t neuron)
+{
+    const auto shown = latestSnapshot();
+    std::lock_guard lock(m_mutex);
+    m_focusNeuron = neuron;
+    const bool drawn = shown && std::find(shown->curveNeurons.begin(), shown->curveNeurons.end(), neuron) !=
+                                    shown->curveNeurons.end();
+    if (!drawn && neuron >= 0) {
+        m_curvesWanted = true;
+        m_wake.notify_all();
+    }
+}
+
 void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool withCurves, bool withTypes)
 {
     auto snapshot = std::make_shared<Snapshot>();
@@ -330,6 +358,14 @@ void Session::publish(Trainer& trainer, const TrainingMetrics& metrics, bool wit
         const std::int64_t shown = std::min(n, kMaxCurveNeurons);
         for (std::int64_t k = 0; k < shown; ++k)
             snapshot->curveNeurons.push_back(k * n / shown);
+        std::int64_t focus = -1;
+        {
+            std::lock_guard lock(m_mutex);
+            focus = m_focusNeuron;
+        }
+        const auto& drawn = snapshot->curveNeurons;
+        if (focus >= 0 && focus < n && std::find(drawn.begin(), drawn.end(), focus) == drawn.end())
+            snapshot->curveNeurons.push_back(focus); // the selected neuron, beyond the evenly spread ones
         snapshot->updateCurves = model.updateCurves(snapshot->curveSamples, snapshot->curveNeurons);
         snapshot->transferCurves = model.transferCurves(snapshot->curveSamples, snapshot->curveNeurons);
         snapshot->transferScale = transferScales(model, m_config, m_xnorm);

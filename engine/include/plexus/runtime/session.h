@@ -134,6 +134,9 @@ public:
     std::shared_ptr<const Snapshot> latestSnapshot() const;
     /// The evaluation made at the end (SessionOptions::evaluateAtEnd), nullptr before or without it.
     std::shared_ptr<const Evaluation> evaluation() const;
+    /// Includes `neuron`'s φ*/ψ* curves in the snapshots from now on (beyond the at most 1024 drawn for a large
+    /// network: the neuron a user selected), drawn at once while paused, with the next curves while training.
+    void showCurvesOf(std::int64_t neuron);
     /// Called on the worker thread at every state change (keep it short; post to the UI thread from it).
     void setStateCallback(std::function<void(SessionState)> callback);
 
@@ -166,6 +169,8 @@ private:
     bool m_closing = false;
     std::vector<std::string> m_notices;
     int m_stepBudget = 0;
+    bool m_curvesWanted = false;            ///< a neuron's curves were asked for: publish curves soon
+    std::int64_t m_focusNeuron = -1;        ///< showCurvesOf's neuron (guarded by m_mutex)
     std::atomic<SessionState> m_state{SessionState::Idle};
     std::atomic<bool> m_interruptSearch{false};
     std::atomic<bool> m_searchingEquations{false};
