@@ -140,6 +140,14 @@ void FunctionsPanel::drawLearned(const Snapshot& snapshot, const Dataset& data)
     m_learnedCurves = static_cast<int>(snapshot.curveNeurons.size());
 }
 
+QString FunctionsPanel::notDrawnText(int neuron) const
+{
+    const StudioState state = controller()->state();
+    return state == StudioState::Training || state == StudioState::Paused
+               ? tr(" · neuron %1's curves come with the next update").arg(neuron)
+               : tr(" · neuron %1 is not among those drawn (its curves are added while training or paused)").arg(neuron);
+}
+
 void FunctionsPanel::placeMarks()
 {
     if (!m_marks[0] || !m_drawnSnapshot)
@@ -166,7 +174,7 @@ void FunctionsPanel::placeMarks()
             m_marks[k]->removeFromLegend();
         }
     }
-    m_info->setText(m_infoBase + (selected >= 0 && row < 0 ? tr(" · neuron %1's curves come with the next update while training (or paused)").arg(selected) : QString()));
+    m_info->setText(m_infoBase + (selected >= 0 && row < 0 ? notDrawnText(selected) : QString()));
 }
 
 void FunctionsPanel::redrawSelection()

@@ -46,6 +46,8 @@ private:
     /// Every drawn neuron's φ* and ψ* curve, coloured by type (or cluster on a recording).
     void drawLearned(const Snapshot& snapshot, const Dataset& data);
     void placeMarks();
+    /// What the header says when the selected neuron's curves are not among those drawn (a network beyond 1024).
+    QString notDrawnText(int neuron) const;
     /// The formulas of the snapshot: under the plots (rich text) and inside them (so exports carry them).
     void drawEquations(const Snapshot* snapshot);
     void refreshEquationStatus();
