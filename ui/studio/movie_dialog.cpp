@@ -65,11 +65,13 @@ MovieDialog::MovieDialog(const QList<QPair<QString, QString>>& panels, int frame
     frameRow->addWidget(m_last);
     frameRow->addWidget(new QLabel(tr("every"), this));
     frameRow->addWidget(m_step);
+    frameRow->addStretch(1);
     auto* sizeRow = new QHBoxLayout;
     sizeRow->addWidget(m_width);
     sizeRow->addWidget(new QLabel(tr("×"), this));
     sizeRow->addWidget(m_height);
     sizeRow->addWidget(m_fps);
+    sizeRow->addStretch(1);
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(m_path, 1);
     pathRow->addWidget(browse);
@@ -84,9 +86,11 @@ MovieDialog::MovieDialog(const QList<QPair<QString, QString>>& panels, int frame
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Record"));
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
-    layout->addWidget(new QLabel(tr("Each frame is the panel drawn as a figure (title, plots, caption with the "
-                                    "iteration and scores); a path without .mp4 is a folder of PNG frames."),
-                                 this));
+    auto* hint = new QLabel(tr("Each frame is the panel drawn as a figure (title, plots, caption with the iteration "
+                               "and scores); a path without .mp4 is a folder of PNG frames."),
+                            this);
+    hint->setWordWrap(true);
+    layout->addWidget(hint);
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
