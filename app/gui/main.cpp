@@ -6,7 +6,9 @@
 #include "studio/studio_window.h"
 #include "studio/theme.h"
 
+#include "plexus/data/csv_export.h"
 #include "plexus/train/trainer.h"
+#include "plexus/util/errors.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -107,20 +109,22 @@ int main(int argc, char** argv)
     automation.figure = parser.value(figure);
     automation.movie = parser.value(movie);
     automation.tourStep = parser.value(tourStep).toInt();
-    if (parser.isSet(movieFrames)) {
-        const QStringList parts = parser.value(movieFrames).split(':');
-        bool ok = parts.size() == 2 || parts.size() == 3;
-        int values[3] = {0, 0, 1};
-        for (int k = 0; ok && k < parts.size(); ++k)
-            values[k] = parts[k].toInt(&ok);
-        if (!ok) {
-            std::fprintf(stderr, "plexus: --movie-frames '%s': expected FIRST:LAST or FIRST:LAST:STEP (frame numbers)\n",
-                         qPrintable(parser.value(movieFrames)));
+    if (parser.isSet(movieFrames)) { // FIRST:LAST as every --frames option reads it, then an optional :STEP
+        const QString text = parser.value(movieFrames);
+        const bool stepped = text.count(':') == 2;
+        bool stepOk = true;
+        automation.movieStep = stepped ? text.section(':', 2).toInt(&stepOk) : 0;
+        try {
+            if (!stepOk || (stepped && automation.movieStep < 1))
+                throw plexus::InputError("the step after the second ':' must be a whole number ≥ 1");
+            const auto [first, last] = plexus::parseFrameRange(text.section(':', 0, 1).toStdString());
+            automation.movieFirst = static_cast<int>(first);
+            automation.movieLast = static_cast<int>(last);
+        } catch (const plexus::InputError& e) {
+            std::fprintf(stderr, "plexus: --movie-frames '%s' (FIRST:LAST or FIRST:LAST:STEP): %s\n", qPrintable(text),
+                         e.what());
             return 2;
         }
-        automation.movieFirst = values[0];
-        automation.movieLast = values[1];
-        automation.movieStep = values[2];
     }
     automation.benchSeconds = parser.isSet(bench) ? parser.value(bench).toDouble() : 0.0;
     automation.benchOutput = parser.value(benchOut);

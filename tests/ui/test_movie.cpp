@@ -107,6 +107,14 @@ QString simulatedRun(const QTemporaryDir& dir)
     return QString::fromStdString(folder.path());
 }
 
+/// Shows `window` at a size where every panel is drawn and opens a new simulated run in it.
+bool openSimulated(StudioWindow& window, const QTemporaryDir& dir)
+{
+    window.resize(1400, 900);
+    window.show();
+    return window.openRun(simulatedRun(dir));
+}
+
 int pngFrames(const QString& folder)
 {
     return QDir(folder).entryList({"frame_*.png"}, QDir::Files).size();
@@ -207,9 +215,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         StudioWindow window;
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(window.openRun(simulatedRun(dir)));
+        QVERIFY(openSimulated(window, dir));
         QTRY_VERIFY(window.playback()->frames() > 0);
         window.playback()->setFrame(7);
         MovieRequest request;
@@ -239,9 +245,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         StudioWindow window;
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(window.openRun(simulatedRun(dir)));
+        QVERIFY(openSimulated(window, dir));
         MovieRequest request;
         request.panel = "training";
         request.options.path = dir.filePath("training.mp4");
@@ -267,9 +271,7 @@ private Q_SLOTS:
         const QString path = dir.filePath("closed.mp4");
         {
             StudioWindow window;
-            window.resize(1400, 900);
-            window.show();
-            QVERIFY(window.openRun(simulatedRun(dir)));
+            QVERIFY(openSimulated(window, dir));
             MovieRequest request;
             request.panel = "connectivity";
             request.options.path = path;

@@ -5,6 +5,8 @@
 #include <QFileInfo>
 #include <QPainter>
 
+#include <filesystem>
+
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -293,8 +295,11 @@ bool MovieWriter::finish(QString* error)
         QFile::remove(temporary);
         return false;
     }
-    QFile::remove(m_path);
-    if (!QFile::rename(temporary, m_path)) {
+    // One rename that replaces an older movie of that name at once: no moment without either.
+    std::error_code failed;
+    std::filesystem::rename(QFile::encodeName(temporary).toStdString(), QFile::encodeName(m_path).toStdString(),
+                            failed);
+    if (failed) {
         *error = QObject::tr("%1: cannot put the movie in place (it is in %2)").arg(m_path, temporary);
         return false;
     }

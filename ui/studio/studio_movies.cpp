@@ -9,7 +9,6 @@
 
 #include <QAction>
 #include <QDir>
-#include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
 #include <QProgressDialog>
@@ -36,16 +35,6 @@ void StudioWindow::createMovieRecorder()
         else
             statusBar()->showMessage(tr("Movie written: %1 (%n frame(s))", nullptr, frames).arg(path), 15000);
     });
-}
-
-void StudioWindow::raisePanel(Panel* panel)
-{
-    for (QWidget* widget = panel; widget; widget = widget->parentWidget())
-        if (auto* dock = qobject_cast<QDockWidget*>(widget)) {
-            dock->show();
-            dock->raise();
-            return;
-        }
 }
 
 bool StudioWindow::recordMovie(const MovieRequest& request, QString* errorOut)

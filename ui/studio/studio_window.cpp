@@ -260,9 +260,19 @@ SummaryCard* StudioWindow::showSummary()
     return m_summary;
 }
 
+void StudioWindow::raisePanel(Panel* panel)
+{
+    for (QWidget* widget = panel; widget; widget = widget->parentWidget())
+        if (auto* dock = qobject_cast<QDockWidget*>(widget)) {
+            dock->show();
+            dock->raise();
+            return;
+        }
+}
+
 void StudioWindow::showLab()
 {
-    m_docks.back()->raise(); // m_docks: experiment, then the panels; the lab last
+    raisePanel(m_lab);
     m_network->showLab();
 }
 
