@@ -3,10 +3,64 @@
 #include "plexus/analysis/evaluation.h"
 #include "plexus/analysis/matrix_view.h"
 #include "plexus/analysis/linear_fit.h"
+#include "plexus/analysis/saturating_fit.h"
+#include "plexus/config/experiment_config.h"
+#include "plexus/model/learned_model.h"
 #include "plexus/analysis/type_recovery.h"
 #include "test_helpers.h"
 
 using namespace plexus;
+
+namespace {
+
+/// A model whose ψ* is amplitude·tanh(u / width) within [−edge, edge] and goes on along its tangent beyond, as a
+/// ReLU network extrapolates; one neuron per width.
+class ExtrapolatingModel : public LearnedModel
+{
+public:
+    ExtrapolatingModel(std::vector<double> widths, double amplitude, double edge)
+        : m_widths(std::move(widths)), m_amplitude(amplitude), m_edge(edge)
+    {
+    }
+    std::int64_t neurons() const override { return static_cast<std::int64_t>(m_widths.size()); }
+    std::string signalModel() const override { return "PDE_N4"; }
+    Eigen::MatrixXf latents() const override { return Eigen::MatrixXf::Zero(neurons(), 2); }
+    Eigen::MatrixXf connectivity() const override { return Eigen::MatrixXf::Zero(neurons(), neurons()); }
+    Eigen::MatrixXf updateCurves(const Eigen::VectorXf& r, const std::vector<std::int64_t>&) const override
+    {
+        return Eigen::MatrixXf::Zero(neurons(), r.size());
+    }
+    Eigen::MatrixXf transferCurves(const Eigen::VectorXf& r, const std::vector<std::int64_t>&) const override
+    {
+        Eigen::MatrixXf curves(neurons(), r.size());
+        for (Eigen::Index n = 0; n < curves.rows(); ++n)
+            for (Eigen::Index i = 0; i < r.size(); ++i)
+                curves(n, i) = static_cast<float>(value(m_widths[static_cast<std::size_t>(n)], r(i)));
+        return curves;
+    }
+    Eigen::VectorXf derivative(const Eigen::VectorXf& u, const Eigen::VectorXf&) const override
+    {
+        return Eigen::VectorXf::Zero(u.size());
+    }
+    std::unique_ptr<LearnedModel> restructured(const Eigen::MatrixXf&, const Eigen::MatrixXf&) const override
+    {
+        return nullptr;
+    }
+
+private:
+    double value(double width, double u) const
+    {
+        const double clamped = std::clamp(u, -m_edge, m_edge);
+        const double inside = m_amplitude * std::tanh(clamped / width);
+        const double tangent = m_amplitude / width * (1.0 - std::pow(std::tanh(m_edge / width), 2));
+        return inside + tangent * (u - clamped);
+    }
+
+    std::vector<double> m_widths;
+    double m_amplitude, m_edge;
+};
+
+} // namespace
 
 class TestAnalysis : public QObject
 {
@@ -42,6 +96,42 @@ private Q_SLOTS:
         QCOMPARE(corrected(0, 1), 1.0f);
         QCOMPARE(corrected(1, 0), 6.0f);
         QCOMPARE(plexus::correctedConnectivity(learned, {})(1, 0), 3.0f); // no scales yet: W* / g
+    }
+
+    void saturatingFitRecoversTanh()
+    {
+        const Eigen::ArrayXd x = Eigen::ArrayXd::LinSpaced(64, -10.0, 10.0);
+        // A wide tanh seen only where it has barely bent, shifted and offset: every constant comes back.
+        const SaturatingCurve fit = fitSaturatingCurve(x, 0.3 * ((x - 1.5) / 8.0).tanh() + 0.2);
+        QVERIFY2(std::fabs(fit.a * (fit.b > 0 ? 1 : -1) - 0.3) < 1e-4, qPrintable(QString::number(fit.a)));
+        QVERIFY(std::fabs(std::fabs(fit.b) - 1.0 / 8.0) < 1e-4);
+        QVERIFY(std::fabs(fit.c / fit.b + 1.5) < 1e-3);
+        QVERIFY(std::fabs(fit.d - 0.2) < 1e-4);
+        QVERIFY(fit.r2 > 0.999999);
+        // A step: the coarse grid's steepest slopes find it.
+        const SaturatingCurve step = fitSaturatingCurve(x, -2.0 * (3.0 * x).tanh());
+        QVERIFY(step.r2 > 0.9999);
+        const Eigen::ArrayXd far = Eigen::ArrayXd::Constant(1, 300.0);
+        QVERIFY(std::fabs(step(far)(0) + 2.0) < 1e-3);
+    }
+
+    void transferScalesBeyondTheDataUseTheAsymptote()
+    {
+        // ψ* = 0.25·tanh(u/w) inside the activity (xnorm 10), extrapolated linearly beyond it as a ReLU network does.
+        const ExtrapolatingModel model({1.0, 8.0}, 0.25, 10.0);
+        ExperimentConfig config;
+        config.plotting.normMethod = "max";
+        config.plotting.normXStart = 25.0; // the authors' supp_13 range: 25–30 × xnorm, far beyond the data
+        config.plotting.normXStop = 30.0;
+        const Eigen::VectorXf upper = transferScales(model, config, 10.0);
+        QVERIFY2(std::fabs(upper(0) - 0.25f) < 1e-3f, qPrintable(QString::number(upper(0))));
+        QVERIFY2(std::fabs(upper(1) - 0.25f) < 1e-3f, qPrintable(QString::number(upper(1)))); // not 0.25·(0.85 + 190·0.0035)
+        const Eigen::MatrixXf beyond = model.transferCurves(Eigen::VectorXf::Constant(1, 300.0f), {});
+        QVERIFY(beyond(1, 0) > 0.4f); // what the network itself says there
+        // Inside the data (the default [0.8, 1]·xnorm) the network's own values are used, as before.
+        config.plotting.normXStart = 0.8;
+        config.plotting.normXStop = 1.0;
+        QVERIFY(std::fabs(transferScales(model, config, 10.0)(0) - 0.25f * std::tanh(10.0f)) < 1e-4f);
     }
 
     void blockAverageKeepsRaggedEdges()

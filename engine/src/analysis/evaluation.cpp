@@ -1,6 +1,7 @@
 #include "plexus/analysis/evaluation.h"
 
 #include "plexus/analysis/profile_clustering.h"
+#include "plexus/analysis/saturating_fit.h"
 #include "plexus/analysis/stimulus_recovery.h"
 #include "plexus/analysis/type_recovery.h"
 #include "plexus/sim/dynamics.h"
@@ -144,10 +145,29 @@ Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen
     return upper;
 }
 
+Eigen::MatrixXf extrapolatedTransferCurves(const LearnedModel& model, const Eigen::VectorXf& range, double xnorm)
+{
+    const Eigen::VectorXf seen = linspace(-xnorm, xnorm, kSaturatingFitSamples);
+    const Eigen::MatrixXf learned = model.transferCurves(seen);
+    const Eigen::MatrixXf beyond = model.transferCurves(range);
+    Eigen::MatrixXf curves(learned.rows(), range.size());
+    const Eigen::ArrayXd x = seen.cast<double>().array(), far = range.cast<double>().array();
+    for (Eigen::Index n = 0; n < learned.rows(); ++n) {
+        const SaturatingCurve fit = fitSaturatingCurve(x, learned.row(n).transpose().cast<double>().array());
+        if (fit.r2 >= kSaturatingFitR2)
+            curves.row(n) = fit(far).cast<float>().matrix().transpose();
+        else
+            curves.row(n) = beyond.row(n); // not a saturating shape: the network's own values there
+    }
+    return curves;
+}
+
 Eigen::VectorXf transferScales(const LearnedModel& model, const ExperimentConfig& c, double xnorm, int samples)
 {
     auto [start, stop] = normalisationRange(c);
     const Eigen::VectorXf r = linspace(start * xnorm, stop * xnorm, samples);
+    if (start > 1.0) // beyond the activity the model was trained on (docs/method.md §D.1)
+        return transferNormalisation(extrapolatedTransferCurves(model, r, xnorm), r, c.plotting.normMethod);
     return transferNormalisation(model.transferCurves(r), r, c.plotting.normMethod);
 }
 

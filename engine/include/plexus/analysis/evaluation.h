@@ -73,6 +73,16 @@ double activityScale(const Dataset& data);
 /// Points on the normalisation range [norm_x_start, norm_x_stop]·xnorm at which ψ* is sampled (docs/method.md §D.1).
 constexpr int kNormalisationSamples = 100;
 
+/// Points on [−xnorm, xnorm] through which each ψ* is fitted by a saturating curve when the normalisation range lies
+/// beyond the activity (docs/method.md §D.1), and the R² below which the network's own extrapolation is kept instead.
+constexpr int kSaturatingFitSamples = 32;
+constexpr double kSaturatingFitR2 = 0.99;
+
+/// Each neuron's ψ* sampled on `range`, a normalisation range beyond the activity the model was trained on: the
+/// saturating curve a·tanh(b·u + c) + d fitted to ψ* on [−xnorm, xnorm], evaluated there (the network's own values
+/// where that fit's R² is below kSaturatingFitR2). [N, range.size()]
+Eigen::MatrixXf extrapolatedTransferCurves(const LearnedModel& model, const Eigen::VectorXf& range, double xnorm);
+
 /// Per-neuron ψ* normalisation statistic upper_n (docs/method.md §D.1; `method` median, max, mean, plateau) from curves [N, R]
 /// sampled on `samples` (the normalisation range).
 Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples,
