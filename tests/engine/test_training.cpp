@@ -7,6 +7,7 @@
 #include "plexus/model/model_checks.h"
 #include "plexus/sim/simulator.h"
 #include "plexus/train/trainer.h"
+#include "receiver_groups.h" // private to the engine (tests/engine/CMakeLists.txt adds its folder)
 #include "test_helpers.h"
 
 #include <filesystem>
@@ -143,6 +144,29 @@ private Q_SLOTS:
                 QVERIFY2(r.differences[p] <= 2e-4,
                          qPrintable(label + QString(": %1 differs by %2").arg(r.names[p].c_str()).arg(r.differences[p])));
         }
+    }
+
+    void receiverGroupsFollowTheLatentsClumps()
+    {
+        // Four clumps of latents (spread 1e-3 inside each): four groups, not the eight allowed, each one clump.
+        const int64_t n = 200, d = 2;
+        const Eigen::MatrixXf centres = (Eigen::MatrixXf(4, 2) << 0, 0, 1, 0, 0, 1, 1, 1).finished();
+        Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> latents(n, d);
+        for (int64_t i = 0; i < n; ++i)
+            latents.row(i) = centres.row(i % 4) + 1e-3f * Eigen::RowVector2f::Random();
+        ReceiverGroups groups(8);
+        groups.update(latents.data(), n, d);
+        QCOMPARE(groups.count(), int64_t(4));
+        for (int64_t i = 4; i < n; ++i)
+            QCOMPARE(groups.groupOf()[i], groups.groupOf()[i % 4]);
+        // Spread latents: all eight groups are used.
+        latents = Eigen::MatrixXf::Random(n, d);
+        groups.update(latents.data(), n, d);
+        QCOMPARE(groups.count(), int64_t(8));
+        // One latent for all (the start of training): one group.
+        latents.setOnes();
+        groups.update(latents.data(), n, d);
+        QCOMPARE(groups.count(), int64_t(1));
     }
 
     void pdeN5StepGroupsReceiversByLatent()

@@ -8,6 +8,9 @@ namespace plexus {
 namespace {
 
 constexpr int kLloydSteps = 10;
+/// Latents closer to a seed than this fraction of the farthest latent's distance from neuron 0 join that seed's group
+/// rather than seeding a group of their own: types already separated take one group each.
+constexpr float kSameGroup = 0.05f;
 
 float squaredDistance(const float* a, const float* b, int64_t d)
 {
@@ -31,10 +34,11 @@ void ReceiverGroups::seed(const float* latents, int64_t n)
     for (int64_t i = 0; i < n; ++i)
         m_distance[i] = squaredDistance(latents + i * d, latents, d);
     m_seeds = 1;
+    const float spread = *std::max_element(m_distance.begin(), m_distance.end());
     while (m_seeds < m_maxGroups) {
         const auto farthest = std::max_element(m_distance.begin(), m_distance.end()) - m_distance.begin();
-        if (m_distance[farthest] <= 0.0f)
-            break; // every latent equals a seed
+        if (m_distance[farthest] <= 0.0f || m_distance[farthest] <= kSameGroup * kSameGroup * spread)
+            break; // every latent equals a seed, or lies within kSameGroup of one
         const float* next = latents + farthest * d;
         std::copy(next, next + d, m_centroids.begin() + m_seeds * d);
         for (int64_t i = 0; i < n; ++i)

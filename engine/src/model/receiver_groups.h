@@ -10,7 +10,8 @@ namespace plexus {
 /// sender and receiver group with the group's mean latent ā_k in place of a_i (docs/training.md, "PDE_N5"), and a_i
 /// learns through ā_k (∂ā_k/∂a_i = 1/|group k|). The same as the per-edge model when the neurons of a group share one
 /// latent (after a clustering step); otherwise a model whose receivers see their group's mean. Groups: farthest-point seeds, then Lloyd's k-means, recomputed from the latents at every step (no
-/// state, so a resumed run groups as the original did); at most `maxGroups`, fewer when fewer latents differ.
+/// state, so a resumed run groups as the original did); at most `maxGroups`, fewer when the latents form fewer clumps (a new group is seeded only
+/// by a latent farther than 5 % of the latents' spread from every seed).
 class ReceiverGroups
 {
 public:
