@@ -38,7 +38,7 @@ constexpr const char* kUsage = R"(plexus-cli bench [simulate | train | perturb |
   train      times training iterations of the fig_2 model (B = 8) for N = 200, 1000, 4000 on random frames of a
              short simulation: iterations/s, ms per iteration, peak memory, and which step ran ("cpu kernels",
              or autograd and why) [--preset NAME (another model, e.g. supp_14 for PDE_N5, at B = 8)]
-             [--neurons 200,1000,4000] [--iterations K] [--threads T] [--device cpu|cuda]
+             [--neurons 200,1000,4000] [--iterations K] [--threads T] [--device cpu|cuda] [--set KEY=VALUE ...]
              [--autograd]  (LibTorch autograd instead of the hand-written CPU step, for comparison)
   perturb    the lab's perturbed roll-out (plexus-cli perturb --preset supp_5) of the fig_2 model, both sides, on
              an untrained model (the cost does not depend on the weights): seconds per roll-out, median of K
@@ -70,6 +70,9 @@ void benchTrain(const CliArgs& args)
         ExperimentConfig config = loadPreset(args.value("preset", "fig_2")).config;
         applyConfigOverride(config, "simulation.n_neurons=" + std::to_string(n), "");
         applyConfigOverride(config, "training.batch_size=8", "");
+        applyConfigOverride(config, "training.small_init_batch_size=false", ""); // B = 8 from the first step
+        for (const auto& setting : args.values("set"))
+            applyConfigOverride(config, setting, "");
         applyConfigOverride(config, "simulation.n_frames=400", "");
         applyConfigOverride(config, "simulation.start_frame=-100", "");
         auto data = std::make_shared<const Dataset>(simulate(config));
