@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the user guide's screenshots (docs/images/) with the Studio's own screenshot mode under Xvfb.
-# Takes about 5 minutes on 2 cores (simulates and trains the demo into a temporary run folder).
+# Takes about 10 minutes on 2 cores (simulates and trains the demo and demo_visual into temporary run folders).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 plexus=./build/app/plexus
@@ -31,4 +31,9 @@ printf 'frames: 1000\nperturbation:\n  silenced: [%s]\n' "$hub" >"$run/lab.yaml"
 shot --run "$run" --lab --screenshot docs/images/panel-lab.png --panel lab
 shot --run "$run" --lab --screenshot docs/images/studio-lab.png
 shot --reproduce demo_tiny --run "$(dirname "$run")/reproduce" --screenshot docs/images/reproduction-table.png --panel reproduction
+# The hidden movie (docs/user-guide.md, Stimulus): demo_visual trained with its preset (about 5 minutes).
+visual="$(dirname "$run")/visual"
+./build/app/plexus-cli train "$visual" --preset demo_visual >/dev/null 2>&1
+shot --run "$visual" --screenshot docs/images/studio-visual.png
+shot --run "$visual" --screenshot docs/images/panel-stimulus.png --panel stimulus
 echo "screenshots in docs/images/ (run folder: $run)"

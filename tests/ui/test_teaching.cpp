@@ -1,5 +1,6 @@
 // The Studio explains itself (docs/user-guide.md, "Teaching with Plexus"): the summary card gives evaluate's
 // numbers, every panel says what it shows and how to read it.
+#include "panels/functions_panel.h"
 #include "panels/lab_panel.h"
 #include "panels/panel.h"
 #include "studio/guided_tour.h"
@@ -15,6 +16,7 @@
 #include "plexus/data/dataset_file.h"
 #include "plexus/runtime/run_folder.h"
 #include "plexus/sim/simulator.h"
+#include "plexus/sim/true_functions.h"
 #include "plexus/train/trainer.h"
 
 #include <QAction>
@@ -44,9 +46,10 @@ using namespace plexus::ui;
 namespace {
 
 /// A small simulated run (4 types, 40 neurons), trained a little, its checkpoint saved.
-QString trainedRun(const QTemporaryDir& dir)
+QString trainedRun(const QTemporaryDir& dir, const std::vector<double>& phiAxis = {-8.0, 8.0})
 {
     ExperimentConfig config;
+    config.plotting.mlp0Ylim = phiAxis;
     config.dataset = "teaching";
     config.simulation.nNeurons = 40;
     config.simulation.nFrames = 300;
@@ -335,6 +338,29 @@ private Q_SLOTS:
         QTest::keyClick(spin, Qt::Key_Space);
         QCOMPARE(spin->text(), before);
         QCOMPARE(toggled.count(), 2);
+    }
+
+    void functionsAxisNeverCropsTheTruth()
+    {
+        // A φ* axis narrower than the true functions (the authors' fig_3 file sets ylim [0, 0.3]) is widened to them.
+        QTemporaryDir dir;
+        const QString run = trainedRun(dir, {0.0, 0.3});
+        StudioWindow window;
+        QVERIFY(showTrained(window, run));
+        auto* panel = qobject_cast<FunctionsPanel*>(window.panel("functions"));
+        QVERIFY(panel);
+        panel->refreshNow();
+        const auto [lower, upper] = panel->updateAxisRange();
+        const auto data = window.controller()->dataset();
+        const auto& xlim = window.controller()->config().plotting.xlim;
+        const Eigen::ArrayXd u = Eigen::ArrayXd::LinSpaced(200, xlim[0], xlim[1]);
+        for (Eigen::Index k = 0; k < data->typeParameters.rows(); ++k) {
+            const Eigen::ArrayXd phi = trueUpdateFunction(data->signalModel, data->typeParameters.row(k), u);
+            QVERIFY2(lower <= phi.minCoeff() && upper >= phi.maxCoeff(),
+                     qPrintable(QString("axis %1…%2, type %3's φ %4…%5").arg(lower).arg(upper).arg(k)
+                                    .arg(phi.minCoeff()).arg(phi.maxCoeff())));
+        }
+        QVERIFY(lower <= 0.0 && upper >= 0.3); // the configured range stays inside
     }
 
     void summaryCardWithoutAModelSaysWhatToDo()

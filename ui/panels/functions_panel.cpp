@@ -66,15 +66,17 @@ float FunctionsPanel::learnedScale(const Snapshot& snapshot, std::size_t row) co
     return std::isfinite(upper) && std::fabs(upper) >= 1e-6f ? upper : 1.0f;
 }
 
-void FunctionsPanel::drawTrue(const Eigen::VectorXf& samples)
+std::pair<double, double> FunctionsPanel::drawTrue(const Eigen::VectorXf& samples)
 {
+    std::pair<double, double> range{0.0, 0.0};
     const auto data = controller()->dataset();
     if (!data || data->typeParameters.rows() == 0)
-        return;
+        return range;
     const Eigen::ArrayXd u = samples.cast<double>().array();
     for (Eigen::Index k = 0; k < data->typeParameters.rows(); ++k) {
         const Eigen::RowVectorXd p = data->typeParameters.row(k);
         const Eigen::ArrayXd phi = trueUpdateFunction(data->signalModel, p, u);
+        range = {std::min(range.first, phi.minCoeff()), std::max(range.second, phi.maxCoeff())};
         const Eigen::ArrayXd psiRaw = trueTransferFunction(data->signalModel, p, u);
         const auto& scales = controller()->trueTransferScales(); // the engine's, as in the evaluation
         const float scale = k < scales.size() ? scales(k) : 1.0f;
@@ -93,6 +95,7 @@ void FunctionsPanel::drawTrue(const Eigen::VectorXf& samples)
             graph->setName(tr("true, type %1").arg(k));
         }
     }
+    return range;
 }
 
 namespace {
@@ -320,7 +323,7 @@ bool FunctionsPanel::redraw()
                                                          static_cast<float>(plotting.xlim[1]));
     if (snapshot && snapshot->curveSamples.size() > 0)
         samples = snapshot->curveSamples;
-    drawTrue(samples);
+    const auto [trueLow, trueHigh] = drawTrue(samples);
     const bool haveCurves = snapshot && snapshot->updateCurves.rows() > 0;
     if (haveCurves) {
         drawLearned(*snapshot, *data);
@@ -346,13 +349,21 @@ bool FunctionsPanel::redraw()
         m_drawnCurves = -1;
     }
     m_update->xAxis->setRange(plotting.xlim[0], plotting.xlim[1]);
-    m_update->yAxis->setRange(plotting.ylim[0], plotting.ylim[1]);
+    // φ*'s axis: plotting.mlp0_ylim, widened where the true functions go beyond it (never a cropped truth).
+    const double margin = 0.05 * (trueHigh - trueLow);
+    m_update->yAxis->setRange(std::min(plotting.mlp0Ylim[0], trueLow - margin),
+                              std::max(plotting.mlp0Ylim[1], trueHigh + margin));
     m_transfer->xAxis->setRange(plotting.xlim[0], plotting.xlim[1]);
     m_transfer->yAxis->setRange(-1.5, 1.5);
     drawEquations(snapshot.get());
     m_update->replot(QCustomPlot::rpQueuedReplot);
     m_transfer->replot(QCustomPlot::rpQueuedReplot);
     return haveCurves;
+}
+
+std::pair<double, double> FunctionsPanel::updateAxisRange() const
+{
+    return {m_update->yAxis->range().lower, m_update->yAxis->range().upper};
 }
 
 QString FunctionsPanel::csvText() const

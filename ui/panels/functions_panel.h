@@ -31,6 +31,8 @@ public:
     QString csvText() const override;
     /// Curves drawn at the last redraw (learned, per plot).
     int learnedCurveCount() const { return m_learnedCurves; }
+    /// The φ* plot's value range as drawn: plotting.mlp0_ylim, widened to the true functions.
+    std::pair<double, double> updateAxisRange() const;
     /// The formulas shown (one line per learned curve: name, formula, R², the generator's beside it), "" before any.
     QString equationsText() const;
     QString textReport() const override { return equationsText(); }
@@ -42,7 +44,8 @@ protected:
 private:
     /// The normalisation statistic of the learned curve in `row` of the snapshot (1 where undefined).
     float learnedScale(const Snapshot& snapshot, std::size_t row) const;
-    void drawTrue(const Eigen::VectorXf& samples);
+    /// Draws each true type's φ and ψ; returns the range of the true φ values (empty pair without ground truth).
+    std::pair<double, double> drawTrue(const Eigen::VectorXf& samples);
     /// Every drawn neuron's φ* and ψ* curve, coloured by type (or cluster on a recording).
     void drawLearned(const Snapshot& snapshot, const Dataset& data);
     void placeMarks();
