@@ -4,6 +4,7 @@
 #include "run_folder.h"
 
 #include "plexus/util/errors.h"
+#include "plexus/util/thread_waiting.h"
 
 #include <csignal>
 #include <cstdio>
@@ -47,6 +48,7 @@ void onInterrupt(int)
 int main(int argc, char** argv)
 {
     using namespace plexus::cli;
+    plexus::ensurePassiveThreadWaiting(argv);
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {

@@ -9,6 +9,7 @@
 #include "plexus/data/csv_export.h"
 #include "plexus/train/trainer.h"
 #include "plexus/util/errors.h"
+#include "plexus/util/thread_waiting.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -23,6 +24,7 @@
 
 int main(int argc, char** argv)
 {
+    plexus::ensurePassiveThreadWaiting(argv);
     // VTK's OpenGL2 backend needs a 3.2 core context, set before the application exists (ARCHITECTURE §1).
     QSurfaceFormat format;
     format.setVersion(3, 2);
