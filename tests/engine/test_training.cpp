@@ -53,6 +53,9 @@ private Q_SLOTS:
                 QVERIFY2(check.permutationError <= 1e-4 * std::max(1.0, check.outputScale), model);
             }
         }
+        // PDE_N5 with more distinct receiver latents than the matrix-product path takes (40 > 32): the per-edge layout.
+        ModelCheck wide = checkModel(variant("PDE_N5"), 40, 2, 7);
+        QVERIFY2(wide.fastVersusPerEdge <= 1e-5 * std::max(1.0, wide.outputScale), "PDE_N5, 40 neurons");
     }
 
     void cpuKernelsGiveAutogradsGradients()
@@ -172,7 +175,7 @@ private Q_SLOTS:
     void pdeN5StepGroupsReceiversByLatent()
     {
         // With every latent different (more than the 8 receiver groups), PDE_N5 trains a model whose receivers see
-        // their group's mean latent — the CPU step and autograd alike (trainingForward), to the same tolerances.
+        // their group's mean latent — the CPU step and autograd alike (AssemblyModel::forward), to the same tolerances.
         ExperimentConfig c = variant("PDE_N5");
         c.simulation.nNeurons = 40;
         c.training.batchSize = 4;

@@ -5,6 +5,8 @@
 #include "plexus/util/errors.h"
 
 #include <cmath>
+#include <map>
+#include <vector>
 
 namespace plexus {
 
@@ -27,6 +29,31 @@ int64_t expectedTransferInputs(TransferInputs inputs, int64_t embedding)
     case TransferInputs::ActivitySenderReceiver: return 1 + 2 * embedding;
     }
     return 1;
+}
+
+/// The distinct rows of a latent matrix [N, d]: the first neuron holding each, and which one every neuron holds.
+struct DistinctRows
+{
+    std::vector<int64_t> first;
+    std::vector<int64_t> of;
+};
+
+DistinctRows distinctRows(const torch::Tensor& latents)
+{
+    auto host = latents.detach().to(torch::kCPU, torch::kFloat).contiguous();
+    const int64_t n = host.size(0), d = host.size(1);
+    const float* rows = host.data_ptr<float>();
+    DistinctRows result;
+    result.of.resize(n);
+    std::map<std::vector<float>, int64_t> index;
+    for (int64_t i = 0; i < n; ++i) {
+        std::vector<float> row(rows + i * d, rows + (i + 1) * d);
+        auto [it, added] = index.emplace(std::move(row), static_cast<int64_t>(result.first.size()));
+        if (added)
+            result.first.push_back(i);
+        result.of[i] = it->second;
+    }
+    return result;
 }
 
 } // namespace
@@ -161,18 +188,11 @@ torch::Tensor AssemblyModelImpl::combine(const torch::Tensor& update, const torc
 torch::Tensor AssemblyModelImpl::forward(const torch::Tensor& u, const torch::Tensor& external)
 {
     if (m_transferInputs == TransferInputs::ActivitySenderReceiver)
-        return forwardPerEdge(u, external);
+        return forwardPerReceiverLatent(u, external, groupedReceiverLatents());
     auto update = updateFunctionOf(u, latent);
     auto psi = transferOfSenders(u, latent);                     // [B, N], once per neuron
     auto message = torch::matmul(psi, connectivityMatrix().t()); // Σ_j W_ij ψ_j
     return combine(update, message, external);
-}
-
-torch::Tensor AssemblyModelImpl::trainingForward(const torch::Tensor& u, const torch::Tensor& external)
-{
-    if (m_transferInputs == TransferInputs::ActivitySenderReceiver)
-        return forwardPerEdge(u, external, groupedReceiverLatents());
-    return forward(u, external);
 }
 
 torch::Tensor AssemblyModelImpl::groupedReceiverLatents() const
@@ -186,6 +206,33 @@ torch::Tensor AssemblyModelImpl::groupedReceiverLatents() const
     auto counts = torch::zeros({groups.count()}, latent.options()).index_add(0, index, torch::ones({n}, latent.options()));
     auto means = torch::zeros({groups.count(), d}, latent.options()).index_add(0, index, latent) / counts.unsqueeze(1);
     return means.index_select(0, index);
+}
+
+torch::Tensor AssemblyModelImpl::forwardPerReceiverLatent(const torch::Tensor& u, const torch::Tensor& external,
+                                                          const torch::Tensor& receiverLatent)
+{
+    const int64_t b = u.size(0), n = u.size(1), d = latent.size(1);
+    const DistinctRows distinct = distinctRows(receiverLatent);
+    const int64_t k = static_cast<int64_t>(distinct.first.size());
+    auto first = torch::tensor(distinct.first, torch::kLong).to(u.device());
+    auto of = torch::tensor(distinct.of, torch::kLong).to(u.device());
+    // ψ*(u_j, ā_k, a_j) for every distinct receiver latent ā_k and sender j: B·K·N evaluations, not B·N².
+    auto receivers = receiverLatent.index_select(0, first);                                  // [K, d]
+    auto uj = u.unsqueeze(1).expand({b, k, n}).unsqueeze(-1);                                // [B, K, j, 1]
+    auto receiver = receivers.unsqueeze(1).expand({k, n, d}).unsqueeze(0).expand({b, k, n, d});
+    auto sender = latent.unsqueeze(0).expand({k, n, d}).unsqueeze(0).expand({b, k, n, d});
+    auto psi = transferFunction->forward(transferInput(uj, receiver, sender).reshape({b * k * n, -1})).reshape({b, k, n});
+    auto w = connectivityMatrix() * (1.0 - torch::eye(n, u.options()));
+    torch::Tensor message;
+    if (k <= kMatrixProductReceivers) {
+        // Every receiver's message as if it had each latent ā_k ([B, K, N] by K matrix products), then its own.
+        auto all = torch::matmul(psi, w.t());
+        message = all.gather(1, of.view({1, 1, n}).expand({b, 1, n})).squeeze(1);
+    } else {
+        // Many distinct latents: each receiver reads its own row of ψ* ([B, N, N], the per-edge layout).
+        message = (psi.index_select(1, of) * w.unsqueeze(0)).sum(-1);
+    }
+    return combine(updateFunctionOf(u, latent), message, external);
 }
 
 torch::Tensor AssemblyModelImpl::forwardPerEdge(const torch::Tensor& u, const torch::Tensor& external,

@@ -14,7 +14,7 @@ namespace plexus {
 enum class TransferInputs {
     Activity,               ///< PDE_N2: [u_j]
     ActivityAndSender,      ///< PDE_N4: [u_j, a_j]
-    ActivitySenderReceiver, ///< PDE_N5: [u_j, a_i, a_j] — needs one evaluation per edge
+    ActivitySenderReceiver, ///< PDE_N5: [u_j, a_i, a_j] — one evaluation per sender and distinct receiver latent
 };
 
 /// The graph neural network of docs/method.md §B: dû_i/dt = φ*(u_i, a_i) + Σ_{j≠i} W_ij ψ*(·), with the external input added
@@ -34,16 +34,21 @@ public:
     torch::Tensor fieldAmplitude(const torch::Tensor& frames);
     bool hasStimulusField() const { return !stimulusField.is_empty(); }
 
-    /// Predicted du/dt [B, N] for activity u [B, N] and external values [B, N] (ignored in mode none).
-    /// ψ* is evaluated once per neuron and aggregated with one matrix product, except for PDE_N5 (per edge).
+    /// Predicted du/dt [B, N] for activity u [B, N] and external values [B, N] (ignored in mode none): the model every
+    /// path trains and evaluates. ψ* is evaluated once per neuron and aggregated with one matrix product; PDE_N5's
+    /// receivers enter ψ* with their group's mean latent (groupedReceiverLatents), so ψ* is evaluated once per
+    /// sender and group (forwardPerReceiverLatent).
     torch::Tensor forward(const torch::Tensor& u, const torch::Tensor& external);
-    /// The same computed edge by edge (the authors' way); for tests and for PDE_N5. `receiverLatent` [N, d], when
+    /// The same computed edge by edge (the authors' way), for tests. `receiverLatent` [N, d], when
     /// given, is what ψ* sees of each receiver (default: its latent).
     torch::Tensor forwardPerEdge(const torch::Tensor& u, const torch::Tensor& external,
                                  const torch::Tensor& receiverLatent = {});
-    /// The prediction training fits: forward(), except that PDE_N5's receivers enter ψ* with their group's mean
-    /// latent (groupedReceiverLatents), the model the CPU step trains too.
-    torch::Tensor trainingForward(const torch::Tensor& u, const torch::Tensor& external);
+    /// PDE_N5 with each receiver seeing `receiverLatent` [N, d]: ψ* evaluated once per sender and distinct row of
+    /// `receiverLatent` (exactly equal rows share it), B·K·N evaluations for K distinct rows; equal to forwardPerEdge.
+    torch::Tensor forwardPerReceiverLatent(const torch::Tensor& u, const torch::Tensor& external,
+                                           const torch::Tensor& receiverLatent);
+    /// Up to this many distinct receiver latents, forwardPerReceiverLatent aggregates by K matrix products.
+    static constexpr int64_t kMatrixProductReceivers = 32;
     /// Every neuron's latent replaced by the mean of its ReceiverGroups group, [N, d] (differentiable: a group's
     /// gradient is shared equally by its members).
     torch::Tensor groupedReceiverLatents() const;

@@ -8,10 +8,15 @@ ModelCheck checkModel(const ExperimentConfig& config, std::int64_t n, std::int64
 {
     torch::manual_seed(seed);
     AssemblyModel model(config, n);
+    const bool receiverDependent = model->transferInputs() == TransferInputs::ActivitySenderReceiver;
     {
         torch::NoGradGuard noGrad; // distinct latents, so ψ*/φ* differ per neuron
         if (model->latent.requires_grad())
             model->latent.copy_(torch::randn_like(model->latent));
+        // PDE_N5's receivers see their group's mean latent, groups found in the latents: with latents in 4 clumps
+        // the groups are the clumps whatever the neurons' order, and the model equals the per-edge one.
+        if (receiverDependent && model->latent.requires_grad())
+            model->latent.copy_(torch::randn({4, model->latent.size(1)}).index_select(0, torch::arange(n) % 4));
     }
     auto u = torch::randn({batch, n}) * 3.0;
     auto external = torch::rand({batch, n}) + 0.5;
@@ -22,6 +27,12 @@ ModelCheck checkModel(const ExperimentConfig& config, std::int64_t n, std::int64
     {
         torch::NoGradGuard noGrad;
         check.fastVersusPerEdge = (fast - model->forwardPerEdge(u, external)).abs().max().item<double>();
+        if (receiverDependent) { // ψ* per distinct receiver latent, with every latent distinct, against per edge
+            auto spread = torch::randn_like(model->latent);
+            auto shared = model->forwardPerReceiverLatent(u, external, spread);
+            check.fastVersusPerEdge = std::max(
+                check.fastVersusPerEdge, (shared - model->forwardPerEdge(u, external, spread)).abs().max().item<double>());
+        }
         // Permutation equivariance: relabel neurons by p in inputs, W (rows and columns) and latents.
         auto p = torch::randperm(n, torch::kLong);
         auto w = model->connectivityMatrix().clone();

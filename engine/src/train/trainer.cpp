@@ -186,7 +186,7 @@ torch::Tensor Trainer::Impl::lossTensors(const torch::Tensor& frames)
     auto u = activity.index_select(0, frames);
     auto target = derivative.index_select(0, frames);
     auto external = model->hasStimulusField() ? model->learnedExternal(frames, data->neutralInput()) : externalFor(frames);
-    auto prediction = model->trainingForward(u, external);
+    auto prediction = model->forward(u, external);
     auto predictionLoss = (prediction - target).norm();
     auto zero = torch::zeros({}, u.options());
     const auto& t = config.training;

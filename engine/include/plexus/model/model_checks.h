@@ -11,7 +11,7 @@ namespace plexus {
 /// Self-checks of the GNN on random inputs, without LibTorch types (used by the tests and by `plexus-cli selftest`).
 struct ModelCheck
 {
-    double fastVersusPerEdge = 0.0;  ///< max |forward − forwardPerEdge| (0 for PDE_N5, which is per edge)
+    double fastVersusPerEdge = 0.0;  ///< max |forward − forwardPerEdge| (PDE_N5: also ψ* per distinct receiver latent)
     double outputScale = 0.0;        ///< max |forward|, to judge the difference against
     double permutationError = 0.0;   ///< max |f(P·x) − P·f(x)| when neurons, W and latents are permuted
     std::vector<std::int64_t> outputShape;
