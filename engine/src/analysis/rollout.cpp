@@ -53,11 +53,10 @@ RolloutTraces integrateRollout(const RolloutSetup& s, std::int64_t frames, const
         uLearned += dt * s.learned->derivative(uLearned, external);
         clamp(uTrue, s.clamped);
         clamp(uLearned, s.clamped);
-        if (f % 50 == 0) {
-            if (progress.shouldStop())
-                throw CancelledError();
+        if (progress.shouldStop()) // every frame: a frame of a large model can take a while
+            throw CancelledError();
+        if (f % 50 == 0)
             progress.update("roll-out", f, frames);
-        }
     }
     progress.update("roll-out", frames, frames);
     return traces;
