@@ -3,6 +3,8 @@
 #include "run_folder.h"
 
 #include "plexus/data/dataset_file.h"
+#include "plexus/train/compute_devices.h"
+#include "plexus/util/errors.h"
 
 #include <cmath>
 #include <cstdio>
@@ -12,10 +14,20 @@ namespace plexus::cli {
 namespace {
 
 constexpr const char* kUsage = R"(plexus-cli info RUN_DIR
+plexus-cli info --devices
 
 Prints what a run's dataset holds: shape, neuron types, input, connectivity and activity statistics.
 RUN_DIR may also be a dataset.h5 file.
+--devices: what training can run on here (cpu, cuda: available or why not; the values of --device and
+training.device), and exits.
 )";
+
+int printDevices()
+{
+    for (const ComputeDevice& d : computeDevices())
+        std::printf("%-6s %-14s %s\n", d.name.c_str(), d.available ? "available" : "not available", d.detail.c_str());
+    return 0;
+}
 
 void printActivityStats(const Dataset& d)
 {
@@ -48,7 +60,12 @@ int runInfo(const Args& argv)
 {
     if (printHelpIfAsked(argv, kUsage))
         return 0;
-    CliArgs args(argv, {}, {});
+    CliArgs args(argv, {}, {"devices"});
+    if (args.has("devices")) {
+        if (!args.positionals().empty())
+            throw InputError("info --devices takes no RUN_DIR, got '" + args.positionals().front() + "'");
+        return printDevices();
+    }
     const std::string path = datasetPathOf(args.requirePositional("RUN_DIR"));
     DatasetSummary s = readDatasetSummary(path);
     std::printf("dataset      %s (%s, format %d)\n", path.c_str(), formatBytes(static_cast<double>(s.fileBytes)).c_str(),

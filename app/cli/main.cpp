@@ -18,7 +18,7 @@ constexpr const char* kUsage = R"(plexus-cli — simulate neural assemblies and 
 
 Usage:
   plexus-cli simulate (--preset NAME | --config FILE) --out RUN_DIR [--set section.key=value ...] [--force]
-  plexus-cli info RUN_DIR
+  plexus-cli info RUN_DIR | --devices
   plexus-cli verify RUN_DIR [--tolerance T]
   plexus-cli export RUN_DIR --format npy|csv [--to DIR] [--neurons 0-9,42] [--frames FIRST:LAST]
   plexus-cli import AUTHORS_DIR --out RUN_DIR [--signal-model PDE_N2] [--input-mode MODE]

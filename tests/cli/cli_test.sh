@@ -26,6 +26,10 @@ expect 0 "301 frames x 100 neurons" -- "$cli" info "$work/run"
 expect 0 "25 25 25 25 neurons" -- "$cli" info "$work/run/dataset.h5"
 expect 0 "matches the PDE_N2 equations at all 301 frames" -- "$cli" verify "$work/run"
 expect 2 "no such run folder" -- "$cli" info "$work/none"
+# What training can run on: the CPU always (its step named), CUDA with its state either way.
+expect 0 "^cpu +available +[0-9]+ cores; step: (cpu kernels|autograd)" -- "$cli" info --devices
+expect 0 "^cuda +(available|not available) " -- "$cli" info --devices
+expect 2 "info --devices takes no RUN_DIR" -- "$cli" info --devices "$work/run"
 
 expect 0 "x_list_0.npy" -- "$cli" export "$work/run" --format npy
 expect 0 "activity.csv" -- "$cli" export "$work/run" --format csv --neurons 0-3 --frames 0:9
@@ -105,9 +109,14 @@ else
 fi
 
 # Ctrl-C (SIGINT) during a simulation: exit 130, no dataset file, no temporary, no folder left behind.
-"$cli" simulate --preset fig_2 --out "$work/stopped" >/dev/null 2>&1 &
+# A background job of a script starts with SIGINT ignored until the program installs its handler: wait for its first
+# progress line (the simulation has begun) rather than a fixed time, which a loaded machine can make too short.
+"$cli" simulate --preset fig_2 --out "$work/stopped" >"$work/stopped.log" 2>&1 &
 pid=$!
-sleep 2
+for _ in $(seq 300); do
+  grep -q "%" "$work/stopped.log" 2>/dev/null && break
+  sleep 0.1
+done
 kill -INT $pid
 wait $pid
 code=$?

@@ -93,6 +93,10 @@ private Q_SLOTS:
         for (const char* name : {"connectivity", "latents", "functions", "training"})
             QTRY_VERIFY2_WITH_TIMEOUT(redrawsWithData(m_window->panel(name)) > 0, name, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(controller()->iteration() > 150, 60000);
+        // The status bar says where training runs (this CPU build: the CPU, with its hand-written step).
+        auto* rate = m_window->findChild<QLabel*>("rateLabel");
+        QVERIFY(rate);
+        QTRY_VERIFY_WITH_TIMEOUT(rate->text().contains(" on cpu, "), 5000);
 
         transport->pauseAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(controller()->state(), StudioState::Paused, 30000);

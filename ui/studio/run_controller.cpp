@@ -94,6 +94,13 @@ double RunController::etaSeconds() const
     return m_rate > 0 && left > 0 ? static_cast<double>(left) / m_rate : 0.0;
 }
 
+QString RunController::trainingDevice() const
+{
+    if (!m_session || m_session->deviceName().empty())
+        return {};
+    return qs(m_session->deviceName()) + ", " + qs(m_session->stepKernel());
+}
+
 StudioState RunController::deriveState() const
 {
     if (m_simulation)

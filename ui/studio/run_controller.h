@@ -82,6 +82,8 @@ public:
     std::int64_t iteration() const;
     std::int64_t totalIterations() const;
     double iterationsPerSecond() const { return m_rate; }
+    /// Where training runs, e.g. "cpu, cpu kernels" or "cuda:0, autograd" ("" before it has started).
+    QString trainingDevice() const;
     double etaSeconds() const;
     /// The last error message ("" when none).
     QString lastError() const { return m_lastError; }

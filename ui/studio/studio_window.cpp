@@ -290,6 +290,7 @@ void StudioWindow::createStatusBar()
     m_stateLabel->setObjectName("stateLabel");
     m_iterationLabel = new QLabel(this);
     m_rateLabel = new QLabel(this);
+    m_rateLabel->setObjectName("rateLabel");
     m_memoryLabel = new QLabel(this);
     m_redrawLabel = new QLabel(this);
     m_redrawLabel->setToolTip(tr("Time the panels took for their last redraw (the UI redraws at most 30 times a second)"));
@@ -304,10 +305,13 @@ void StudioWindow::updateStatus()
     const std::int64_t total = m_controller->totalIterations();
     m_iterationLabel->setText(total > 0 ? tr("iteration %L1 / %L2").arg(m_controller->iteration()).arg(total)
                                         : tr("iteration %L1").arg(m_controller->iteration()));
+    const QString device = m_controller->trainingDevice();
     m_rateLabel->setText(m_controller->state() == StudioState::Training
-                             ? tr("%1 it/s, ETA %2").arg(m_controller->iterationsPerSecond(), 0, 'f', 1)
+                             ? tr("%1 it/s on %2, ETA %3").arg(m_controller->iterationsPerSecond(), 0, 'f', 1)
+                                   .arg(device.isEmpty() ? tr("…") : device)
                                    .arg(formatDuration(m_controller->etaSeconds()))
                              : QString());
+    m_rateLabel->setToolTip(tr("Training speed, the device it runs on (training.device) and how its step is computed"));
     m_memoryLabel->setText(tr("memory %1 MB").arg(residentBytes() / 1e6, 0, 'f', 0));
     std::vector<double> times;
     for (Panel* p : m_panels)

@@ -172,6 +172,7 @@ void Session::run()
         {
             std::lock_guard lock(m_mutex);
             m_device = trainer.deviceName();
+            m_stepKernel = trainer.stepKernel();
         }
         if (m_options.resume) {
             const ResumeResult resumed = trainer.resume();
@@ -321,6 +322,12 @@ std::string Session::deviceName() const
 {
     std::lock_guard lock(m_mutex);
     return m_device;
+}
+
+std::string Session::stepKernel() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_stepKernel;
 }
 
 std::shared_ptr<const Evaluation> Session::evaluation() const

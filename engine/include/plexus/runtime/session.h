@@ -123,6 +123,8 @@ public:
     std::string errorMessage() const;
     /// The device training runs on ("cpu", "cuda:0"; "" before the worker has made its trainer).
     std::string deviceName() const;
+    /// How its step is computed ("cpu kernels", "autograd (…)"; "" before the worker has made its trainer).
+    std::string stepKernel() const;
     std::int64_t iteration() const { return m_iteration.load(); }
     /// Whether the worker is searching formulas for the learned functions now (while paused or after the end).
     bool searchingEquations() const { return m_searchingEquations.load(); }
@@ -178,6 +180,7 @@ private:
     std::atomic<std::int64_t> m_total{0};
     std::string m_error;
     std::string m_device;
+    std::string m_stepKernel;
     std::vector<TrainingMetrics> m_metrics;
     std::shared_ptr<const Snapshot> m_snapshot;
     std::shared_ptr<const Evaluation> m_evaluation;
