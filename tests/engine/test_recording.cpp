@@ -3,6 +3,7 @@
 // written here (suite2p-like .npy with a pickled ops.npy, an NWB-structured HDF5 file, a plain HDF5 matrix,
 // CSV and NPY in both layouts), gaps, and each error path; a recording's dataset round-trips without ground truth.
 #include "plexus/analysis/evaluation.h"
+#include "plexus/analysis/evaluation_text.h"
 #include "plexus/analysis/model_agreement.h"
 #include "plexus/analysis/recording_score.h"
 #include "plexus/config/config_loader.h"
@@ -512,6 +513,16 @@ private Q_SLOTS:
         QVERIFY(s.rollout.meanNeuronCorrelation > 0.99);
         QCOMPARE(s.clusters, 4);
         QVERIFY(s.silhouette > 0.9); // the latents sit on four points
+        QCOMPARE(s.processNoise, 0.0);
+        Evaluation e;
+        e.withoutTruth = s;
+        QVERIFY(evaluationText(e).find("process noise") == std::string::npos);
+        // Noise-driven data: the report says why the roll-out against them cannot match.
+        ExperimentConfig noisy = config;
+        noisy.simulation.noiseModelLevel = 1.0;
+        e.withoutTruth = scoreWithoutTruth(truth, data, noisy, clusters, 0);
+        QCOMPARE(e.withoutTruth.processNoise, 1.0);
+        QVERIFY(evaluationText(e).find("process noise σ = 1,") != std::string::npos);
     }
 
     void stabilityComparesTwoModelsOfTheSameNeurons()

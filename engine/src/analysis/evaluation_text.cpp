@@ -31,6 +31,9 @@ void appendWithoutTruth(std::string& out, const Evaluation& e)
                 static_cast<long long>(w.rollout.frames), w.rollout.divergedAt >= 0 ? " (diverged)" : "",
                 rolloutText(w.rollout, 400, w.rollout.at400).c_str(), rolloutText(w.rollout, 800, w.rollout.at800).c_str(),
                 w.rollout.meanNeuronCorrelation);
+    if (w.processNoise > 0.0)
+        appendf(out, "              (the data carry process noise σ = %g, which no deterministic roll-out follows for long;"
+                     " the roll-out against the noise-free truth is the one above)\n", w.processNoise);
     appendf(out, "clusters      %d, silhouette of the latents %.3f\n", w.clusters, w.silhouette);
     if (!e.stabilityRun.empty()) {
         const ModelAgreement& s = e.stability;

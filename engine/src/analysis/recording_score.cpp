@@ -82,6 +82,7 @@ RecordingScore scoreWithoutTruth(const LearnedModel& model, const Dataset& d, co
                                  const Progress& progress)
 {
     RecordingScore s;
+    s.processNoise = c.simulation.noiseModelLevel;
     const std::int64_t trained = trainingFrames(d, c);
     s.heldOut = trained < d.frames();
     s.firstScoredFrame = s.heldOut ? trained : 0;

@@ -26,6 +26,9 @@ struct RecordingScore
     /// The learned model integrated from the first scored frame (0 without held-out frames) next to the recorded
     /// activity itself (not a re-simulation: there is none).
     RolloutScore rollout;
+    /// σ of the simulation's process noise (simulation.noise_model_level; 0 for a recording or noise-free data): a
+    /// deterministic roll-out cannot follow noise-driven activity for long, so the roll-out above then says little.
+    double processNoise = 0.0;
     int clusters = 0;                ///< neuron clusters found (recoverTypes)
     double silhouette = 0.0;         ///< mean silhouette of the latents under those clusters, −1..1 (0 for one cluster)
 };
