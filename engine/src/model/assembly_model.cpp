@@ -188,14 +188,17 @@ torch::Tensor AssemblyModelImpl::combine(const torch::Tensor& update, const torc
 torch::Tensor AssemblyModelImpl::forward(const torch::Tensor& u, const torch::Tensor& external)
 {
     if (m_transferInputs == TransferInputs::ActivitySenderReceiver)
-        return forwardPerReceiverLatent(u, external, groupedReceiverLatents());
+    {
+        const ReceiverLatents groups = receiverGroupLatents();
+        return forwardByReceiverLatent(u, external, groups.distinct, groups.of);
+    }
     auto update = updateFunctionOf(u, latent);
     auto psi = transferOfSenders(u, latent);                     // [B, N], once per neuron
     auto message = torch::matmul(psi, connectivityMatrix().t()); // Σ_j W_ij ψ_j
     return combine(update, message, external);
 }
 
-torch::Tensor AssemblyModelImpl::groupedReceiverLatents() const
+AssemblyModelImpl::ReceiverLatents AssemblyModelImpl::receiverGroupLatents() const
 {
     const int64_t n = latent.size(0), d = latent.size(1);
     auto host = latent.detach().to(torch::kCPU).contiguous();
@@ -205,20 +208,24 @@ torch::Tensor AssemblyModelImpl::groupedReceiverLatents() const
                      .to(latent.device());
     auto counts = torch::zeros({groups.count()}, latent.options()).index_add(0, index, torch::ones({n}, latent.options()));
     auto means = torch::zeros({groups.count(), d}, latent.options()).index_add(0, index, latent) / counts.unsqueeze(1);
-    return means.index_select(0, index);
+    return {means, index};
 }
 
 torch::Tensor AssemblyModelImpl::forwardPerReceiverLatent(const torch::Tensor& u, const torch::Tensor& external,
                                                           const torch::Tensor& receiverLatent)
 {
-    const int64_t b = u.size(0), n = u.size(1), d = latent.size(1);
     const DistinctRows distinct = distinctRows(receiverLatent);
-    const int64_t k = static_cast<int64_t>(distinct.first.size());
     auto first = torch::tensor(distinct.first, torch::kLong).to(u.device());
     auto of = torch::tensor(distinct.of, torch::kLong).to(u.device());
-    // ψ*(u_j, ā_k, a_j) for every distinct receiver latent ā_k and sender j: B·K·N evaluations, not B·N².
-    auto receivers = receiverLatent.index_select(0, first);                                  // [K, d]
-    auto uj = u.unsqueeze(1).expand({b, k, n}).unsqueeze(-1);                                // [B, K, j, 1]
+    return forwardByReceiverLatent(u, external, receiverLatent.index_select(0, first), of);
+}
+
+torch::Tensor AssemblyModelImpl::forwardByReceiverLatent(const torch::Tensor& u, const torch::Tensor& external,
+                                                         const torch::Tensor& receivers, const torch::Tensor& of)
+{
+    const int64_t b = u.size(0), n = u.size(1), d = latent.size(1), k = receivers.size(0);
+    // ψ*(u_j, ā_k, a_j) for every receiver latent ā_k and sender j: B·K·N evaluations, not B·N².
+    auto uj = u.unsqueeze(1).expand({b, k, n}).unsqueeze(-1); // [B, K, j, 1]
     auto receiver = receivers.unsqueeze(1).expand({k, n, d}).unsqueeze(0).expand({b, k, n, d});
     auto sender = latent.unsqueeze(0).expand({k, n, d}).unsqueeze(0).expand({b, k, n, d});
     auto psi = transferFunction->forward(transferInput(uj, receiver, sender).reshape({b * k * n, -1})).reshape({b, k, n});

@@ -36,7 +36,7 @@ public:
 
     /// Predicted du/dt [B, N] for activity u [B, N] and external values [B, N] (ignored in mode none): the model every
     /// path trains and evaluates. ψ* is evaluated once per neuron and aggregated with one matrix product; PDE_N5's
-    /// receivers enter ψ* with their group's mean latent (groupedReceiverLatents), so ψ* is evaluated once per
+    /// receivers enter ψ* with their group's mean latent (ReceiverGroups), so ψ* is evaluated once per
     /// sender and group (forwardPerReceiverLatent).
     torch::Tensor forward(const torch::Tensor& u, const torch::Tensor& external);
     /// The same computed edge by edge (the authors' way), for tests. `receiverLatent` [N, d], when
@@ -49,9 +49,6 @@ public:
                                            const torch::Tensor& receiverLatent);
     /// Up to this many distinct receiver latents, forwardPerReceiverLatent aggregates by K matrix products.
     static constexpr int64_t kMatrixProductReceivers = 32;
-    /// Every neuron's latent replaced by the mean of its ReceiverGroups group, [N, d] (differentiable: a group's
-    /// gradient is shared equally by its members).
-    torch::Tensor groupedReceiverLatents() const;
 
     /// φ*([u, a_i]) for every neuron: u [B, N] → [B, N].
     torch::Tensor updateFunctionOf(const torch::Tensor& u, const torch::Tensor& latent);
@@ -84,6 +81,18 @@ public:
     int64_t receiverGroups() const { return m_receiverGroups; }
 
 private:
+    /// PDE_N5: the receivers' distinct latents [K, d] and which one each neuron has [N] (long).
+    struct ReceiverLatents
+    {
+        torch::Tensor distinct;
+        torch::Tensor of;
+    };
+    /// The ReceiverGroups of the latents: each group's mean latent (differentiable: a group's gradient is shared
+    /// equally by its members) and every neuron's group.
+    ReceiverLatents receiverGroupLatents() const;
+    /// forwardPerReceiverLatent with the distinct latents already known.
+    torch::Tensor forwardByReceiverLatent(const torch::Tensor& u, const torch::Tensor& external,
+                                          const torch::Tensor& receivers, const torch::Tensor& of);
     torch::Tensor transferInput(const torch::Tensor& u, const torch::Tensor& receiverLatent,
                                 const torch::Tensor& senderLatent) const;
     torch::Tensor combine(const torch::Tensor& update, const torch::Tensor& message, const torch::Tensor& external) const;

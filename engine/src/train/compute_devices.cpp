@@ -2,7 +2,6 @@
 
 #include "dense_kernels.h"
 
-#include <ATen/Context.h>
 #include <ATen/Version.h>
 #include <torch/cuda.h>
 
@@ -10,10 +9,15 @@
 
 namespace plexus {
 
+namespace {
+
+/// Whether the LibTorch this build links was compiled with CUDA (not Debian's CPU build).
 bool libTorchHasCuda()
 {
-    return at::show_config().find("USE_CUDA=ON") != std::string::npos || at::hasCUDA();
+    return at::show_config().find("USE_CUDA=ON") != std::string::npos;
 }
+
+} // namespace
 
 std::vector<ComputeDevice> computeDevices()
 {

@@ -16,7 +16,4 @@ struct ComputeDevice
 /// The CPU and CUDA, each with whether training can use it here (docs/training.md, "Devices").
 std::vector<ComputeDevice> computeDevices();
 
-/// Whether the LibTorch this build links was compiled with CUDA (false for the Debian CPU build).
-bool libTorchHasCuda();
-
 } // namespace plexus
