@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -72,16 +73,23 @@ void benchEquations(const CliArgs& args)
     SymbolicRegressionOptions options;
     options.threads = static_cast<int>(args.intValue("threads", 2));
     options.seed = static_cast<std::uint64_t>(args.intValue("seed", 0));
+    options.cycles = static_cast<int>(args.positiveIntValue("cycles", options.cycles));
+    options.patience = static_cast<int>(args.positiveIntValue("patience", options.patience));
+    options.exhaustiveComplexity = static_cast<int>(args.intValue("exhaustive", options.exhaustiveComplexity));
+    const std::string only = args.value("only", "");
     int accurate = 0, compact = 0, exact = 0, count = 0;
     std::vector<double> seconds;
     for (const auto& [formula, low, high] : benchmarkCurves()) {
         if (g_stopRequested)
             break;
+        ++count;
+        if (std::string(formula).find(only) == std::string::npos)
+            continue;
         const Expression truth = simplified(parseExpression(formula));
         const Eigen::ArrayXd x = Eigen::ArrayXd::LinSpaced(points, low, high);
         const Eigen::ArrayXd clean = truth.evaluate(x);
         const double spread = std::sqrt((clean - clean.mean()).square().mean());
-        Rng rng(static_cast<std::uint64_t>(++count));
+        Rng rng(static_cast<std::uint64_t>(count));
         Eigen::ArrayXd y = clean;
         for (Eigen::Index i = 0; i < y.size(); ++i)
             y[i] += noise * spread * rng.normal();

@@ -36,7 +36,7 @@ Turns curves into formulas by symbolic regression (docs/equations.md): a search 
   --json               print {"curves": [{"name", "best": {"expression", "complexity", "r2"}, "pareto": [...]}]}
   --seed S             search seed (default 0; the result is the same for a seed, whatever the threads)
   --max-complexity C   most nodes in an expression (default 20)
-  --cycles N           most generations of the search (default 40)
+  --cycles N           most generations of the search (default 60)
   --acceptable-error E 1 − R² that counts as a fit when choosing from the front (default 1e-4 for a run's
                        learned curves, 0 for --csv: the smallest error found, times 4, decides)
   --checkpoint FILE    a checkpoint other than the newest of RUN_DIR

@@ -4,6 +4,7 @@
 #include "plexus/analysis/constant_fit.h"
 #include "plexus/analysis/curve_equation.h"
 #include "plexus/analysis/expression.h"
+#include "plexus/analysis/expression_enumeration.h"
 #include "plexus/analysis/expression_match.h"
 #include "plexus/analysis/expression_parser.h"
 #include "plexus/analysis/expression_simplify.h"
@@ -18,6 +19,7 @@
 #include <atomic>
 #include <cmath>
 #include <fstream>
+#include <set>
 
 using namespace plexus;
 
@@ -54,6 +56,19 @@ void expectExactForm(const std::string& formula, double low, double high, double
     const std::string message = formula + " → " + result.best()->expression.text(6);
     QVERIFY2(match.structureMatches, message.c_str());
     QVERIFY2(match.largestRelativeError() <= tolerance, message.c_str());
+}
+
+/// An expression's operators in prefix order, every constant alike: its form.
+std::string formOf(const Expression& e)
+{
+    std::string form;
+    for (const ExpressionNode& node : e.nodes()) {
+        form += node.op == Operator::Constant   ? std::string("c")
+                : node.op == Operator::Variable ? std::string("x")
+                                                : std::string(operatorName(node.op));
+        form += ' ';
+    }
+    return form;
 }
 
 } // namespace
@@ -153,6 +168,32 @@ private Q_SLOTS:
             QVERIFY2(r2 >= 0.999, message.c_str());
             QVERIFY2(result.best()->complexity <= simplified(parseExpression(formula)).complexity() + 2, message.c_str());
         }
+    }
+
+    void enumerationListsEveryFormOnce()
+    {
+        const std::vector<Expression> small =
+            enumerateExpressions(3, {Operator::Tanh}, {Operator::Add, Operator::Multiply});
+        std::set<std::string> forms;
+        for (const Expression& e : small)
+            forms.insert(formOf(e));
+        const std::set<std::string> expected = {"x ", "c ", "tanh x ", "tanh tanh x ", "+ c x ", "* c x ", "* x x "};
+        QCOMPARE(forms, expected); // x + x is 2·x; tanh(c), c + c and x·c are no new forms
+        QCOMPARE(small.size(), expected.size());
+
+        const std::vector<Operator> unary{Operator::Tanh, Operator::Exp, Operator::Sin, Operator::Cos,
+                                          Operator::Log, Operator::Abs, Operator::Sqrt};
+        const std::vector<Operator> binary{Operator::Add, Operator::Subtract, Operator::Multiply, Operator::Divide};
+        const std::vector<Expression> all = enumerateExpressions(6, unary, binary);
+        std::set<std::string> allForms;
+        for (const Expression& e : all) {
+            QVERIFY(e.complexity() <= 6);
+            QCOMPARE(simplified(e).complexity(), e.complexity());
+            QVERIFY2(allForms.insert(formOf(e)).second, formOf(e).c_str());
+        }
+        for (const char* formula : {"log(1 + x*x)", "exp(-2*(x*x))", "x*sin(x)", "sqrt(x + 5)", "tanh(x) - x",
+                                    "3/(1 + exp(x))", "sin(exp(0.3*x))", "abs(x) - 2*x"})
+            QVERIFY2(allForms.count(formOf(simplified(parseExpression(formula)))), formula);
     }
 
     void theFrontFallsAndTheChoiceIsOnIt()

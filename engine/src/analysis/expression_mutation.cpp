@@ -132,16 +132,22 @@ Expression ExpressionMutation::crossover(const Expression& e, const Expression& 
     return e.replaced(i, other.subtree(j));
 }
 
+Expression ExpressionMutation::combineParents(const Expression& e, const Expression& other)
+{
+    const Expression part = other.subtree(rng_.below(other.nodes().size()));
+    return Expression::binary(randomBinary(), e, part);
+}
+
 Expression ExpressionMutation::edit(const Expression& parent, const Expression& other)
 {
     // Weights: constants and operators are tuned most often; growth and pruning keep the sizes moving both ways.
-    static const double weights[] = {3.0, 2.0, 1.5, 2.0, 1.0, 1.5, 1.5, 1.5};
+    static const double weights[] = {3.0, 2.0, 1.5, 2.0, 1.0, 1.5, 1.5, 1.5, 1.0};
     double total = 0.0;
     for (double w : weights)
         total += w;
     double pick = rng_.uniform() * total;
     int kind = 0;
-    while (kind < 7 && pick >= weights[kind])
+    while (kind < 8 && pick >= weights[kind])
         pick -= weights[kind++];
     switch (kind) {
     case 0: return perturbConstant(parent);
@@ -151,7 +157,8 @@ Expression ExpressionMutation::edit(const Expression& parent, const Expression& 
     case 4: return addTerm(parent);
     case 5: return replaceSubtree(parent);
     case 6: return deleteOperator(parent);
-    default: return crossover(parent, other);
+    case 7: return crossover(parent, other);
+    default: return combineParents(parent, other);
     }
 }
 

@@ -9,7 +9,7 @@ namespace plexus {
 /// The random edits of the expression search (docs/equations.md): new random trees, and a child from a parent by one
 /// of: perturb a constant, change an operator, wrap a subtree in a function, combine a subtree with a new leaf or small tree, add a
 /// term, replace a subtree, delete an operator (keep one operand), or take a subtree of another expression
-/// (crossover). Children are simplified; none exceeds the options' maximum complexity.
+/// (crossover), or join the parent with a subtree of another by an operator. Children are simplified; none exceeds the options' maximum complexity.
 class ExpressionMutation
 {
 public:
@@ -35,6 +35,7 @@ private:
     Expression replaceSubtree(const Expression& e);
     Expression deleteOperator(const Expression& e);
     Expression crossover(const Expression& e, const Expression& other);
+    Expression combineParents(const Expression& e, const Expression& other);
 
     const SymbolicRegressionOptions& options_;
     Rng& rng_;

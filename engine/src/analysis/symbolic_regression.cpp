@@ -2,6 +2,7 @@
 
 #include "plexus/analysis/constant_fit.h"
 #include "plexus/analysis/expression_simplify.h"
+#include "plexus/analysis/expression_enumeration.h"
 #include "expression_mutation.h"
 #include "plexus/sim/rng.h"
 #include "plexus/util/errors.h"
@@ -45,6 +46,16 @@ void offer(HallOfFame& hall, const Candidate& candidate)
         hall[complexity] = candidate;
 }
 
+/// The search's error of an expression (MSE / variance of y, constants fitted from their current values); infinite
+/// for values that are not finite and for the small difference of large terms.
+double searchError(Expression& e, const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, double variance, int evaluations)
+{
+    const double error = fitConstants(e, x, y, evaluations, 1e-8) / variance;
+    if (std::isfinite(error) && e.largestCancellation(x) > kLargestCancellation)
+        return kInfinity;
+    return error;
+}
+
 /// The points the search fits: at most `count`, evenly spaced through the data (in their order).
 void searchPoints(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, int count, Eigen::ArrayXd& xs, Eigen::ArrayXd& ys)
 {
@@ -68,9 +79,12 @@ class Island
 {
 public:
     Island(const SymbolicRegressionOptions& options, std::uint64_t seed, const Eigen::ArrayXd& x,
-           const Eigen::ArrayXd& y, double variance)
-        : options_(options), rng_(seed), mutation_(options, rng_), x_(x), y_(y), variance_(variance)
+           const Eigen::ArrayXd& y, double variance, std::vector<Candidate> start)
+        : options_(options), rng_(seed), mutation_(options, rng_), x_(x), y_(y), variance_(variance),
+          population_(std::move(start))
     {
+        for (Candidate& c : population_)
+            c.birth = ++births_;
         while (static_cast<int>(population_.size()) < options_.populationSize) {
             Candidate c = evaluated(simplified(mutation_.randomTree(1 + static_cast<int>(rng_.below(6)))));
             if (std::isfinite(c.error))
@@ -118,9 +132,7 @@ private:
     Candidate evaluated(Expression e)
     {
         Candidate c;
-        c.error = fitConstants(e, x_, y_, 20, 1e-8) / variance_;
-        if (std::isfinite(c.error) && e.largestCancellation(x_) > kLargestCancellation)
-            c.error = kInfinity;
+        c.error = searchError(e, x_, y_, variance_, 20);
         c.expression = std::move(e);
         c.birth = ++births_;
         return c;
@@ -165,6 +177,50 @@ private:
     HallOfFame hall_;
     std::uint64_t births_ = 0;
 };
+
+/// Every form of at most options.exhaustiveComplexity nodes with its constants fitted (docs/equations.md,
+/// "Exhaustive start"): the best of each complexity go into the hall of fame, and the best `keep` of all are returned
+/// by increasing error. Deterministic whatever the number of threads.
+std::vector<Candidate> exhaustiveStart(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, double variance,
+                                       const SymbolicRegressionOptions& options, int threads, std::size_t keep,
+                                       HallOfFame& hall, const Progress& progress)
+{
+    if (options.exhaustiveComplexity < 1)
+        return {};
+    progress.update("expression search: every small form", 0, options.cycles);
+    std::vector<Expression> forms =
+        enumerateExpressions(std::min(options.exhaustiveComplexity, options.maxComplexity), options.unaryOperators,
+                             options.binaryOperators);
+    std::vector<double> errors(forms.size(), kInfinity);
+#pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
+    for (int i = 0; i < static_cast<int>(forms.size()); ++i)
+        if (!progress.shouldStop())
+            errors[static_cast<std::size_t>(i)] = searchError(forms[static_cast<std::size_t>(i)], x, y, variance, 40);
+    std::vector<std::size_t> ranked;
+    for (std::size_t i = 0; i < forms.size(); ++i)
+        if (std::isfinite(errors[i]))
+            ranked.push_back(i);
+    const auto better = [&](std::size_t a, std::size_t b) { return errors[a] < errors[b] || (errors[a] == errors[b] && a < b); };
+    std::sort(ranked.begin(), ranked.end(), better);
+    std::vector<Candidate> start;
+    for (std::size_t i : ranked) {
+        if (!hall.count(forms[i].complexity()))
+            hall[forms[i].complexity()] = Candidate{forms[i], errors[i], 0}; // the first of its size is its best
+        if (start.size() < keep)
+            start.push_back(Candidate{forms[i], errors[i], 0});
+    }
+    return start;
+}
+
+/// Island `island`'s share of the exhaustive start: every islands-th of the best, up to half a population.
+std::vector<Candidate> startShare(const std::vector<Candidate>& start, int island, int islands, int populationSize)
+{
+    std::vector<Candidate> share;
+    for (std::size_t k = static_cast<std::size_t>(island);
+         k < start.size() && static_cast<int>(share.size()) < populationSize / 2; k += static_cast<std::size_t>(islands))
+        share.push_back(start[k]);
+    return share;
+}
 
 /// A hall of fame's entries that no simpler entry matches or beats, as (complexity, error) steps down.
 std::vector<Candidate> paretoFront(const HallOfFame& hall)
@@ -286,20 +342,26 @@ SymbolicRegressionResult symbolicRegression(const Eigen::ArrayXd& x, const Eigen
     Eigen::ArrayXd xs, ys;
     searchPoints(x, y, std::max(3, options.searchPoints), xs, ys);
 
-    std::vector<Island> islands;
-    islands.reserve(static_cast<std::size_t>(options.islands));
-    for (int i = 0; i < std::max(1, options.islands); ++i)
-        islands.emplace_back(options, options.seed * 1000003ULL + static_cast<std::uint64_t>(i) + 1, xs, ys, variance);
+    const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+    const int islandCount = std::max(1, options.islands);
     HallOfFame shared;
+    const std::vector<Candidate> start =
+        exhaustiveStart(xs, ys, variance, options, threads,
+                        static_cast<std::size_t>(islandCount) * static_cast<std::size_t>(options.populationSize / 2),
+                        shared, progress);
+    std::vector<Island> islands;
+    islands.reserve(static_cast<std::size_t>(islandCount));
+    for (int i = 0; i < islandCount; ++i)
+        islands.emplace_back(options, options.seed * 1000003ULL + static_cast<std::uint64_t>(i) + 1, xs, ys, variance,
+                             startShare(start, i, islandCount, options.populationSize));
     for (const Island& island : islands)
         for (const auto& [complexity, candidate] : island.hallOfFame())
             offer(shared, candidate);
 
-    const int threads = options.threads > 0 ? options.threads : 0;
     int quiet = 0;
     for (int cycle = 0; cycle < options.cycles && !progress.shouldStop(); ++cycle) {
         const HallOfFame before = shared;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
         for (int i = 0; i < static_cast<int>(islands.size()); ++i) {
             islands[static_cast<std::size_t>(i)].immigrate(before);
             islands[static_cast<std::size_t>(i)].evolve(progress);

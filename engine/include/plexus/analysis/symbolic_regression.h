@@ -23,6 +23,8 @@ struct SymbolicRegressionOptions
     int patience = 15;            ///< stop once the Pareto front has not improved for this many cycles
     int searchPoints = 100;       ///< the search fits at most this many points (evenly spaced); the front is refitted on all
     int threads = 0;              ///< 0: every core
+    /// Every form of at most this many nodes is fitted before the evolution starts (0: none); the best seed the islands.
+    int exhaustiveComplexity = 7;
     std::vector<Operator> unaryOperators{Operator::Tanh, Operator::Exp, Operator::Sin, Operator::Cos,
                                          Operator::Log, Operator::Abs, Operator::Sqrt};
     std::vector<Operator> binaryOperators{Operator::Add, Operator::Subtract, Operator::Multiply, Operator::Divide};
