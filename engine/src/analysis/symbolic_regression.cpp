@@ -308,13 +308,19 @@ int chooseFromFront(const std::vector<ParetoEntry>& front, double variance, doub
 {
     if (front.empty())
         return -1;
+    // Every entry within the acceptable error is a fit: the simplest of them (the front is by increasing size).
+    for (std::size_t i = 0; i < front.size(); ++i)
+        if (front[i].meanSquaredError / variance <= acceptable)
+            return static_cast<int>(i);
+    // Otherwise PySR's "best": the steepest step among the entries within the factor of the smallest error.
     double smallest = kInfinity;
     for (const ParetoEntry& e : front)
         smallest = std::min(smallest, std::max(e.meanSquaredError / variance, kExactError));
     int chosen = -1;
     for (std::size_t i = 0; i < front.size(); ++i) {
         const double error = std::max(front[i].meanSquaredError / variance, kExactError);
-        if ((error <= errorFactor * smallest || error <= acceptable) && (chosen < 0 || front[i].score > front[static_cast<std::size_t>(chosen)].score))
+        if (error <= errorFactor * smallest &&
+            (chosen < 0 || front[i].score > front[static_cast<std::size_t>(chosen)].score))
             chosen = static_cast<int>(i);
     }
     return chosen;

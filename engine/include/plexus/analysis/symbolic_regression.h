@@ -28,12 +28,12 @@ struct SymbolicRegressionOptions
     std::vector<Operator> unaryOperators{Operator::Tanh, Operator::Exp, Operator::Sin, Operator::Cos,
                                          Operator::Log, Operator::Abs, Operator::Sqrt};
     std::vector<Operator> binaryOperators{Operator::Add, Operator::Subtract, Operator::Multiply, Operator::Divide};
-    /// The choice rule: among the front's expressions whose relative error (1 − R²) is at most this factor times the
-    /// smallest, or at most `acceptableError`, the one with the steepest fall of log error per added node (PySR's
-    /// "best" rule, with a looser factor).
+    /// The choice rule: the simplest expression whose relative error (1 − R²) is at most `acceptableError`; where
+    /// there is none, among those within this factor of the smallest error, the one with the steepest fall of log
+    /// error per added node (PySR's "best" rule, with a looser factor).
     double selectionErrorFactor = 4.0;
-    /// 1 − R² that counts as a fit whatever the smallest error is: the resolution of the curve itself (0 for
-    /// measured points, whose noise the factor above handles; learned curves use learnedCurveSearchOptions()).
+    /// 1 − R² that counts as a fit: the resolution of the curve itself, within which the simplest expression wins (0
+    /// for measured points, whose noise the factor above handles; learned curves use learnedCurveSearchOptions()).
     double acceptableError = 0.0;
 };
 
