@@ -122,6 +122,8 @@ private Q_SLOTS:
         QCOMPARE(simplified(parseExpression("x - x + tanh(x)")).text(), std::string("tanh(x)"));
         QCOMPARE(simplified(parseExpression("tanh(x) - x + tanh(x)")).text(), std::string("2*tanh(x) - x"));
         QCOMPARE(simplified(parseExpression("3 + x - 2*sin(x) - 1 + sin(x)*4 - x")).text(), std::string("2 + 2*sin(x)"));
+        QCOMPARE(simplified(parseExpression("-1.5*tanh(-0.5*x)")).text(), std::string("1.5*tanh(0.5*x)"));
+        QCOMPARE(simplified(parseExpression("-1.5*cos(-0.5*x)")).text(), std::string("-1.5*cos(-0.5*x)"));
     }
 
     void constantsAreFittedByLevenbergMarquardt()

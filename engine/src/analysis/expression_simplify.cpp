@@ -36,6 +36,15 @@ Expression gatherConstant(Operator op, double c, const Expression& other)
             return Expression::binary(op, Expression::constant(merged), other.subtree(other.subtreeEnd(1)));
         }
     }
+    // −c₁·f(−c₂·A) → c₁·f(c₂·A) for an odd f (tanh, sin): the same function without its two minus signs.
+    const Operator outer = other.nodes()[0].op;
+    if (op == Operator::Multiply && c < 0.0 && (outer == Operator::Tanh || outer == Operator::Sin) &&
+        other.complexity() >= 4 && other.nodes()[1].op == Operator::Multiply &&
+        other.nodes()[2].op == Operator::Constant && other.nodes()[2].value < 0.0) {
+        const Expression argument = Expression::binary(Operator::Multiply, Expression::constant(-other.nodes()[2].value),
+                                                       other.subtree(3));
+        return Expression::binary(op, Expression::constant(-c), Expression::unary(outer, argument));
+    }
     return Expression::binary(op, Expression::constant(c), other);
 }
 
