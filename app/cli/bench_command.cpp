@@ -48,6 +48,7 @@ constexpr const char* kUsage = R"(plexus-cli bench [simulate | train | perturb |
              the true form's, whether the exact form was found, seconds; then a summary
              [--noise 0.01] [--points 200] [--threads T] [--seed S] [--only TEXT (the curves whose formula
              contains TEXT)] [--cycles N] [--patience N] [--exhaustive N (the exhaustive start's largest size, 0: none)]
+             [--exhaustive-arithmetic N (the same for forms without functions)]
   import     writes a synthetic float32 recording as suite2p does (F.npy, ROIs by frames) and imports it
              (plexus-cli import --format npy --layout neurons-by-time): seconds, the data's size, the peak resident
              memory above what the process held before, and their ratio; the files are deleted after
@@ -188,7 +189,7 @@ int runBench(const Args& argv)
         return 0;
     }
     if (part == "equations") {
-        benchEquations(CliArgs(rest, {"noise", "points", "threads", "seed", "only", "cycles", "patience", "exhaustive"}, {}));
+        benchEquations(CliArgs(rest, {"noise", "points", "threads", "seed", "only", "cycles", "patience", "exhaustive", "exhaustive-arithmetic"}, {}));
         return 0;
     }
     CliArgs args(rest, {"preset", "frames", "repeat", "set", "neurons", "iterations", "threads", "device"}, {"autograd"});

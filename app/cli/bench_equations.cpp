@@ -76,6 +76,8 @@ void benchEquations(const CliArgs& args)
     options.cycles = static_cast<int>(args.positiveIntValue("cycles", options.cycles));
     options.patience = static_cast<int>(args.positiveIntValue("patience", options.patience));
     options.exhaustiveComplexity = static_cast<int>(args.intValue("exhaustive", options.exhaustiveComplexity));
+    options.exhaustiveArithmeticComplexity =
+        static_cast<int>(args.intValue("exhaustive-arithmetic", options.exhaustiveArithmeticComplexity));
     const std::string only = args.value("only", "");
     int accurate = 0, compact = 0, exact = 0, count = 0;
     std::vector<double> seconds;

@@ -158,7 +158,8 @@ private Q_SLOTS:
     {
         const std::vector<std::tuple<std::string, double, double>> forms = {
             {"x*x - 2*x + 1", -3, 3}, {"exp(sin(x))", -5, 5}, {"sin(1.5*x)*exp(-0.2*x)", -5, 5},
-            {"tanh(tanh(2*x))", -3, 3}, {"0.5*x*x*x - x + 2", -3, 3}};
+            {"tanh(tanh(2*x))", -3, 3}, {"0.5*x*x*x - x + 2", -3, 3},
+            {"log(x*x + 1)", -4, 4}, {"(x + 1)/(x*x + 2)", -4, 4}}; // the last two: the exhaustive start's
         for (const auto& [formula, low, high] : forms) {
             const Eigen::ArrayXd x = grid(low, high);
             const Eigen::ArrayXd clean = samplesOf(formula, x);

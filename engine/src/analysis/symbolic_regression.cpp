@@ -178,19 +178,23 @@ private:
     std::uint64_t births_ = 0;
 };
 
-/// Every form of at most options.exhaustiveComplexity nodes with its constants fitted (docs/equations.md,
+/// Every form of at most options.exhaustiveComplexity nodes, and every one without functions (a rational function of
+/// x) of at most options.exhaustiveArithmeticComplexity, with its constants fitted (docs/equations.md,
 /// "Exhaustive start"): the best of each complexity go into the hall of fame, and the best `keep` of all are returned
 /// by increasing error. Deterministic whatever the number of threads.
 std::vector<Candidate> exhaustiveStart(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, double variance,
                                        const SymbolicRegressionOptions& options, int threads, std::size_t keep,
                                        HallOfFame& hall, const Progress& progress)
 {
-    if (options.exhaustiveComplexity < 1)
+    if (options.exhaustiveComplexity < 1 && options.exhaustiveArithmeticComplexity < 1)
         return {};
     progress.update("expression search: every small form", 0, options.cycles);
-    std::vector<Expression> forms =
-        enumerateExpressions(std::min(options.exhaustiveComplexity, options.maxComplexity), options.unaryOperators,
-                             options.binaryOperators);
+    const int general = std::min(options.exhaustiveComplexity, options.maxComplexity);
+    std::vector<Expression> forms = enumerateExpressions(general, options.unaryOperators, options.binaryOperators);
+    for (Expression& e : enumerateExpressions(std::min(options.exhaustiveArithmeticComplexity, options.maxComplexity),
+                                              {}, options.binaryOperators))
+        if (e.complexity() > general)
+            forms.push_back(std::move(e));
     std::vector<double> errors(forms.size(), kInfinity);
 #pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
     for (int i = 0; i < static_cast<int>(forms.size()); ++i)

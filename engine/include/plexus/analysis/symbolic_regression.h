@@ -25,6 +25,9 @@ struct SymbolicRegressionOptions
     int threads = 0;              ///< 0: every core
     /// Every form of at most this many nodes is fitted before the evolution starts (0: none); the best seed the islands.
     int exhaustiveComplexity = 7;
+    /// The same for the forms without functions (rational functions of x: + − × ÷ only), which are fewer, up to
+    /// this many nodes (0: none beyond exhaustiveComplexity).
+    int exhaustiveArithmeticComplexity = 9;
     std::vector<Operator> unaryOperators{Operator::Tanh, Operator::Exp, Operator::Sin, Operator::Cos,
                                          Operator::Log, Operator::Abs, Operator::Sqrt};
     std::vector<Operator> binaryOperators{Operator::Add, Operator::Subtract, Operator::Multiply, Operator::Divide};
