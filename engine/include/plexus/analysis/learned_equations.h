@@ -23,7 +23,7 @@ std::vector<CurveEquation> learnedCurves(const LearnedModel& model, const Datase
 
 /// The search settings for learned curves: the defaults, with `acceptableError` 1e−4 — a network's learned curve
 /// is the true function plus small wiggles of the MLP, so an expression within R² 0.9999 of it counts as a fit and
-/// the rule takes the simplest big step rather than formulas of the wiggles (docs/equations.md).
+/// the rule takes the simplest such fit rather than formulas of the wiggles (docs/equations.md).
 SymbolicRegressionOptions learnedCurveSearchOptions();
 
 /// The generator's update function φ_k of a type as an expression in x (docs/method.md §A.4), and its transfer
