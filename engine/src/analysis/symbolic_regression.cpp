@@ -1,8 +1,8 @@
 #include "plexus/analysis/symbolic_regression.h"
 
 #include "plexus/analysis/constant_fit.h"
-#include "plexus/analysis/expression_simplify.h"
 #include "plexus/analysis/expression_enumeration.h"
+#include "plexus/analysis/expression_simplify.h"
 #include "expression_mutation.h"
 #include "plexus/sim/rng.h"
 #include "plexus/util/errors.h"
@@ -204,7 +204,9 @@ std::vector<Candidate> exhaustiveStart(const Eigen::ArrayXd& x, const Eigen::Arr
     for (std::size_t i = 0; i < forms.size(); ++i)
         if (std::isfinite(errors[i]))
             ranked.push_back(i);
-    const auto better = [&](std::size_t a, std::size_t b) { return errors[a] < errors[b] || (errors[a] == errors[b] && a < b); };
+    const auto better = [&](std::size_t a, std::size_t b) {
+        return errors[a] < errors[b] || (errors[a] == errors[b] && a < b);
+    };
     std::sort(ranked.begin(), ranked.end(), better);
     std::vector<Candidate> start;
     for (std::size_t i : ranked) {
