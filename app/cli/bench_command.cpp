@@ -189,7 +189,8 @@ int runBench(const Args& argv)
         return 0;
     }
     if (part == "equations") {
-        benchEquations(CliArgs(rest, {"noise", "points", "threads", "seed", "only", "cycles", "patience", "exhaustive", "exhaustive-arithmetic"}, {}));
+        benchEquations(CliArgs(rest, {"noise", "points", "threads", "seed", "only", "cycles", "patience", "exhaustive",
+                                      "exhaustive-arithmetic"}, {}));
         return 0;
     }
     CliArgs args(rest, {"preset", "frames", "repeat", "set", "neurons", "iterations", "threads", "device"}, {"autograd"});

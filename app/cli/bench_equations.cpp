@@ -78,6 +78,7 @@ void benchEquations(const CliArgs& args)
     options.exhaustiveComplexity = static_cast<int>(args.intValue("exhaustive", options.exhaustiveComplexity));
     options.exhaustiveArithmeticComplexity =
         static_cast<int>(args.intValue("exhaustive-arithmetic", options.exhaustiveArithmeticComplexity));
+    options.exhaustiveForms = listExhaustiveForms(options);
     const std::string only = args.value("only", "");
     int accurate = 0, compact = 0, exact = 0, count = 0;
     std::vector<double> seconds;

@@ -211,6 +211,40 @@ private Q_SLOTS:
         QVERIFY(result.chosen >= 0 && result.chosen < static_cast<int>(result.pareto.size()));
     }
 
+    void theChoiceTakesTheSimplestAcceptableFit()
+    {
+        const auto entry = [](int complexity, double relativeError, double score) {
+            ParetoEntry e;
+            e.complexity = complexity;
+            e.r2 = 1.0 - relativeError;
+            e.score = score;
+            return e;
+        };
+        // demo_visual's type-0 ψ* (docs/equations.md): tanh(u) just above 1e−4, then formulas of the MLP's wiggles
+        // with the steepest step last.
+        const std::vector<ParetoEntry> front = {entry(1, 1.0, 0.0),     entry(2, 1.01e-4, 4.6), entry(4, 5.8e-5, 0.28),
+                                                entry(6, 2.1e-5, 0.51), entry(8, 6.8e-6, 0.56), entry(12, 9.6e-7, 0.89)};
+        QCOMPARE(chooseFromFront(front, 4.0, 1e-4), 2); // 0.0064 + tanh(u), not the 12-node formula
+        QCOMPARE(chooseFromFront(front, 4.0, 0.0), 5);  // measured curves: only the smallest error's neighbours
+        QCOMPARE(chooseFromFront(front, 100.0, 0.0), 5); // within 100×: the steepest step
+        QCOMPARE(chooseFromFront(front, 1e6, 0.0), 1);   // within any factor: tanh(u)'s step is the steepest
+        QCOMPARE(chooseFromFront({}, 4.0, 1e-4), -1);
+    }
+
+    void formsListedOnceGiveTheSameSearch()
+    {
+        const Eigen::ArrayXd x = grid(-3, 3, 120);
+        const Eigen::ArrayXd y = samplesOf("log(x*x + 1)", x, 0.01);
+        SymbolicRegressionOptions options = quickOptions(1);
+        options.cycles = 3;
+        const SymbolicRegressionResult listedHere = symbolicRegression(x, y, options);
+        options.exhaustiveForms = listExhaustiveForms(options);
+        QVERIFY(options.exhaustiveForms->size() > 200000);
+        const SymbolicRegressionResult listedBefore = symbolicRegression(x, y, options);
+        QCOMPARE(listedHere.best()->expression.text(), listedBefore.best()->expression.text());
+        QVERIFY2(listedHere.best()->expression.text(6).rfind("log(", 0) == 0, listedHere.best()->expression.text(6).c_str());
+    }
+
     void sameSeedSameResultWhateverTheThreads()
     {
         const Eigen::ArrayXd x = grid(-3, 3, 120);

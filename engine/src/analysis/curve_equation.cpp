@@ -10,8 +10,11 @@ double negligibleOffset(const Eigen::ArrayXd& y)
     return y.size() > 0 ? 0.01 * (y.maxCoeff() - y.minCoeff()) : 0.0;
 }
 
-void fitEquations(std::vector<CurveEquation>& curves, const SymbolicRegressionOptions& options, const Progress& progress)
+void fitEquations(std::vector<CurveEquation>& curves, const SymbolicRegressionOptions& settings, const Progress& progress)
 {
+    SymbolicRegressionOptions options = settings;
+    if (!options.exhaustiveForms && curves.size() > 1)
+        options.exhaustiveForms = listExhaustiveForms(options); // listed once for every curve
     for (std::size_t i = 0; i < curves.size() && !progress.shouldStop(); ++i) {
         CurveEquation& curve = curves[i];
         Progress inner;

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 
 #include <omp.h>
 
@@ -178,23 +179,18 @@ private:
     std::uint64_t births_ = 0;
 };
 
-/// Every form of at most options.exhaustiveComplexity nodes, and every one without functions (a rational function of
-/// x) of at most options.exhaustiveArithmeticComplexity, with its constants fitted (docs/equations.md,
-/// "Exhaustive start"): the best of each complexity go into the hall of fame, and the best `keep` of all are returned
-/// by increasing error. Deterministic whatever the number of threads.
+/// The exhaustive start (docs/equations.md): every form of options.exhaustiveForms (listed here when not given) with
+/// its constants fitted; the best of each complexity go into the hall of fame, and the best `keep` of all are
+/// returned by increasing error. Deterministic whatever the number of threads.
 std::vector<Candidate> exhaustiveStart(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y, double variance,
                                        const SymbolicRegressionOptions& options, int threads, std::size_t keep,
                                        HallOfFame& hall, const Progress& progress)
 {
-    if (options.exhaustiveComplexity < 1 && options.exhaustiveArithmeticComplexity < 1)
-        return {};
     progress.update("expression search: every small form", 0, options.cycles);
-    const int general = std::min(options.exhaustiveComplexity, options.maxComplexity);
-    std::vector<Expression> forms = enumerateExpressions(general, options.unaryOperators, options.binaryOperators);
-    for (Expression& e : enumerateExpressions(std::min(options.exhaustiveArithmeticComplexity, options.maxComplexity),
-                                              {}, options.binaryOperators))
-        if (e.complexity() > general)
-            forms.push_back(std::move(e));
+    std::vector<Expression> forms =
+        options.exhaustiveForms ? *options.exhaustiveForms : *listExhaustiveForms(options);
+    if (forms.empty())
+        return {};
     std::vector<double> errors(forms.size(), kInfinity);
 #pragma omp parallel for schedule(dynamic, 64) num_threads(threads)
     for (int i = 0; i < static_cast<int>(forms.size()); ++i)
@@ -310,28 +306,6 @@ std::vector<ParetoEntry> finalFront(const HallOfFame& hall, const Eigen::ArrayXd
     return front;
 }
 
-int chooseFromFront(const std::vector<ParetoEntry>& front, double variance, double errorFactor, double acceptable)
-{
-    if (front.empty())
-        return -1;
-    // Every entry within the acceptable error is a fit: the simplest of them (the front is by increasing size).
-    for (std::size_t i = 0; i < front.size(); ++i)
-        if (front[i].meanSquaredError / variance <= acceptable)
-            return static_cast<int>(i);
-    // Otherwise PySR's "best": the steepest step among the entries within the factor of the smallest error.
-    double smallest = kInfinity;
-    for (const ParetoEntry& e : front)
-        smallest = std::min(smallest, std::max(e.meanSquaredError / variance, kExactError));
-    int chosen = -1;
-    for (std::size_t i = 0; i < front.size(); ++i) {
-        const double error = std::max(front[i].meanSquaredError / variance, kExactError);
-        if (error <= errorFactor * smallest &&
-            (chosen < 0 || front[i].score > front[static_cast<std::size_t>(chosen)].score))
-            chosen = static_cast<int>(i);
-    }
-    return chosen;
-}
-
 void checkInput(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y)
 {
     if (x.size() != y.size())
@@ -344,6 +318,39 @@ void checkInput(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y)
 }
 
 } // namespace
+
+int chooseFromFront(const std::vector<ParetoEntry>& front, double errorFactor, double acceptableError)
+{
+    const auto relativeError = [](const ParetoEntry& e) { return std::max(1.0 - e.r2, kExactError); };
+    // Every entry within the acceptable error is a fit: the simplest of them (the front is by increasing size).
+    for (std::size_t i = 0; i < front.size(); ++i)
+        if (1.0 - front[i].r2 <= acceptableError)
+            return static_cast<int>(i);
+    // Otherwise PySR's "best": the steepest step among the entries within the factor of the smallest error.
+    double smallest = kInfinity;
+    for (const ParetoEntry& e : front)
+        smallest = std::min(smallest, relativeError(e));
+    int chosen = -1;
+    for (std::size_t i = 0; i < front.size(); ++i)
+        if (relativeError(front[i]) <= errorFactor * smallest &&
+            (chosen < 0 || front[i].score > front[static_cast<std::size_t>(chosen)].score))
+            chosen = static_cast<int>(i);
+    return chosen;
+}
+
+std::shared_ptr<const std::vector<Expression>> listExhaustiveForms(const SymbolicRegressionOptions& options)
+{
+    const int general = std::min(options.exhaustiveComplexity, options.maxComplexity);
+    auto forms = std::make_shared<std::vector<Expression>>();
+    if (general >= 1)
+        *forms = enumerateExpressions(general, options.unaryOperators, options.binaryOperators);
+    const int arithmetic = std::min(options.exhaustiveArithmeticComplexity, options.maxComplexity);
+    if (arithmetic > general)
+        for (Expression& e : enumerateExpressions(arithmetic, {}, options.binaryOperators))
+            if (e.complexity() > general)
+                forms->push_back(std::move(e));
+    return forms;
+}
 
 SymbolicRegressionResult symbolicRegression(const Eigen::ArrayXd& x, const Eigen::ArrayXd& y,
                                             const SymbolicRegressionOptions& options, const Progress& progress)
@@ -390,7 +397,7 @@ SymbolicRegressionResult symbolicRegression(const Eigen::ArrayXd& x, const Eigen
     result.cancelled = progress.shouldStop();
     result.pareto = finalFront(shared, x, y, variance, options.seed);
     result.chosen =
-        chooseFromFront(result.pareto, variance, options.selectionErrorFactor, options.acceptableError);
+        chooseFromFront(result.pareto, options.selectionErrorFactor, options.acceptableError);
     return result;
 }
 

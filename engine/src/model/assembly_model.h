@@ -37,7 +37,7 @@ public:
     /// Predicted du/dt [B, N] for activity u [B, N] and external values [B, N] (ignored in mode none): the model every
     /// path trains and evaluates. ψ* is evaluated once per neuron and aggregated with one matrix product; PDE_N5's
     /// receivers enter ψ* with their group's mean latent (ReceiverGroups), so ψ* is evaluated once per
-    /// sender and group (forwardPerReceiverLatent).
+    /// sender and group (forwardByReceiverLatent).
     torch::Tensor forward(const torch::Tensor& u, const torch::Tensor& external);
     /// The same computed edge by edge (the authors' way), for tests. `receiverLatent` [N, d], when
     /// given, is what ψ* sees of each receiver (default: its latent).

@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace plexus {
@@ -28,6 +29,9 @@ struct SymbolicRegressionOptions
     /// The same for the forms without functions (rational functions of x: + − × ÷ only), which are fewer, up to
     /// this many nodes (0: none beyond exhaustiveComplexity).
     int exhaustiveArithmeticComplexity = 9;
+    /// The exhaustive start's forms when already listed (listExhaustiveForms, for several curves searched with the
+    /// same settings); null: each search lists them (≈ 0.65 s).
+    std::shared_ptr<const std::vector<Expression>> exhaustiveForms;
     std::vector<Operator> unaryOperators{Operator::Tanh, Operator::Exp, Operator::Sin, Operator::Cos,
                                          Operator::Log, Operator::Abs, Operator::Sqrt};
     std::vector<Operator> binaryOperators{Operator::Add, Operator::Subtract, Operator::Multiply, Operator::Divide};
@@ -59,6 +63,15 @@ struct SymbolicRegressionResult
 
     const ParetoEntry* best() const { return chosen >= 0 ? &pareto[static_cast<std::size_t>(chosen)] : nullptr; }
 };
+
+/// Every form the exhaustive start of these options fits: each form of at most exhaustiveComplexity nodes and each
+/// without functions of at most exhaustiveArithmeticComplexity (docs/equations.md, "Exhaustive start").
+std::shared_ptr<const std::vector<Expression>> listExhaustiveForms(const SymbolicRegressionOptions& options);
+
+/// The choice from a Pareto front (by increasing complexity; docs/equations.md, "The choice from the front"): the
+/// simplest entry whose relative error 1 − R² is at most `acceptableError`; where there is none, the highest score
+/// among the entries within `errorFactor` of the smallest error. −1 for an empty front.
+int chooseFromFront(const std::vector<ParetoEntry>& front, double errorFactor, double acceptableError);
 
 /// Searches expressions y ≈ f(x) by regularised evolution over expression trees (mutation, crossover, constant
 /// fitting by Levenberg–Marquardt on every child), keeping the best expression per complexity (the hall of fame),
