@@ -10,6 +10,8 @@
 #include "receiver_groups.h" // private to the engine (tests/engine/CMakeLists.txt adds its folder)
 #include "test_helpers.h"
 
+#include <Eigen/Cholesky>
+
 #include <filesystem>
 
 using namespace plexus;
@@ -194,6 +196,94 @@ private Q_SLOTS:
             QVERIFY(std::isfinite(trainer.step()));
         PLEXUS_VERIFY_THROWS_WITH(trainer.setLatents(Eigen::MatrixXf::Ones(3, 2)), InputError, "latents of shape 3 × 2",
                                   "expected 40 × 2");
+    }
+
+    void connectivityRefitIsTheLeastSquaresW()
+    {
+        // training.connectivity_refit_every: W set to the minimiser of the squared prediction error (plus the ridge)
+        // over the training frames given φ*, ψ*, with w_ii = 0. Checked against each row solved on its own, with
+        // the features read off the model itself (du_i/dt is linear in W: ψ*_ij(u_j) = the change of du_i/dt when
+        // W_ij goes from 0 to 1), for PDE_N2, PDE_N4 (ψ* depends on the sender), PDE_N5 (and on the receiver: its
+        // latents set to 3 distinct vectors, so the receiver groups are exact) and an additive input.
+        for (const char* model : {"PDE_N2", "PDE_N4", "PDE_N5"}) {
+            for (const char* mode : {"none", "additive"}) {
+                ExperimentConfig c = variant(model);
+                c.simulation.nFrames = 200;
+                c.simulation.externalInputMode = mode;
+                c.training.batchSize = 4;
+                c.training.connectivityRefitEvery = 1000; // not reached by the steps below
+                auto data = tinyData(c);
+                Trainer trainer(c, data);
+                for (int i = 0; i < 30; ++i)
+                    trainer.step(); // φ*, ψ* and the latents away from their start
+                if (std::string(model) == "PDE_N5") {
+                    Eigen::MatrixXf latents = trainer.model().latents();
+                    const Eigen::MatrixXf distinct = Eigen::MatrixXf::Random(3, latents.cols());
+                    for (Eigen::Index i = 0; i < latents.rows(); ++i)
+                        latents.row(i) = distinct.row(i % 3);
+                    trainer.setLatents(latents);
+                }
+                const QString label = QString("%1 %2").arg(model, mode);
+                QVERIFY2(trainer.finishTraining(), qPrintable(label));
+                QVERIFY2(!trainer.finishTraining(), qPrintable(label + ": refit twice at one iteration"));
+                const LearnedModel& m = trainer.model();
+                const Eigen::MatrixXd refit = m.connectivity().cast<double>();
+                const Eigen::Index n = data->neurons();
+                const std::int64_t frames = trainingFrames(*data, c) - 6;
+                const Eigen::MatrixXf latents = m.latents();
+                const auto none = m.restructured(latents, Eigen::MatrixXf::Zero(n, n));
+                std::vector<std::unique_ptr<LearnedModel>> column; // W_·j = 1: ψ*_ij(u_j) in row i
+                for (Eigen::Index j = 0; j < n; ++j) {
+                    Eigen::MatrixXf w = Eigen::MatrixXf::Zero(n, n);
+                    w.col(j).setOnes();
+                    w(j, j) = 0.0f;
+                    column.push_back(m.restructured(latents, w));
+                }
+                std::vector<Eigen::MatrixXd> x(static_cast<std::size_t>(n), Eigen::MatrixXd(frames, n)); // per row i
+                Eigen::MatrixXd r(frames, n);
+                for (std::int64_t f = 0; f < frames; ++f) {
+                    Eigen::VectorXf u = data->activity.row(f).transpose();
+                    Eigen::VectorXf external = Eigen::VectorXf::Zero(n);
+                    for (Eigen::Index j = 0; j < data->stimulusReceivers(); ++j)
+                        external[j] = data->stimulus(f, j);
+                    const Eigen::VectorXf base = none->derivative(u, external); // φ* + input
+                    r.row(f) = (data->derivative.row(f).transpose() - base).cast<double>().transpose();
+                    for (Eigen::Index j = 0; j < n; ++j) {
+                        const Eigen::VectorXf psi = column[static_cast<std::size_t>(j)]->derivative(u, external) - base;
+                        for (Eigen::Index i = 0; i < n; ++i)
+                            x[static_cast<std::size_t>(i)](f, j) = i == j ? 0.0 : psi[i];
+                    }
+                }
+                double refitError = 0.0, directError = 0.0;
+                for (Eigen::Index i = 0; i < n; ++i) {
+                    QCOMPARE(refit(i, i), 0.0);
+                    Eigen::MatrixXd xi = x[static_cast<std::size_t>(i)];
+                    if (i + 1 < n) // ψ*_ii (left out of the model) enters the ridge's scale as the refit's G has it
+                        xi.col(i) = x[static_cast<std::size_t>(i + 1)].col(i);
+                    else
+                        xi.col(i) = x[0].col(i);
+                    // Both minimise ‖X w_i − r_i‖² + λ‖w_i‖² (λ = kConnectivityRefitRidge · mean(diag XᵀX)).
+                    const double ridge = kConnectivityRefitRidge * (xi.transpose() * xi).diagonal().mean();
+                    Eigen::MatrixXd others(frames, n - 1);
+                    others << xi.leftCols(i), xi.rightCols(n - 1 - i);
+                    const Eigen::MatrixXd gram = others.transpose() * others +
+                                                 ridge * Eigen::MatrixXd::Identity(n - 1, n - 1);
+                    const Eigen::VectorXd w = gram.ldlt().solve(others.transpose() * r.col(i));
+                    directError += (others * w - r.col(i)).squaredNorm() + ridge * w.squaredNorm();
+                    refitError += (xi * refit.row(i).transpose() - r.col(i)).squaredNorm() +
+                                  ridge * refit.row(i).squaredNorm();
+                }
+                // The refit's is the least value (up to ψ*'s interpolation and W stored in float).
+                QVERIFY2(refitError <= directError * 1.001 + 1e-9,
+                         qPrintable(label + QString(": %1 against %2").arg(refitError).arg(directError)));
+            }
+        }
+        ExperimentConfig multiplicative = variant("PDE_N2");
+        multiplicative.simulation.externalInputMode = "multiplicative";
+        multiplicative.training.connectivityRefitEvery = 10;
+        auto data = tinyData(multiplicative);
+        PLEXUS_VERIFY_THROWS_WITH(Trainer(multiplicative, data), InputError, "training.connectivity_refit_every",
+                                  "multiplicative input");
     }
 
     void lossTermsMatchHandComputedValues()

@@ -261,6 +261,14 @@ void Session::train(Trainer& trainer)
         if (goal && !metricsDue)
             recordMetrics(trainer, trainer.measure()); // metrics.csv ends on the iteration training ended at
     }
+    bool stopAsked = false;
+    {
+        std::lock_guard lock(m_mutex);
+        stopAsked = m_stopRequested;
+    }
+    const bool refit = !stopAsked && trainer.finishTraining(); // W's least-squares value for the final φ*, ψ*
+    if (refit)
+        recordMetrics(trainer, trainer.measure());
     if (!m_options.training.runDir.empty())
         trainer.saveCheckpoint();
     bool closing = false;
@@ -273,7 +281,7 @@ void Session::train(Trainer& trainer)
     if (!closing) {
         // The views end on the very model the checkpoint holds, with evaluate's numbers for it.
         const auto shown = latestSnapshot();
-        if (!shown || shown->iteration != trainer.iteration() || shown->typesIteration != trainer.iteration())
+        if (refit || !shown || shown->iteration != trainer.iteration() || shown->typesIteration != trainer.iteration())
             publish(trainer, trainer.measure(), true, true);
         publishRollout(trainer);
     }

@@ -41,6 +41,17 @@ void FusedAdam::step()
                 update(m_groups[g].params[i], m_moments[g][i], m_groups[g].lr);
 }
 
+void FusedAdam::resetMoments(const std::string& name)
+{
+    for (std::size_t g = 0; g < m_groups.size(); ++g)
+        if (m_groups[g].name == name)
+            for (auto& m : m_moments[g]) {
+                m.first.zero_();
+                m.second.zero_();
+                m.steps = 0;
+            }
+}
+
 void FusedAdam::update(torch::Tensor& param, Moments& m, double lr)
 {
     const auto& grad = param.grad();

@@ -26,6 +26,8 @@ public:
 
     void zeroGrad();
     void step();
+    /// Fresh moments for the group named `name` (after its parameters were set by other means).
+    void resetMoments(const std::string& name);
     const std::vector<Group>& groups() const { return m_groups; }
 
     void save(torch::serialize::OutputArchive& archive) const;

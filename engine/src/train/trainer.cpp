@@ -104,6 +104,12 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
         stepKernel = "autograd (" + reason + ")";
     }
     rebuildOptimizer(startRates());
+    if (t.connectivityRefitEvery > 0) {
+        const std::string why = ConnectivityRefit::unsupportedReason(*model);
+        if (!why.empty())
+            throw InputError("training.connectivity_refit_every: not available for this model (" + why + ")");
+        refit = std::make_unique<ConnectivityRefit>(model, data, std::max<int64_t>(1, trainingFrames(*data, config) - 6));
+    }
 }
 
 GroupRates Trainer::Impl::startRates() const
@@ -267,11 +273,28 @@ double Trainer::Impl::step()
     optimizer->step();
     lastTerms = terms;
     ++iteration;
+    refitWhenDue();
     if (iteration % iterationsPerEpoch == 0)
         finishEpoch(iteration / iterationsPerEpoch - 1); // saves the epoch checkpoint
     else if (!options.runDir.empty() && iteration % checkpointInterval == 0)
         saveCheckpoint("iteration");
     return value;
+}
+
+void Trainer::Impl::refitWhenDue()
+{
+    if (refit && iteration % config.training.connectivityRefitEvery == 0)
+        refitConnectivity();
+}
+
+bool Trainer::Impl::refitConnectivity()
+{
+    if (!refit || lastRefitIteration == iteration)
+        return false;
+    refit->apply();
+    optimizer->resetMoments("connectivity"); // W's moments belong to the W it replaced
+    lastRefitIteration = iteration;
+    return true;
 }
 
 void Trainer::Impl::diverged(const std::string& what)
@@ -369,6 +392,7 @@ std::string Trainer::deviceName() const { return m_impl->device.str(); }
 std::string Trainer::stepKernel() const { return m_impl->stepKernel; }
 double Trainer::activityScale() const { return m_impl->xnorm; }
 double Trainer::step() { return m_impl->step(); }
+bool Trainer::finishTraining() { return m_impl->refitConnectivity(); }
 LossTerms Trainer::lastLoss() const { return m_impl->lossTerms(); }
 TrainingMetrics Trainer::measure() { return m_impl->measure(); }
 void Trainer::recordMetrics(const TrainingMetrics& metrics) { m_impl->recordMetrics(metrics); }

@@ -2,6 +2,7 @@
 
 // Private to the engine: the Trainer's state, shared by its translation units. Includes LibTorch.
 #include "model/assembly_model.h"
+#include "connectivity_refit.h"
 #include "cpu_training_step.h"
 #include "fused_adam.h"
 #include "model/torch_learned_model.h"
@@ -73,6 +74,12 @@ struct Trainer::Impl
     std::unique_ptr<TorchLearnedModel> learned;
     std::unique_ptr<FusedAdam> optimizer;
     std::unique_ptr<CpuTrainingStep> cpuStep; ///< null when autograd does every step (see stepKernel)
+    std::unique_ptr<ConnectivityRefit> refit; ///< null unless training.connectivity_refit_every > 0
+    /// Sets W to its least-squares value when training.connectivity_refit_every says so.
+    void refitWhenDue();
+    /// Refits W now (unless it was refit at this iteration); false without a refit.
+    bool refitConnectivity();
+    int64_t lastRefitIteration = -1;
     std::string stepKernel;                   ///< which step runs, and why not the CPU kernels
     int optimizerThreads = 0;                 ///< Adam's threads: the CPU step's with it, else LibTorch's (0)
     Rng rng{0};

@@ -93,6 +93,10 @@ struct TrainingConfig
     /// Std of the learned W's random start (Plexus; the paper's 1). Smaller leaves less to unlearn where the
     /// activity does not pin W down (sparse networks, docs/reproduction.md).
     double wInitStd = 1.0;
+    /// Every this many iterations W is set to its least-squares value given the current φ*, ψ* and latents (Plexus;
+    /// 0: never, as the paper). The prediction is linear in W, so this is the exact minimiser of the prediction loss
+    /// over W, not an approximation (docs/training.md, "Connectivity refit").
+    std::int64_t connectivityRefitEvery = 0;
     bool trainingSingleType = false;
     bool learnExternalInput = false;
     /// PDE_N5: ψ*(u_j, a_i, a_j) is trained with the receivers grouped by latent, at most this many groups, each

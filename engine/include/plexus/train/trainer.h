@@ -43,6 +43,10 @@ struct ResumeResult
     std::vector<std::string> skipped;  ///< damaged newer checkpoints passed over (moved to checkpoints/damaged/)
 };
 
+/// training.connectivity_refit_every solves (G + λ·mean(diag G)·I) w_i = Xᵀ r_i with this λ: directions of W the
+/// activity does not reach stay at 0 instead of growing without bound (docs/training.md, "Connectivity refit").
+constexpr double kConnectivityRefitRidge = 1e-6;
+
 /// Choices that are not part of the experiment config.
 struct TrainingOptions
 {
@@ -135,6 +139,10 @@ public:
     /// One iteration, then the epoch-end work when an epoch completes; returns the total loss.
     /// Throws DivergedError on a non-finite loss.
     double step();
+    /// The end of training (the iterations done, the time budget spent or the W R² goal reached; not a Stop asked
+    /// for): with training.connectivity_refit_every, W is set to its least-squares value for the final φ*, ψ* once
+    /// more unless this iteration's step just did. Returns whether W changed.
+    bool finishTraining();
     /// The last iteration's loss, term by term.
     LossTerms lastLoss() const;
     /// The loss the model has now on the given frames, term by term (no learning step).

@@ -1,0 +1,192 @@
+#include "connectivity_refit.h"
+
+#include "plexus/train/trainer.h"
+#include "model/receiver_groups.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace plexus {
+
+namespace {
+
+/// Frames per matrix product: 16 MB of features at N = 1000.
+constexpr int64_t kChunkRows = 4096;
+/// At most this many frames enter G (evenly spaced): consecutive frames differ little.
+constexpr int64_t kMostFrames = 50000;
+
+/// Linear interpolation in column `neuron` of a row-major [grid, N] table at grid coordinate `position`.
+inline float interpolate(const float* table, int64_t neurons, int64_t grid, int64_t neuron, float position)
+{
+    position = std::clamp(position, 0.0f, static_cast<float>(grid - 1));
+    const auto below = std::min<int64_t>(static_cast<int64_t>(position), grid - 2);
+    const float t = position - static_cast<float>(below);
+    const float a = table[below * neurons + neuron], b = table[(below + 1) * neurons + neuron];
+    return a + t * (b - a);
+}
+
+} // namespace
+
+std::string ConnectivityRefit::unsupportedReason(const AssemblyModelImpl& model)
+{
+    if (!model.connectivity.defined())
+        return "the learned W is low rank";
+    if (model.inputMode() == "multiplicative")
+        return "a multiplicative input scales each row's features";
+    return "";
+}
+
+ConnectivityRefit::ConnectivityRefit(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t frames)
+    : m_model(std::move(model)), m_data(std::move(data)), m_frames(std::max<int64_t>(1, frames))
+{
+    const int64_t n = m_data->neurons();
+    m_low.assign(static_cast<std::size_t>(n), 0.0f);
+    m_step.assign(static_cast<std::size_t>(n), 0.0f);
+    for (int64_t j = 0; j < n; ++j) {
+        const auto column = m_data->activity.col(j).head(m_frames);
+        const float low = column.minCoeff(), high = column.maxCoeff();
+        m_low[static_cast<std::size_t>(j)] = low;
+        m_step[static_cast<std::size_t>(j)] = std::max(high - low, 1e-6f) / static_cast<float>(kGridPoints - 1);
+    }
+}
+
+torch::Tensor ConnectivityRefit::gridOfRanges() const
+{
+    const int64_t n = m_data->neurons();
+    auto options = torch::TensorOptions().dtype(torch::kFloat);
+    auto low = torch::from_blob(const_cast<float*>(m_low.data()), {1, n}, options);
+    auto step = torch::from_blob(const_cast<float*>(m_step.data()), {1, n}, options);
+    return (low + torch::arange(kGridPoints, options).unsqueeze(1) * step).to(m_model->connectivity.device());
+}
+
+torch::Tensor ConnectivityRefit::transferTable(const torch::Tensor& receiver)
+{
+    auto u = gridOfRanges();
+    auto latent = m_model->latent.detach();
+    if (!receiver.defined())
+        return m_model->transferOfSenders(u, latent).to(torch::kCPU).contiguous();
+    // PDE_N5: [u_j, ā_k, a_j], the receiver group's mean latent as training sees it (model/receiver_groups.h).
+    const int64_t g = u.size(0), n = u.size(1), d = latent.size(1);
+    auto input = torch::cat({u.unsqueeze(-1), receiver.view({1, 1, d}).expand({g, n, d}),
+                             latent.unsqueeze(0).expand({g, n, d})}, -1);
+    return m_model->transferFunction->forward(input.reshape({g * n, -1})).reshape({g, n}).to(torch::kCPU).contiguous();
+}
+
+std::vector<ConnectivityRefit::Receivers> ConnectivityRefit::receiverSets()
+{
+    const int64_t n = m_data->neurons();
+    if (m_model->transferInputs() != TransferInputs::ActivitySenderReceiver) {
+        std::vector<int64_t> all(static_cast<std::size_t>(n));
+        for (int64_t i = 0; i < n; ++i)
+            all[static_cast<std::size_t>(i)] = i;
+        return {{std::move(all), transferTable({})}};
+    }
+    auto latent = m_model->latent.detach().to(torch::kCPU).contiguous();
+    const int64_t d = latent.size(1);
+    ReceiverGroups groups(m_model->receiverGroups());
+    groups.update(latent.data_ptr<float>(), n, d);
+    std::vector<Receivers> sets;
+    for (int64_t k = 0; k < groups.count(); ++k) {
+        std::vector<int64_t> rows(groups.order() + groups.starts()[k], groups.order() + groups.starts()[k + 1]);
+        auto centroid = torch::from_blob(const_cast<float*>(groups.centroid(k)), {d}, torch::kFloat).clone();
+        sets.push_back({std::move(rows), transferTable(centroid.to(m_model->connectivity.device()))});
+    }
+    return sets;
+}
+
+void ConnectivityRefit::fillFeatures(const torch::Tensor& table, int64_t start, int64_t rows, int64_t stride,
+                                     torch::Tensor& features) const
+{
+    const int64_t n = m_data->neurons();
+    const float* psi = table.data_ptr<float>();
+    double* x = features.data_ptr<double>();
+    at::parallel_for(0, rows, 64, [&](int64_t begin, int64_t end) {
+        for (int64_t row = begin; row < end; ++row) {
+            const float* u = m_data->activity.row(start + row * stride).data();
+            for (int64_t j = 0; j < n; ++j) {
+                const auto s = static_cast<std::size_t>(j);
+                x[row * n + j] = interpolate(psi, n, kGridPoints, j, (u[j] - m_low[s]) / m_step[s]);
+            }
+        }
+    });
+}
+
+void ConnectivityRefit::fillResiduals(const torch::Tensor& update, int64_t start, int64_t rows, int64_t stride,
+                                      torch::Tensor& residuals) const
+{
+    const int64_t n = m_data->neurons(), receivers = m_data->stimulusReceivers();
+    const bool additive = m_model->inputMode() == "additive";
+    const float* phi = update.data_ptr<float>();
+    double* r = residuals.data_ptr<double>();
+    at::parallel_for(0, rows, 64, [&](int64_t begin, int64_t end) {
+        for (int64_t row = begin; row < end; ++row) {
+            const int64_t frame = start + row * stride;
+            const float* u = m_data->activity.row(frame).data();
+            const float* y = m_data->derivative.row(frame).data();
+            const float* input = receivers > 0 ? m_data->stimulus.row(frame).data() : nullptr;
+            for (int64_t i = 0; i < n; ++i) {
+                const auto s = static_cast<std::size_t>(i);
+                float rest = y[i] - interpolate(phi, n, kGridPoints, i, (u[i] - m_low[s]) / m_step[s]);
+                if (additive && i < receivers)
+                    rest -= input[i];
+                r[row * n + i] = rest;
+            }
+        }
+    });
+}
+
+void ConnectivityRefit::solveRows(torch::Tensor gram, const torch::Tensor& cross, const std::vector<int64_t>& rows,
+                                  torch::Tensor& w)
+{
+    const double ridge = kConnectivityRefitRidge * gram.diagonal().mean().item<double>() + 1e-12;
+    gram.diagonal().add_(ridge);
+    auto inverse = torch::cholesky_inverse(torch::linalg_cholesky(gram)); // H = (G + λI)⁻¹
+    auto index = torch::tensor(rows, torch::kLong);
+    auto unconstrained = torch::mm(inverse, cross); // column c: row rows[c] of W, w_ii not yet 0
+    // w_ii = 0 (no self-edge): the constrained minimiser is v − (v_i / H_ii)·H e_i.
+    auto own = unconstrained.index_select(0, index).diagonal() / inverse.diagonal().index_select(0, index);
+    unconstrained -= inverse.index_select(1, index) * own.unsqueeze(0);
+    w.index_copy_(0, index, unconstrained.t());
+}
+
+double ConnectivityRefit::apply()
+{
+    const auto started = std::chrono::steady_clock::now();
+    torch::NoGradGuard noGrad;
+    const int64_t n = m_data->neurons();
+    const std::vector<Receivers> sets = receiverSets();
+    const torch::Tensor update = m_model->updateFunctionOf(gridOfRanges(), m_model->latent.detach())
+                                     .to(torch::kCPU).contiguous();
+    const int64_t stride = (m_frames + kMostFrames - 1) / kMostFrames;
+    const int64_t used = (m_frames + stride - 1) / stride;
+    std::vector<torch::Tensor> grams, crosses, indices;
+    for (const auto& set : sets) {
+        grams.push_back(torch::zeros({n, n}, torch::kDouble));
+        crosses.push_back(torch::zeros({n, static_cast<int64_t>(set.rows.size())}, torch::kDouble)); // Xᵀ R
+        indices.push_back(torch::tensor(set.rows, torch::kLong));
+    }
+    // Double precision: the activity of a small or short recording can leave G badly conditioned (10⁹ and more).
+    auto features = torch::empty({kChunkRows, n}, torch::kDouble);
+    auto residuals = torch::empty({kChunkRows, n}, torch::kDouble);
+    for (int64_t first = 0; first < used; first += kChunkRows) {
+        const int64_t rows = std::min(kChunkRows, used - first);
+        fillResiduals(update, first * stride, rows, stride, residuals);
+        auto r = residuals.narrow(0, 0, rows);
+        for (std::size_t k = 0; k < sets.size(); ++k) {
+            fillFeatures(sets[k].transfer, first * stride, rows, stride, features);
+            auto x = features.narrow(0, 0, rows);
+            grams[k] += torch::mm(x.t(), x);
+            crosses[k] += torch::mm(x.t(), sets.size() == 1 ? r : r.index_select(1, indices[k]));
+        }
+    }
+    auto w = torch::zeros({n, n}, torch::kDouble);
+    for (std::size_t k = 0; k < sets.size(); ++k)
+        solveRows(grams[k], crosses[k], sets[k].rows, w);
+    m_model->connectivity.copy_(w.to(torch::kFloat).to(m_model->connectivity.device()));
+    m_model->connectivity.fill_diagonal_(0.0);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+} // namespace plexus

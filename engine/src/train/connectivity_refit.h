@@ -1,0 +1,61 @@
+#pragma once
+
+// Private to the engine: includes LibTorch.
+#include "model/assembly_model.h"
+
+#include "plexus/data/dataset.h"
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+
+namespace plexus {
+
+/// The learned W set to its least-squares value given the current φ*, ψ* and latents (docs/training.md,
+/// "Connectivity refit"). The prediction is linear in W: dû_i/dt = φ*(u_i, a_i) + Σ_j W_ij ψ*_ij(u_j) (+ the known
+/// additive input), so over the training frames each row of W solves G w_i = Xᵀ r_i with G = XᵀX, X_tj = ψ*_ij(u_j(t)),
+/// r_i = du_i/dt − φ*(u_i, a_i) − input, and w_ii = 0. Receivers that see the same ψ* share one G: every receiver for
+/// PDE_N2/N4, each receiver group of PDE_N5's training (ReceiverGroups: ψ*(u_j, ā_k, a_j)). ψ* and φ* are tabulated per
+/// neuron over its activity range and interpolated, so the cost is matrix products over the frames, not an MLP
+/// evaluation per frame and neuron.
+class ConnectivityRefit
+{
+public:
+    /// The frames 0 … `frames` − 1 of `data` are used (the training frames).
+    ConnectivityRefit(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t frames);
+
+    /// Why the refit cannot serve this model ("" when it can): a multiplicative input scales each row's features, a
+    /// low-rank W is not a free matrix.
+    static std::string unsupportedReason(const AssemblyModelImpl& model);
+
+    /// Sets W (in place, without gradient) and returns the seconds it took.
+    double apply();
+
+private:
+    /// Receivers sharing one ψ*: their rows of W and the table [kGridPoints, N] of ψ* on each sender's range.
+    struct Receivers
+    {
+        std::vector<int64_t> rows;
+        torch::Tensor transfer;
+    };
+    std::vector<Receivers> receiverSets();
+    /// ψ* tabulated on each sender's activity range with `receiver` [d] as the receiver's latent (undefined: none).
+    torch::Tensor transferTable(const torch::Tensor& receiver);
+    torch::Tensor gridOfRanges() const; ///< [kGridPoints, N]: column j spans neuron j's activity range
+    /// X [rows, N] (double) from a ψ* table, for the frames start, start + stride, … (rows of them).
+    void fillFeatures(const torch::Tensor& table, int64_t start, int64_t rows, int64_t stride, torch::Tensor& features) const;
+    /// R [rows, N] (double): du/dt − φ* − input at the same frames.
+    void fillResiduals(const torch::Tensor& update, int64_t start, int64_t rows, int64_t stride, torch::Tensor& residuals) const;
+    /// W's rows `rows` from their G and Xᵀ R (all columns), with w_ii = 0 and the ridge; written into `w` [N, N].
+    static void solveRows(torch::Tensor gram, const torch::Tensor& cross, const std::vector<int64_t>& rows, torch::Tensor& w);
+
+    static constexpr int64_t kGridPoints = 1024;
+
+    AssemblyModel m_model;
+    std::shared_ptr<const Dataset> m_data;
+    int64_t m_frames;
+    std::vector<float> m_low, m_step; // per neuron: activity minimum and grid spacing
+};
+
+} // namespace plexus
