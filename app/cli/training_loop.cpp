@@ -49,7 +49,8 @@ LoopResult runTrainingLoop(Trainer& trainer, const LoopOptions& options, Progres
         }
         line("training", trainer.iteration(), trainer.totalIterations());
     }
-    if (result.last.iteration != trainer.iteration()) {
+    const bool refit = result.end != LoopEnd::Stopped && trainer.finishTraining();
+    if (refit || result.last.iteration != trainer.iteration()) {
         result.last = trainer.measure();
         if (result.end != LoopEnd::Stopped)
             trainer.recordMetrics(result.last);
