@@ -48,6 +48,14 @@ rows=$(($(wc -l <"$work/run/metrics.csv") - 1))
 checks=$((checks + 1))
 [ "$rows" -eq 4 ] || { failures=$((failures + 1)); echo "FAIL: metrics.csv has $rows rows, expected 4"; }
 expect 0 "connectivity  raw R²" -- "$cli" evaluate "$work/run" --rollout-frames 100 --no-equations
+# The least-squares refit of W (training.connectivity_refit_every): at 20 and 40, and once more at the end (50), whose
+# W gets its own metrics row after the step's.
+expect 0 "Simulated" -- "$cli" simulate --preset demo_tiny --out "$work/refit" --set simulation.n_frames=300
+expect 0 "trained 50 iterations" -- "$cli" train "$work/refit" --iterations 50 --metrics-every 25 \
+  --set training.connectivity_refit_every=20
+rows=$(grep -c '^50,' "$work/refit/metrics.csv")
+checks=$((checks + 1))
+[ "$rows" -eq 2 ] || { failures=$((failures + 1)); echo "FAIL: refit: $rows metrics rows at iteration 50, expected 2"; }
 checks=$((checks + 1))
 grep -q '"accuracy_matched"' "$work/run/metrics.json" || { failures=$((failures + 1)); echo "FAIL: metrics.json"; }
 # The what-if lab on the trained run: the paper's preset, hand edits, JSON, the Studio's lab.yaml, and bad edits.
