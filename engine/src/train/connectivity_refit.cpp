@@ -1,12 +1,12 @@
 #include "connectivity_refit.h"
 
-#include "plexus/train/trainer.h"
 #include "model/receiver_groups.h"
 
 #include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 namespace plexus {
 
@@ -137,18 +137,58 @@ void ConnectivityRefit::fillResiduals(const torch::Tensor& update, int64_t start
     });
 }
 
-void ConnectivityRefit::solveRows(torch::Tensor gram, const torch::Tensor& cross, const std::vector<int64_t>& rows,
-                                  torch::Tensor& w)
+torch::Tensor ConnectivityRefit::solveRows(torch::Tensor gram, const torch::Tensor& cross, const torch::Tensor& index,
+                                          double ridge)
 {
-    const double ridge = kConnectivityRefitRidge * gram.diagonal().mean().item<double>() + 1e-12;
-    gram.diagonal().add_(ridge);
+    gram = gram.clone();
+    gram.diagonal().add_(ridge * gram.diagonal().mean().item<double>() + 1e-12);
     auto inverse = torch::cholesky_inverse(torch::linalg_cholesky(gram)); // H = (G + λI)⁻¹
-    auto index = torch::tensor(rows, torch::kLong);
-    auto unconstrained = torch::mm(inverse, cross); // column c: row rows[c] of W, w_ii not yet 0
+    auto unconstrained = torch::mm(inverse, cross); // column c: row index[c] of W, w_ii not yet 0
     // w_ii = 0 (no self-edge): the constrained minimiser is v − (v_i / H_ii)·H e_i.
     auto own = unconstrained.index_select(0, index).diagonal() / inverse.diagonal().index_select(0, index);
     unconstrained -= inverse.index_select(1, index) * own.unsqueeze(0);
-    w.index_copy_(0, index, unconstrained.t());
+    return unconstrained;
+}
+
+double ConnectivityRefit::chooseRidge(const Sums& first, const Sums& second, const torch::Tensor& index)
+{
+    // Time-blocked two-fold validation: rows fitted on one half of the frames, their squared error on the other
+    // (from that half's sums alone: ‖X w − r‖² = wᵀG w − 2 wᵀXᵀr + const), the ridge with the least total.
+    double best = kRidges[0], bestError = std::numeric_limits<double>::infinity();
+    for (double ridge : kRidges) {
+        double error = 0.0;
+        for (const auto* fit : {&first, &second}) {
+            const Sums& test = fit == &first ? second : first;
+            auto v = solveRows(fit->gram, fit->cross, index, ridge);
+            error += ((v * torch::mm(test.gram, v)).sum() - 2.0 * (v * test.cross).sum()).item<double>();
+        }
+        if (error < bestError) {
+            bestError = error;
+            best = ridge;
+        }
+    }
+    return best;
+}
+
+void ConnectivityRefit::accumulate(const std::vector<Receivers>& sets, const std::vector<torch::Tensor>& indices,
+                                   const torch::Tensor& update, int64_t begin, int64_t end, int64_t stride,
+                                   std::vector<Sums>& sums) const
+{
+    const int64_t n = m_data->neurons();
+    // Double precision: the activity of a small or short recording can leave G badly conditioned (10⁹ and more).
+    auto features = torch::empty({kChunkRows, n}, torch::kDouble);
+    auto residuals = torch::empty({kChunkRows, n}, torch::kDouble);
+    for (int64_t first = begin; first < end; first += kChunkRows) {
+        const int64_t rows = std::min(kChunkRows, end - first);
+        fillResiduals(update, first * stride, rows, stride, residuals);
+        auto r = residuals.narrow(0, 0, rows);
+        for (std::size_t k = 0; k < sets.size(); ++k) {
+            fillFeatures(sets[k].transfer, first * stride, rows, stride, features);
+            auto x = features.narrow(0, 0, rows);
+            sums[k].gram += torch::mm(x.t(), x);
+            sums[k].cross += torch::mm(x.t(), sets.size() == 1 ? r : r.index_select(1, indices[k]));
+        }
+    }
 }
 
 double ConnectivityRefit::apply()
@@ -161,29 +201,24 @@ double ConnectivityRefit::apply()
                                      .to(torch::kCPU).contiguous();
     const int64_t stride = (m_frames + kMostFrames - 1) / kMostFrames;
     const int64_t used = (m_frames + stride - 1) / stride;
-    std::vector<torch::Tensor> grams, crosses, indices;
+    std::vector<torch::Tensor> indices;
+    std::vector<Sums> early, late; // the two halves of the frames
     for (const auto& set : sets) {
-        grams.push_back(torch::zeros({n, n}, torch::kDouble));
-        crosses.push_back(torch::zeros({n, static_cast<int64_t>(set.rows.size())}, torch::kDouble)); // Xᵀ R
+        const auto m = static_cast<int64_t>(set.rows.size());
+        for (auto* half : {&early, &late})
+            half->push_back({torch::zeros({n, n}, torch::kDouble), torch::zeros({n, m}, torch::kDouble)});
         indices.push_back(torch::tensor(set.rows, torch::kLong));
     }
-    // Double precision: the activity of a small or short recording can leave G badly conditioned (10⁹ and more).
-    auto features = torch::empty({kChunkRows, n}, torch::kDouble);
-    auto residuals = torch::empty({kChunkRows, n}, torch::kDouble);
-    for (int64_t first = 0; first < used; first += kChunkRows) {
-        const int64_t rows = std::min(kChunkRows, used - first);
-        fillResiduals(update, first * stride, rows, stride, residuals);
-        auto r = residuals.narrow(0, 0, rows);
-        for (std::size_t k = 0; k < sets.size(); ++k) {
-            fillFeatures(sets[k].transfer, first * stride, rows, stride, features);
-            auto x = features.narrow(0, 0, rows);
-            grams[k] += torch::mm(x.t(), x);
-            crosses[k] += torch::mm(x.t(), sets.size() == 1 ? r : r.index_select(1, indices[k]));
-        }
-    }
+    accumulate(sets, indices, update, 0, used / 2, stride, early);
+    accumulate(sets, indices, update, used / 2, used, stride, late);
     auto w = torch::zeros({n, n}, torch::kDouble);
-    for (std::size_t k = 0; k < sets.size(); ++k)
-        solveRows(grams[k], crosses[k], sets[k].rows, w);
+    m_ridges.clear();
+    for (std::size_t k = 0; k < sets.size(); ++k) {
+        const double ridge = chooseRidge(early[k], late[k], indices[k]);
+        m_ridges.push_back(ridge);
+        auto rows = solveRows(early[k].gram + late[k].gram, early[k].cross + late[k].cross, indices[k], ridge);
+        w.index_copy_(0, indices[k], rows.t());
+    }
     m_model->connectivity.copy_(w.to(torch::kFloat).to(m_model->connectivity.device()));
     m_model->connectivity.fill_diagonal_(0.0);
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -31,6 +31,11 @@ public:
 
     /// Sets W (in place, without gradient) and returns the seconds it took.
     double apply();
+    /// The relative ridge λ each receiver set's last refit chose (docs/training.md).
+    const std::vector<double>& ridges() const { return m_ridges; }
+
+    /// The relative ridges λ (× mean(diag G)) the validation chooses from.
+    static constexpr double kRidges[] = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1};
 
 private:
     /// Receivers sharing one ψ*: their rows of W and the table [kGridPoints, N] of ψ* on each sender's range.
@@ -47,8 +52,18 @@ private:
     void fillFeatures(const torch::Tensor& table, int64_t start, int64_t rows, int64_t stride, torch::Tensor& features) const;
     /// R [rows, N] (double): du/dt − φ* − input at the same frames.
     void fillResiduals(const torch::Tensor& update, int64_t start, int64_t rows, int64_t stride, torch::Tensor& residuals) const;
-    /// W's rows `rows` from their G and Xᵀ R (all columns), with w_ii = 0 and the ridge; written into `w` [N, N].
-    static void solveRows(torch::Tensor gram, const torch::Tensor& cross, const std::vector<int64_t>& rows, torch::Tensor& w);
+    /// XᵀX [N, N] and Xᵀ R [N, rows of the set] over some frames.
+    struct Sums
+    {
+        torch::Tensor gram, cross;
+    };
+    /// Adds the frames begin … end − 1 (of the strided ones) to each set's sums.
+    void accumulate(const std::vector<Receivers>& sets, const std::vector<torch::Tensor>& indices,
+                    const torch::Tensor& update, int64_t begin, int64_t end, int64_t stride, std::vector<Sums>& sums) const;
+    /// W's rows `index` [m] (as columns [N, m]) from their G and Xᵀ R, with w_ii = 0 and the relative ridge.
+    static torch::Tensor solveRows(torch::Tensor gram, const torch::Tensor& cross, const torch::Tensor& index, double ridge);
+    /// The relative ridge of kRidges whose rows, fitted on one half of the frames, predict the other best.
+    static double chooseRidge(const Sums& first, const Sums& second, const torch::Tensor& index);
 
     static constexpr int64_t kGridPoints = 1024;
 
@@ -56,6 +71,7 @@ private:
     std::shared_ptr<const Dataset> m_data;
     int64_t m_frames;
     std::vector<float> m_low, m_step; // per neuron: activity minimum and grid spacing
+    std::vector<double> m_ridges;
 };
 
 } // namespace plexus

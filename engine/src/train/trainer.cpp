@@ -393,6 +393,10 @@ std::string Trainer::stepKernel() const { return m_impl->stepKernel; }
 double Trainer::activityScale() const { return m_impl->xnorm; }
 double Trainer::step() { return m_impl->step(); }
 bool Trainer::finishTraining() { return m_impl->refitConnectivity(); }
+std::vector<double> Trainer::connectivityRefitRidges() const
+{
+    return m_impl->refit ? m_impl->refit->ridges() : std::vector<double>{};
+}
 LossTerms Trainer::lastLoss() const { return m_impl->lossTerms(); }
 TrainingMetrics Trainer::measure() { return m_impl->measure(); }
 void Trainer::recordMetrics(const TrainingMetrics& metrics) { m_impl->recordMetrics(metrics); }

@@ -43,10 +43,6 @@ struct ResumeResult
     std::vector<std::string> skipped;  ///< damaged newer checkpoints passed over (moved to checkpoints/damaged/)
 };
 
-/// training.connectivity_refit_every solves (G + λ·mean(diag G)·I) w_i = Xᵀ r_i with this λ: directions of W the
-/// activity does not reach stay at 0 instead of growing without bound (docs/training.md, "Connectivity refit").
-constexpr double kConnectivityRefitRidge = 1e-6;
-
 /// Choices that are not part of the experiment config.
 struct TrainingOptions
 {
@@ -143,6 +139,9 @@ public:
     /// for): with training.connectivity_refit_every, W is set to its least-squares value for the final φ*, ψ* once
     /// more unless this iteration's step just did. Returns whether W changed.
     bool finishTraining();
+    /// The relative ridge λ (× mean(diag G)) the last connectivity refit chose by validation, per receiver set (one
+    /// unless PDE_N5); empty before the first refit (docs/training.md, "Connectivity refit").
+    std::vector<double> connectivityRefitRidges() const;
     /// The last iteration's loss, term by term.
     LossTerms lastLoss() const;
     /// The loss the model has now on the given frames, term by term (no learning step).
