@@ -108,7 +108,8 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
         const std::string why = ConnectivityRefit::unsupportedReason(*model);
         if (!why.empty())
             throw InputError("training.connectivity_refit_every: not available for this model (" + why + ")");
-        refit = std::make_unique<ConnectivityRefit>(model, data, std::max<int64_t>(1, trainingFrames(*data, config) - 6));
+        const int64_t frames = std::max<int64_t>(1, trainingFrames(*data, config) - 6); // the frames steps draw from
+        refit = std::make_unique<ConnectivityRefit>(model, data, frames);
     }
 }
 
