@@ -49,9 +49,11 @@ private:
     torch::Tensor transferTable(const torch::Tensor& receiver);
     torch::Tensor gridOfRanges() const; ///< [kGridPoints, N]: column j spans neuron j's activity range
     /// X [rows, N] (double) from a ψ* table, for the frames start, start + stride, … (rows of them).
-    void fillFeatures(const torch::Tensor& table, int64_t start, int64_t rows, int64_t stride, torch::Tensor& features) const;
+    void fillFeatures(const torch::Tensor& table, int64_t start, int64_t rows, int64_t stride,
+                      torch::Tensor& features) const;
     /// R [rows, N] (double): du/dt − φ* − input at the same frames.
-    void fillResiduals(const torch::Tensor& update, int64_t start, int64_t rows, int64_t stride, torch::Tensor& residuals) const;
+    void fillResiduals(const torch::Tensor& update, int64_t start, int64_t rows, int64_t stride,
+                       torch::Tensor& residuals) const;
     /// XᵀX [N, N] and Xᵀ R [N, rows of the set] over some frames.
     struct Sums
     {
@@ -59,9 +61,11 @@ private:
     };
     /// Adds the frames begin … end − 1 (of the strided ones) to each set's sums.
     void accumulate(const std::vector<Receivers>& sets, const std::vector<torch::Tensor>& indices,
-                    const torch::Tensor& update, int64_t begin, int64_t end, int64_t stride, std::vector<Sums>& sums) const;
+                    const torch::Tensor& update, int64_t begin, int64_t end, int64_t stride,
+                    std::vector<Sums>& sums) const;
     /// W's rows `index` [m] (as columns [N, m]) from their G and Xᵀ R, with w_ii = 0 and the relative ridge.
-    static torch::Tensor solveRows(torch::Tensor gram, const torch::Tensor& cross, const torch::Tensor& index, double ridge);
+    static torch::Tensor solveRows(torch::Tensor gram, const torch::Tensor& cross, const torch::Tensor& index,
+                                   double ridge);
     /// The relative ridge of kRidges whose rows, fitted on one half of the frames, predict the other best.
     static double chooseRidge(const Sums& first, const Sums& second, const torch::Tensor& index);
 
