@@ -245,6 +245,16 @@ private Q_SLOTS:
         QVERIFY(waitFor([&] { return done.state() == SessionState::Finished; }));
         QCOMPARE(done.iteration(), std::int64_t(30));
 
+        // With the connectivity refit, the end of training sets W once more and records it: two rows at iteration 30.
+        c.training.connectivityRefitEvery = 1000;
+        Session refit(c, std::make_shared<const Dataset>(simulate(c)));
+        refit.start();
+        QVERIFY(waitFor([&] { return refit.state() == SessionState::Finished; }));
+        const std::vector<TrainingMetrics> rows = refit.takeMetrics();
+        QVERIFY(rows.size() >= 2);
+        QCOMPARE(rows[rows.size() - 1].iteration, std::int64_t(30));
+        QCOMPARE(rows[rows.size() - 2].iteration, std::int64_t(30));
+
         ExperimentConfig bad = tinyConfig();
         bad.graphModel.inputSize = 7; // PDE_N2 needs 1
         Session failing(bad, std::make_shared<const Dataset>(simulate(c)));

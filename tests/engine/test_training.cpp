@@ -283,6 +283,15 @@ private Q_SLOTS:
                 }
             }
         }
+        // The refit inside the steps: every 10 iterations, so the end of training at iteration 20 has nothing to add.
+        ExperimentConfig periodic = variant("PDE_N2");
+        periodic.training.connectivityRefitEvery = 10;
+        Trainer stepped(periodic, tinyData(periodic));
+        for (int i = 0; i < 19; ++i)
+            stepped.step();
+        QVERIFY(!stepped.connectivityRefitRidges().empty()); // refit at iteration 10
+        stepped.step();
+        QVERIFY2(!stepped.finishTraining(), "no refit at iteration 20");
         ExperimentConfig multiplicative = variant("PDE_N2");
         multiplicative.simulation.externalInputMode = "multiplicative";
         multiplicative.training.connectivityRefitEvery = 10;

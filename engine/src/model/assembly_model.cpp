@@ -175,6 +175,15 @@ torch::Tensor AssemblyModelImpl::transferOfSenders(const torch::Tensor& u, const
     return transferFunction->forward(input.reshape({b * n, -1})).reshape({b, n});
 }
 
+torch::Tensor AssemblyModelImpl::transferToReceiver(const torch::Tensor& u, const torch::Tensor& receiver,
+                                                    const torch::Tensor& a)
+{
+    const int64_t b = u.size(0), n = u.size(1), d = a.size(1);
+    auto input = transferInput(u.unsqueeze(-1), receiver.view({1, 1, d}).expand({b, n, d}),
+                               a.unsqueeze(0).expand({b, n, d}));
+    return transferFunction->forward(input.reshape({b * n, -1})).reshape({b, n});
+}
+
 torch::Tensor AssemblyModelImpl::combine(const torch::Tensor& update, const torch::Tensor& message,
                                          const torch::Tensor& external) const
 {

@@ -54,6 +54,9 @@ public:
     torch::Tensor updateFunctionOf(const torch::Tensor& u, const torch::Tensor& latent);
     /// ψ* seen by every sender j with its own latent as receiver (PDE_N5: [u_j, a_j, a_j]): u [B, N] → [B, N].
     torch::Tensor transferOfSenders(const torch::Tensor& u, const torch::Tensor& latent);
+    /// ψ* of every sender j seen by one receiver latent `receiver` [d] (PDE_N5: [u_j, receiver, a_j]; the other
+    /// variants ignore it): u [B, N] → [B, N].
+    torch::Tensor transferToReceiver(const torch::Tensor& u, const torch::Tensor& receiver, const torch::Tensor& latent);
     /// The learned W [N, N] (zero diagonal).
     torch::Tensor connectivityMatrix() const;
     /// Keeps the diagonal out of learning: zeroes its gradient (equivalent to the authors' W ⊙ M).

@@ -5,7 +5,6 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 
 namespace plexus {
@@ -65,13 +64,10 @@ torch::Tensor ConnectivityRefit::transferTable(const torch::Tensor& receiver)
 {
     auto u = gridOfRanges();
     auto latent = m_model->latent.detach();
-    if (!receiver.defined())
-        return m_model->transferOfSenders(u, latent).to(torch::kCPU).contiguous();
-    // PDE_N5: [u_j, ā_k, a_j], the receiver group's mean latent as training sees it (model/receiver_groups.h).
-    const int64_t g = u.size(0), n = u.size(1), d = latent.size(1);
-    auto input = torch::cat({u.unsqueeze(-1), receiver.view({1, 1, d}).expand({g, n, d}),
-                             latent.unsqueeze(0).expand({g, n, d})}, -1);
-    return m_model->transferFunction->forward(input.reshape({g * n, -1})).reshape({g, n}).to(torch::kCPU).contiguous();
+    // PDE_N5: the receiver group's mean latent as training sees it (model/receiver_groups.h).
+    auto table = receiver.defined() ? m_model->transferToReceiver(u, receiver, latent)
+                                    : m_model->transferOfSenders(u, latent);
+    return table.to(torch::kCPU).contiguous();
 }
 
 std::vector<ConnectivityRefit::Receivers> ConnectivityRefit::receiverSets()
@@ -191,9 +187,8 @@ void ConnectivityRefit::accumulate(const std::vector<Receivers>& sets, const std
     }
 }
 
-double ConnectivityRefit::apply()
+void ConnectivityRefit::apply()
 {
-    const auto started = std::chrono::steady_clock::now();
     torch::NoGradGuard noGrad;
     const int64_t n = m_data->neurons();
     const std::vector<Receivers> sets = receiverSets();
@@ -221,7 +216,6 @@ double ConnectivityRefit::apply()
     }
     m_model->connectivity.copy_(w.to(torch::kFloat).to(m_model->connectivity.device()));
     m_model->connectivity.fill_diagonal_(0.0);
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
 } // namespace plexus

@@ -29,8 +29,8 @@ public:
     /// low-rank W is not a free matrix.
     static std::string unsupportedReason(const AssemblyModelImpl& model);
 
-    /// Sets W (in place, without gradient) and returns the seconds it took.
-    double apply();
+    /// Sets W (in place, without gradient).
+    void apply();
     /// The relative ridge λ each receiver set's last refit chose (docs/training.md).
     const std::vector<double>& ridges() const { return m_ridges; }
 

@@ -108,8 +108,7 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
         const std::string why = ConnectivityRefit::unsupportedReason(*model);
         if (!why.empty())
             throw InputError("training.connectivity_refit_every: not available for this model (" + why + ")");
-        const int64_t frames = std::max<int64_t>(1, trainingFrames(*data, config) - 6); // the frames steps draw from
-        refit = std::make_unique<ConnectivityRefit>(model, data, frames);
+        refit = std::make_unique<ConnectivityRefit>(model, data, drawnFrames());
     }
 }
 
@@ -164,11 +163,16 @@ std::int64_t trainingFrames(const Dataset& data, const ExperimentConfig& config)
     return std::max<std::int64_t>(std::min<std::int64_t>(8, data.frames()), data.frames() - held);
 }
 
+int64_t Trainer::Impl::drawnFrames() const
+{
+    return std::max<int64_t>(1, trainingFrames(*data, config) - 6);
+}
+
 torch::Tensor Trainer::Impl::sampleFrames(int64_t batch)
 {
     // k ~ U{0, …, n_frames − 6} (docs/method.md §C.1), drawn from our own seeded stream (saved in checkpoints); the
     // held-out last frames (training.held_out_fraction) are never drawn.
-    const auto range = static_cast<std::uint64_t>(std::max<int64_t>(1, trainingFrames(*data, config) - 6));
+    const auto range = static_cast<std::uint64_t>(drawnFrames());
     auto frames = torch::empty({batch}, torch::kLong);
     auto* k = frames.data_ptr<int64_t>();
     for (int64_t b = 0; b < batch; ++b)

@@ -33,6 +33,8 @@ struct Trainer::Impl
     /// The loss terms [5] (total, prediction, update at zero, monotonicity, sparsity) on these frames.
     torch::Tensor lossTensors(const torch::Tensor& frames);
     torch::Tensor sampleFrames(int64_t batch);
+    /// How many frames the steps draw from: 0 … this − 1 (docs/method.md §C.1, minus the held-out frames).
+    int64_t drawnFrames() const;
     /// The loss terms [5] of one step with every gradient set: hand-written CPU step or autograd.
     torch::Tensor lossAndGradients(const torch::Tensor& frames);
     /// The same by the CPU step (with Ω* by autograd when learned); only when cpuStep exists.
