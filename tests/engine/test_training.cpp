@@ -5,6 +5,7 @@
 #include "plexus/config/config_loader.h"
 #include "plexus/config/presets.h"
 #include "plexus/model/model_checks.h"
+#include "plexus/sim/rng.h"
 #include "plexus/sim/simulator.h"
 #include "plexus/train/trainer.h"
 #include "receiver_groups.h" // private to the engine (tests/engine/CMakeLists.txt adds its folder)
@@ -37,6 +38,37 @@ std::shared_ptr<const Dataset> tinyData(ExperimentConfig& c)
 class TestTraining : public QObject
 {
     Q_OBJECT
+
+    /// The refit's ridge is chosen by time-blocked validation (docs/training.md). On data made by the model itself
+    /// (its φ*, ψ* and a known W, plus noise on du/dt), a short recording — each half with fewer frames than senders —
+    /// must take a larger ridge than a long one, where the least-squares W is already pinned down.
+    static void checkRefitRidgeFollowsTheData()
+    {
+        std::vector<double> chosen;
+        for (std::int64_t frames : {60, 4000}) {
+            ExperimentConfig c = test::smallConfig(40, frames);
+            c.graphModel.inputSize = 1;
+            c.training.connectivityRefitEvery = 1000;
+            auto simulated = tinyData(c);
+            Trainer maker(c, simulated); // its untrained model is the one the second trainer starts from (same seed)
+            const Eigen::Index n = simulated->neurons();
+            const Eigen::MatrixXf w = Eigen::MatrixXf::Random(n, n);
+            const auto truth = maker.model().restructured(maker.model().latents(), w);
+            Dataset made = *simulated;
+            const Eigen::VectorXf none = Eigen::VectorXf::Zero(n);
+            Rng rng(5);
+            for (Eigen::Index f = 0; f < made.activity.rows(); ++f) {
+                const Eigen::VectorXf du = truth->derivative(made.activity.row(f).transpose(), none);
+                for (Eigen::Index i = 0; i < n; ++i)
+                    made.derivative(f, i) = du[i] + 0.3f * static_cast<float>(rng.normal()) * std::abs(du[i]);
+            }
+            Trainer trainer(c, std::make_shared<const Dataset>(std::move(made)));
+            QVERIFY(trainer.finishTraining());
+            QCOMPARE(trainer.connectivityRefitRidges().size(), std::size_t(1)); // PDE_N2: one ψ* for every receiver
+            chosen.push_back(trainer.connectivityRefitRidges()[0]);
+        }
+        QVERIFY2(chosen[0] > chosen[1], qPrintable(QString("ridge %1 for 60 frames, %2 for 4000").arg(chosen[0]).arg(chosen[1])));
+    }
 
 private Q_SLOTS:
     void initTestCase() { setComputeThreads(2); }
@@ -292,6 +324,7 @@ private Q_SLOTS:
         QVERIFY(!stepped.connectivityRefitRidges().empty()); // refit at iteration 10
         stepped.step();
         QVERIFY2(!stepped.finishTraining(), "no refit at iteration 20");
+        checkRefitRidgeFollowsTheData();
         ExperimentConfig multiplicative = variant("PDE_N2");
         multiplicative.simulation.externalInputMode = "multiplicative";
         multiplicative.training.connectivityRefitEvery = 10;
