@@ -70,6 +70,40 @@ class TestTraining : public QObject
         QVERIFY2(chosen[0] > chosen[1], qPrintable(QString("ridge %1 for 60 frames, %2 for 4000").arg(chosen[0]).arg(chosen[1])));
     }
 
+    /// φ*'s common factor, found with W (docs/training.md, "Connectivity refit"): on data made by the model itself
+    /// with a known W and φ* × 1.1, the refit returns that W and multiplies φ* by 1.1.
+    static void checkRefitFindsTheFactorOfUpdate()
+    {
+        ExperimentConfig c = test::smallConfig(40, 2000);
+        c.graphModel.inputSize = 1;
+        c.training.connectivityRefitEvery = 1000;
+        auto simulated = tinyData(c);
+        Trainer maker(c, simulated); // its untrained model is the one the second trainer starts from (same seed)
+        const Eigen::Index n = simulated->neurons();
+        Eigen::MatrixXf w = Eigen::MatrixXf::Random(n, n);
+        w.diagonal().setZero();
+        const Eigen::MatrixXf latents = maker.model().latents();
+        const auto truth = maker.model().restructured(latents, w);
+        const auto alone = maker.model().restructured(latents, Eigen::MatrixXf::Zero(n, n)); // φ* alone
+        Dataset made = *simulated;
+        const Eigen::VectorXf none = Eigen::VectorXf::Zero(n);
+        for (Eigen::Index f = 0; f < made.activity.rows(); ++f) {
+            const Eigen::VectorXf u = made.activity.row(f).transpose();
+            const Eigen::VectorXf phi = alone->derivative(u, none);
+            made.derivative.row(f) = (truth->derivative(u, none) + 0.1f * phi).transpose();
+        }
+        Trainer trainer(c, std::make_shared<const Dataset>(std::move(made)));
+        const Eigen::VectorXf r = Eigen::VectorXf::LinSpaced(50, -3.0f, 3.0f);
+        const Eigen::MatrixXf before = trainer.model().updateCurves(r);
+        QVERIFY(trainer.finishTraining());
+        const Eigen::MatrixXf after = trainer.model().updateCurves(r);
+        const double factor = (after.array() * before.array()).sum() / before.squaredNorm();
+        QVERIFY2(std::abs(factor - 1.1) < 2e-3, qPrintable(QString("φ* × %1, expected × 1.1").arg(factor)));
+        const Eigen::MatrixXf refit = trainer.model().connectivity();
+        const double error = (refit - w).norm() / w.norm();
+        QVERIFY2(error < 2e-2, qPrintable(QString("W off by %1 (relative)").arg(error)));
+    }
+
 private Q_SLOTS:
     void initTestCase() { setComputeThreads(2); }
 
@@ -325,6 +359,7 @@ private Q_SLOTS:
         stepped.step();
         QVERIFY2(!stepped.finishTraining(), "no refit at iteration 20");
         checkRefitRidgeFollowsTheData();
+        checkRefitFindsTheFactorOfUpdate();
         ExperimentConfig multiplicative = variant("PDE_N2");
         multiplicative.simulation.externalInputMode = "multiplicative";
         multiplicative.training.connectivityRefitEvery = 10;

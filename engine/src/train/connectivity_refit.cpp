@@ -5,6 +5,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace plexus {
@@ -15,6 +16,8 @@ namespace {
 constexpr int64_t kChunkRows = 4096;
 /// At most this many frames enter G (evenly spaced): consecutive frames differ little.
 constexpr int64_t kMostFrames = 50000;
+/// φ*'s common factor is applied when within 1 ± this: beyond, φ* is not yet the data's up to a factor.
+constexpr double kLargestUpdateShift = 0.5;
 
 /// Linear interpolation in column `neuron` of a row-major [grid, N] table at grid coordinate `position`.
 inline float interpolate(const float* table, int64_t neurons, int64_t grid, int64_t neuron, float position)
@@ -110,12 +113,13 @@ void ConnectivityRefit::fillFeatures(const torch::Tensor& table, int64_t start, 
 }
 
 void ConnectivityRefit::fillResiduals(const torch::Tensor& update, int64_t start, int64_t rows, int64_t stride,
-                                      torch::Tensor& residuals) const
+                                      torch::Tensor& residuals, torch::Tensor& updates) const
 {
     const int64_t n = m_data->neurons(), receivers = m_data->stimulusReceivers();
     const bool additive = m_model->inputMode() == "additive";
     const float* phi = update.data_ptr<float>();
     double* r = residuals.data_ptr<double>();
+    double* f = updates.data_ptr<double>();
     at::parallel_for(0, rows, 64, [&](int64_t begin, int64_t end) {
         for (int64_t row = begin; row < end; ++row) {
             const int64_t frame = start + row * stride;
@@ -124,10 +128,12 @@ void ConnectivityRefit::fillResiduals(const torch::Tensor& update, int64_t start
             const float* input = receivers > 0 ? m_data->stimulus.row(frame).data() : nullptr;
             for (int64_t i = 0; i < n; ++i) {
                 const auto s = static_cast<std::size_t>(i);
-                float rest = y[i] - interpolate(phi, n, kGridPoints, i, (u[i] - m_low[s]) / m_step[s]);
+                const float own = interpolate(phi, n, kGridPoints, i, (u[i] - m_low[s]) / m_step[s]);
+                float rest = y[i] - own;
                 if (additive && i < receivers)
                     rest -= input[i];
                 r[row * n + i] = rest;
+                f[row * n + i] = own;
             }
         }
     });
@@ -174,17 +180,32 @@ void ConnectivityRefit::accumulate(const std::vector<Receivers>& sets, const std
     // Double precision: the activity of a small or short recording can leave G badly conditioned (10⁹ and more).
     auto features = torch::empty({kChunkRows, n}, torch::kDouble);
     auto residuals = torch::empty({kChunkRows, n}, torch::kDouble);
+    auto updates = torch::empty({kChunkRows, n}, torch::kDouble);
     for (int64_t first = begin; first < end; first += kChunkRows) {
         const int64_t rows = std::min(kChunkRows, end - first);
-        fillResiduals(update, first * stride, rows, stride, residuals);
-        auto r = residuals.narrow(0, 0, rows);
+        fillResiduals(update, first * stride, rows, stride, residuals, updates);
         for (std::size_t k = 0; k < sets.size(); ++k) {
+            auto r = residuals.narrow(0, 0, rows), f = updates.narrow(0, 0, rows);
+            if (sets.size() > 1) {
+                r = r.index_select(1, indices[k]);
+                f = f.index_select(1, indices[k]);
+            }
             fillFeatures(sets[k].transfer, first * stride, rows, stride, features);
             auto x = features.narrow(0, 0, rows);
             sums[k].gram += torch::mm(x.t(), x);
-            sums[k].cross += torch::mm(x.t(), sets.size() == 1 ? r : r.index_select(1, indices[k]));
+            sums[k].cross += torch::mm(x.t(), r);
+            sums[k].crossUpdate += torch::mm(x.t(), f);
+            sums[k].residualUpdate += (r * f).sum().item<double>();
+            sums[k].updateSquared += (f * f).sum().item<double>();
         }
     }
+}
+
+void ConnectivityRefit::scaleUpdateFunction(double factor)
+{
+    const auto& output = m_model->updateFunction->layers().back();
+    output->weight.mul_(factor);
+    output->bias.mul_(factor);
 }
 
 void ConnectivityRefit::apply()
@@ -201,21 +222,40 @@ void ConnectivityRefit::apply()
     for (const auto& set : sets) {
         const auto m = static_cast<int64_t>(set.rows.size());
         for (auto* half : {&early, &late})
-            half->push_back({torch::zeros({n, n}, torch::kDouble), torch::zeros({n, m}, torch::kDouble)});
+            half->push_back({torch::zeros({n, n}, torch::kDouble), torch::zeros({n, m}, torch::kDouble),
+                             torch::zeros({n, m}, torch::kDouble)});
         indices.push_back(torch::tensor(set.rows, torch::kLong));
     }
     accumulate(sets, indices, update, 0, used / 2, stride, early);
     accumulate(sets, indices, update, used / 2, used, stride, late);
-    auto w = torch::zeros({n, n}, torch::kDouble);
+    // Per set, the rows for the residual (φ* as it is) and for φ* itself: W(b) = W_r − b·W_f fits du/dt − (1 + b)·φ*.
+    // The squared error at the optimum rows is rᵀr − wᵀXᵀr, quadratic in b: E(b) = const − 2bB + b²C.
+    std::vector<torch::Tensor> residualRows, updateRows;
+    double linear = 0.0, quadratic = 0.0;
     m_ridges.clear();
     for (std::size_t k = 0; k < sets.size(); ++k) {
         const double ridge = chooseRidge(early[k], late[k], indices[k]);
         m_ridges.push_back(ridge);
-        auto rows = solveRows(early[k].gram + late[k].gram, early[k].cross + late[k].cross, indices[k], ridge);
-        w.index_copy_(0, indices[k], rows.t());
+        const int64_t m = indices[k].size(0);
+        auto both = solveRows(early[k].gram + late[k].gram,
+                              torch::cat({early[k].cross + late[k].cross, early[k].crossUpdate + late[k].crossUpdate}, 1),
+                              torch::cat({indices[k], indices[k]}), ridge);
+        residualRows.push_back(both.narrow(1, 0, m));
+        updateRows.push_back(both.narrow(1, m, m));
+        const auto crossUpdate = early[k].crossUpdate + late[k].crossUpdate;
+        linear += early[k].residualUpdate + late[k].residualUpdate - (residualRows[k] * crossUpdate).sum().item<double>();
+        quadratic += early[k].updateSquared + late[k].updateSquared - (updateRows[k] * crossUpdate).sum().item<double>();
     }
+    double shift = quadratic > 0.0 ? linear / quadratic : 0.0;
+    if (!std::isfinite(shift) || std::fabs(shift) > kLargestUpdateShift)
+        shift = 0.0; // φ* far from the data's: not a common factor to correct here
+    auto w = torch::zeros({n, n}, torch::kDouble);
+    for (std::size_t k = 0; k < sets.size(); ++k)
+        w.index_copy_(0, indices[k], (residualRows[k] - shift * updateRows[k]).t());
     m_model->connectivity.copy_(w.to(torch::kFloat).to(m_model->connectivity.device()));
     m_model->connectivity.fill_diagonal_(0.0);
+    m_updateScale = 1.0 + shift;
+    scaleUpdateFunction(m_updateScale);
 }
 
 } // namespace plexus

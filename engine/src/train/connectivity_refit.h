@@ -18,7 +18,9 @@ namespace plexus {
 /// r_i = du_i/dt − φ*(u_i, a_i) − input, and w_ii = 0. Receivers that see the same ψ* share one G: every receiver for
 /// PDE_N2/N4, each receiver group of PDE_N5's training (ReceiverGroups: ψ*(u_j, ā_k, a_j)). ψ* and φ* are tabulated per
 /// neuron over its activity range and interpolated, so the cost is matrix products over the frames, not an MLP
-/// evaluation per frame and neuron.
+/// evaluation per frame and neuron. φ* gets one common factor in the same least-squares problem (every term of du/dt
+/// scaled alike costs only that factor times du/dt, which is small next to the terms: a direction training is slow to
+/// settle, and the corrected W's slope shows it); its output layer is scaled by it.
 class ConnectivityRefit
 {
 public:
@@ -29,10 +31,12 @@ public:
     /// low-rank W is not a free matrix.
     static std::string unsupportedReason(const AssemblyModelImpl& model);
 
-    /// Sets W (in place, without gradient).
+    /// Sets W and φ*'s common factor (in place, without gradient).
     void apply();
     /// The relative ridge λ each receiver set's last refit chose (docs/training.md).
     const std::vector<double>& ridges() const { return m_ridges; }
+    /// The factor the last refit applied to φ* (1 when it left φ* as it was).
+    double updateScale() const { return m_updateScale; }
 
     /// The relative ridges λ (× mean(diag G)) the validation chooses from.
     static constexpr double kRidges[] = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1};
@@ -51,13 +55,14 @@ private:
     /// X [rows, N] (double) from a ψ* table, for the frames start, start + stride, … (rows of them).
     void fillFeatures(const torch::Tensor& table, int64_t start, int64_t rows, int64_t stride,
                       torch::Tensor& features) const;
-    /// R [rows, N] (double): du/dt − φ* − input at the same frames.
+    /// R [rows, N] (double): du/dt − φ* − input, and F: φ*, at the same frames.
     void fillResiduals(const torch::Tensor& update, int64_t start, int64_t rows, int64_t stride,
-                       torch::Tensor& residuals) const;
-    /// XᵀX [N, N] and Xᵀ R [N, rows of the set] over some frames.
+                       torch::Tensor& residuals, torch::Tensor& updates) const;
+    /// XᵀX [N, N], Xᵀ R and Xᵀ F [N, rows of the set], Σ r·f and Σ f² over the set's rows, over some frames.
     struct Sums
     {
-        torch::Tensor gram, cross;
+        torch::Tensor gram, cross, crossUpdate;
+        double residualUpdate = 0.0, updateSquared = 0.0;
     };
     /// Adds the frames begin … end − 1 (of the strided ones) to each set's sums.
     void accumulate(const std::vector<Receivers>& sets, const std::vector<torch::Tensor>& indices,
@@ -68,6 +73,8 @@ private:
                                    double ridge);
     /// The relative ridge of kRidges whose rows, fitted on one half of the frames, predict the other best.
     static double chooseRidge(const Sums& first, const Sums& second, const torch::Tensor& index);
+    /// Scales φ*'s output layer by `factor`.
+    void scaleUpdateFunction(double factor);
 
     static constexpr int64_t kGridPoints = 1024;
 
@@ -76,6 +83,7 @@ private:
     int64_t m_frames;
     std::vector<float> m_low, m_step; // per neuron: activity minimum and grid spacing
     std::vector<double> m_ridges;
+    double m_updateScale = 1.0;
 };
 
 } // namespace plexus
