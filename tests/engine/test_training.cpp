@@ -206,9 +206,13 @@ private Q_SLOTS:
                                        {r.kernels.updateAtZero, r.autograd.updateAtZero},
                                        {r.kernels.monotonicity, r.autograd.monotonicity},
                                        {r.kernels.sparsity, r.autograd.sparsity}};
-            for (const auto& t : terms)
-                QVERIFY2(std::abs(t[0] - t[1]) <= 1e-5 * std::max(1.0, std::abs(t[1])),
-                         qPrintable(label + QString(": loss %1 vs %2").arg(t[0]).arg(t[1])));
+            // ψ*(u) − ψ*(u + δ) loses digits to cancellation: the monotonicity term may differ by float's 10⁻⁷ on ψ*
+            // times its weight and the batch's frames (measured: 1.1e-5 of 0.25 at λ = 100, B = 3 on an AVX-512 CPU).
+            const double cancellation = k.monotonicity * c.training.batchSize * 1e-6;
+            for (std::size_t t = 0; t < std::size(terms); ++t)
+                QVERIFY2(std::abs(terms[t][0] - terms[t][1]) <=
+                             1e-5 * std::max(1.0, std::abs(terms[t][1])) + (t == 3 ? cancellation : 0.0),
+                         qPrintable(label + QString(": loss term %1: %2 vs %3").arg(t).arg(terms[t][0]).arg(terms[t][1])));
             QVERIFY2(k.monotonicity == 0 || r.autograd.monotonicity > 0, qPrintable(label + ": monotonicity not exercised"));
             QVERIFY2(!k.learnedStimulus || std::count_if(r.names.begin(), r.names.end(), [](const std::string& name) {
                          return name.rfind("stimulusField", 0) == 0;
