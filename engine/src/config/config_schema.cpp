@@ -287,6 +287,8 @@ std::vector<ConfigField> buildSchema()
         sectionField(tr, t, "connectivity_refit_every", &T::connectivityRefitEvery, kUsed, kTrain,
                      "Iterations between least-squares refits of W given φ*, ψ* (Plexus; 0: never, the paper)",
                      nonNegativeInt()),
+        sectionField(tr, t, "connectivity_refit_functions", &T::connectivityRefitFunctions, kUsed, kTrain,
+                     "With the W refit: also refit φ*'s and ψ*'s output layers by least squares, then W (Plexus)"),
         sectionField(tr, t, "training_single_type", &T::trainingSingleType, kUsed, kTrain,
                      "Fixed identical latents (no embedding)"),
         sectionField(tr, t, "learn_external_input", &T::learnExternalInput, kUsed, kTrain, "Learn Ω* (SIREN)"),

@@ -148,11 +148,20 @@ std::vector<torch::Tensor> AssemblyModelImpl::connectivityParameters() const
                      : std::vector<torch::Tensor>{connectivity};
 }
 
-torch::Tensor AssemblyModelImpl::updateFunctionOf(const torch::Tensor& u, const torch::Tensor& a)
+torch::Tensor AssemblyModelImpl::updateInputOf(const torch::Tensor& u, const torch::Tensor& a) const
 {
     const int64_t b = u.size(0), n = u.size(1);
-    auto input = torch::cat({u.reshape({b * n, 1}), a.unsqueeze(0).expand({b, n, a.size(1)}).reshape({b * n, -1})}, 1);
-    return updateFunction->forward(input).reshape({b, n});
+    return torch::cat({u.reshape({b * n, 1}), a.unsqueeze(0).expand({b, n, a.size(1)}).reshape({b * n, -1})}, 1);
+}
+
+torch::Tensor AssemblyModelImpl::updateFunctionOf(const torch::Tensor& u, const torch::Tensor& a)
+{
+    return updateFunction->forward(updateInputOf(u, a)).reshape({u.size(0), u.size(1)});
+}
+
+torch::Tensor AssemblyModelImpl::updateHiddenOf(const torch::Tensor& u, const torch::Tensor& a)
+{
+    return updateFunction->hidden(updateInputOf(u, a)).reshape({u.size(0), u.size(1), -1});
 }
 
 torch::Tensor AssemblyModelImpl::transferInput(const torch::Tensor& u, const torch::Tensor& receiver,
@@ -167,12 +176,21 @@ torch::Tensor AssemblyModelImpl::transferInput(const torch::Tensor& u, const tor
     return u;
 }
 
-torch::Tensor AssemblyModelImpl::transferOfSenders(const torch::Tensor& u, const torch::Tensor& a)
+torch::Tensor AssemblyModelImpl::senderTransferInputOf(const torch::Tensor& u, const torch::Tensor& a) const
 {
     const int64_t b = u.size(0), n = u.size(1);
     auto latents = a.unsqueeze(0).expand({b, n, a.size(1)});
-    auto input = transferInput(u.unsqueeze(-1), latents, latents);
-    return transferFunction->forward(input.reshape({b * n, -1})).reshape({b, n});
+    return transferInput(u.unsqueeze(-1), latents, latents).reshape({b * n, -1});
+}
+
+torch::Tensor AssemblyModelImpl::transferOfSenders(const torch::Tensor& u, const torch::Tensor& a)
+{
+    return transferFunction->forward(senderTransferInputOf(u, a)).reshape({u.size(0), u.size(1)});
+}
+
+torch::Tensor AssemblyModelImpl::transferHiddenOfSenders(const torch::Tensor& u, const torch::Tensor& a)
+{
+    return transferFunction->hidden(senderTransferInputOf(u, a)).reshape({u.size(0), u.size(1), -1});
 }
 
 torch::Tensor AssemblyModelImpl::transferToReceiver(const torch::Tensor& u, const torch::Tensor& receiver,

@@ -57,6 +57,10 @@ public:
     /// ψ* of every sender j seen by one receiver latent `receiver` [d] (PDE_N5: [u_j, receiver, a_j]; the other
     /// variants ignore it): u [B, N] → [B, N].
     torch::Tensor transferToReceiver(const torch::Tensor& u, const torch::Tensor& receiver, const torch::Tensor& latent);
+    /// φ*'s and ψ*'s last hidden layers for the same inputs as updateFunctionOf and transferOfSenders: [B, N, H]
+    /// (their outputs are the output layer of these; FunctionRefit fits that layer).
+    torch::Tensor updateHiddenOf(const torch::Tensor& u, const torch::Tensor& latent);
+    torch::Tensor transferHiddenOfSenders(const torch::Tensor& u, const torch::Tensor& latent);
     /// The learned W [N, N] (zero diagonal).
     torch::Tensor connectivityMatrix() const;
     /// Keeps the diagonal out of learning: zeroes its gradient (equivalent to the authors' W ⊙ M).
@@ -98,6 +102,9 @@ private:
                                           const torch::Tensor& receivers, const torch::Tensor& of);
     torch::Tensor transferInput(const torch::Tensor& u, const torch::Tensor& receiverLatent,
                                 const torch::Tensor& senderLatent) const;
+    /// φ*'s input rows [B·N, 1 + d] ([u_i, a_i]) and ψ*'s for every sender seen by itself, for u [B, N].
+    torch::Tensor updateInputOf(const torch::Tensor& u, const torch::Tensor& latent) const;
+    torch::Tensor senderTransferInputOf(const torch::Tensor& u, const torch::Tensor& latent) const;
     torch::Tensor combine(const torch::Tensor& update, const torch::Tensor& message, const torch::Tensor& external) const;
 
     TransferInputs m_transferInputs;

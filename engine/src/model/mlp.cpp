@@ -32,11 +32,13 @@ torch::Tensor MlpImpl::activate(const torch::Tensor& x) const
 
 torch::Tensor MlpImpl::forward(torch::Tensor x)
 {
-    for (std::size_t l = 0; l < m_layers.size(); ++l) {
-        x = m_layers[l]->forward(x);
-        if (l + 1 < m_layers.size())
-            x = activate(x);
-    }
+    return m_layers.back()->forward(hidden(std::move(x)));
+}
+
+torch::Tensor MlpImpl::hidden(torch::Tensor x)
+{
+    for (std::size_t l = 0; l + 1 < m_layers.size(); ++l)
+        x = activate(m_layers[l]->forward(x));
     return x;
 }
 

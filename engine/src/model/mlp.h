@@ -15,6 +15,8 @@ public:
     MlpImpl(int64_t inputs, int64_t hidden, int64_t layers, int64_t outputs, const std::string& activation);
     /// [rows, inputs] → [rows, outputs]
     torch::Tensor forward(torch::Tensor x);
+    /// The last hidden layer's activations [rows, H]: forward(x) = layers().back()(hidden(x)).
+    torch::Tensor hidden(torch::Tensor x);
     int64_t inputs() const { return m_inputs; }
     const std::vector<torch::nn::Linear>& layers() const { return m_layers; }
     const std::string& activation() const { return m_activation; }

@@ -109,6 +109,12 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
         if (!why.empty())
             throw InputError("training.connectivity_refit_every: not available for this model (" + why + ")");
         refit = std::make_unique<ConnectivityRefit>(model, data, drawnFrames());
+        if (t.connectivityRefitFunctions) {
+            const std::string whyNot = FunctionRefit::unsupportedReason(*model);
+            if (!whyNot.empty())
+                throw InputError("training.connectivity_refit_functions: not available for this model (" + whyNot + ")");
+            functionRefit = std::make_unique<FunctionRefit>(model, data, drawnFrames());
+        }
     }
 }
 
@@ -297,6 +303,12 @@ bool Trainer::Impl::refitConnectivity()
     if (!refit || lastRefitIteration == iteration)
         return false;
     refit->apply();
+    if (functionRefit) { // alternating least squares: the functions' output layers for this W, then W for them
+        functionRefit->apply();
+        refit->apply();
+        optimizer->resetMoments("updateFunction");
+        optimizer->resetMoments("transferFunction");
+    }
     optimizer->resetMoments("connectivity"); // W's moments belong to the W it replaced
     lastRefitIteration = iteration;
     return true;

@@ -3,6 +3,7 @@
 // Private to the engine: the Trainer's state, shared by its translation units. Includes LibTorch.
 #include "model/assembly_model.h"
 #include "connectivity_refit.h"
+#include "function_refit.h"
 #include "cpu_training_step.h"
 #include "fused_adam.h"
 #include "model/torch_learned_model.h"
@@ -77,6 +78,7 @@ struct Trainer::Impl
     std::unique_ptr<FusedAdam> optimizer;
     std::unique_ptr<CpuTrainingStep> cpuStep; ///< null when autograd does every step (see stepKernel)
     std::unique_ptr<ConnectivityRefit> refit; ///< null unless training.connectivity_refit_every > 0
+    std::unique_ptr<FunctionRefit> functionRefit; ///< null unless training.connectivity_refit_functions too
     /// Sets W to its least-squares value when training.connectivity_refit_every says so.
     void refitWhenDue();
     /// Refits W now (unless it was refit at this iteration); false without a refit.

@@ -97,6 +97,9 @@ struct TrainingConfig
     /// 0: never, as the paper). The prediction is linear in W, so this is the exact minimiser of the prediction loss
     /// over W, not an approximation (docs/training.md, "Connectivity refit").
     std::int64_t connectivityRefitEvery = 0;
+    /// With the connectivity refit: also set φ*'s and ψ*'s output layers to their least-squares values given W, then
+    /// W again (Plexus; docs/training.md, "Connectivity refit").
+    bool connectivityRefitFunctions = false;
     bool trainingSingleType = false;
     bool learnExternalInput = false;
     /// PDE_N5: ψ*(u_j, a_i, a_j) is trained with the receivers grouped by latent, at most this many groups, each
