@@ -33,6 +33,30 @@ std::shared_ptr<const Dataset> tinyData(ExperimentConfig& c)
     return std::make_shared<const Dataset>(simulate(c));
 }
 
+/// Data made by the model itself: the activity of `c`'s simulation, du/dt = mix(φ*, Σ_j W_ij ψ*(u_j), u, W) of the
+/// untrained model a Trainer of `c` starts from (same seed), with a random W (zero diagonal), returned with it.
+template <typename Mix>
+std::pair<std::shared_ptr<const Dataset>, Eigen::MatrixXf> madeByTheModel(ExperimentConfig& c, Mix mix)
+{
+    auto simulated = tinyData(c);
+    Trainer maker(c, simulated);
+    const Eigen::Index n = simulated->neurons();
+    Eigen::MatrixXf w = Eigen::MatrixXf::Random(n, n);
+    w.diagonal().setZero();
+    const Eigen::MatrixXf latents = maker.model().latents();
+    const auto truth = maker.model().restructured(latents, w);
+    const auto alone = maker.model().restructured(latents, Eigen::MatrixXf::Zero(n, n)); // φ* alone
+    Dataset made = *simulated;
+    const Eigen::VectorXf none = Eigen::VectorXf::Zero(n);
+    for (Eigen::Index f = 0; f < made.activity.rows(); ++f) {
+        const Eigen::VectorXf u = made.activity.row(f).transpose();
+        const Eigen::VectorXf phi = alone->derivative(u, none);
+        const Eigen::VectorXf messages = truth->derivative(u, none) - phi; // Σ_j W_ij ψ*(u_j)
+        made.derivative.row(f) = mix(phi, messages, u, w).transpose();
+    }
+    return {std::make_shared<const Dataset>(std::move(made)), w};
+}
+
 } // namespace
 
 class TestTraining : public QObject
@@ -77,22 +101,11 @@ class TestTraining : public QObject
         ExperimentConfig c = test::smallConfig(40, 2000);
         c.graphModel.inputSize = 1;
         c.training.connectivityRefitEvery = 1000;
-        auto simulated = tinyData(c);
-        Trainer maker(c, simulated); // its untrained model is the one the second trainer starts from (same seed)
-        const Eigen::Index n = simulated->neurons();
-        Eigen::MatrixXf w = Eigen::MatrixXf::Random(n, n);
-        w.diagonal().setZero();
-        const Eigen::MatrixXf latents = maker.model().latents();
-        const auto truth = maker.model().restructured(latents, w);
-        const auto alone = maker.model().restructured(latents, Eigen::MatrixXf::Zero(n, n)); // φ* alone
-        Dataset made = *simulated;
-        const Eigen::VectorXf none = Eigen::VectorXf::Zero(n);
-        for (Eigen::Index f = 0; f < made.activity.rows(); ++f) {
-            const Eigen::VectorXf u = made.activity.row(f).transpose();
-            const Eigen::VectorXf phi = alone->derivative(u, none);
-            made.derivative.row(f) = (truth->derivative(u, none) + 0.1f * phi).transpose();
-        }
-        Trainer trainer(c, std::make_shared<const Dataset>(std::move(made)));
+        const auto [data, w] = madeByTheModel(c, [](const Eigen::VectorXf& phi, const Eigen::VectorXf& messages,
+                                                     const Eigen::VectorXf&, const Eigen::MatrixXf&) {
+            return Eigen::VectorXf(messages + 1.1f * phi);
+        });
+        Trainer trainer(c, data);
         const Eigen::VectorXf r = Eigen::VectorXf::LinSpaced(50, -3.0f, 3.0f);
         const Eigen::MatrixXf before = trainer.model().updateCurves(r);
         QVERIFY(trainer.finishTraining());
@@ -382,24 +395,10 @@ private Q_SLOTS:
         ExperimentConfig c = test::smallConfig(40, 2000);
         c.graphModel.inputSize = 1;
         c.training.connectivityRefitEvery = 1000;
-        auto simulated = tinyData(c);
-        Trainer maker(c, simulated); // its untrained model is the one the trainers below start from (same seed)
-        const Eigen::Index n = simulated->neurons();
-        Eigen::MatrixXf w = Eigen::MatrixXf::Random(n, n);
-        w.diagonal().setZero();
-        const Eigen::MatrixXf latents = maker.model().latents();
-        const auto truth = maker.model().restructured(latents, w);
-        const auto alone = maker.model().restructured(latents, Eigen::MatrixXf::Zero(n, n));
-        Dataset made = *simulated;
-        const Eigen::VectorXf none = Eigen::VectorXf::Zero(n);
-        const Eigen::VectorXf rowSums = w.rowwise().sum();
-        for (Eigen::Index f = 0; f < made.activity.rows(); ++f) {
-            const Eigen::VectorXf u = made.activity.row(f).transpose();
-            const Eigen::VectorXf phi = alone->derivative(u, none);
-            const Eigen::VectorXf messages = truth->derivative(u, none) - phi; // Σ_j W_ij ψ*(u_j)
-            made.derivative.row(f) = (1.1f * phi + 0.8f * messages + 0.05f * rowSums + 0.2f * (w * u)).transpose();
-        }
-        auto data = std::make_shared<const Dataset>(std::move(made));
+        const auto [data, w] = madeByTheModel(c, [](const Eigen::VectorXf& phi, const Eigen::VectorXf& messages,
+                                                     const Eigen::VectorXf& u, const Eigen::MatrixXf& w) {
+            return Eigen::VectorXf(1.1f * phi + 0.8f * messages + 0.05f * w.rowwise().sum() + 0.2f * (w * u));
+        });
         std::vector<std::int64_t> frames;
         for (std::int64_t f = 0; f < 1500; f += 7)
             frames.push_back(f);

@@ -1,5 +1,7 @@
 #include "function_refit.h"
 
+#include "connectivity_refit.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -21,9 +23,7 @@ std::string FunctionRefit::unsupportedReason(const AssemblyModelImpl& model)
         return "ψ* depends on the receiver";
     if (model.hasStimulusField())
         return "the stimulus field is learned";
-    if (model.inputMode() == "multiplicative")
-        return "a multiplicative input scales each row's features";
-    return "";
+    return ConnectivityRefit::unsupportedReason(model); // the W refit it alternates with
 }
 
 FunctionRefit::FunctionRefit(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t frames)
