@@ -5,6 +5,7 @@
 #include "trained_run.h"
 
 #include "plexus/analysis/evaluation.h"
+#include "plexus/analysis/profile_clustering.h"
 #include "plexus/data/authors_layout.h"
 #include "plexus/data/npy_file.h"
 #include "plexus/data/csv_export.h"
@@ -28,8 +29,9 @@ constexpr const char* kUsage = R"(plexus-cli export RUN_DIR --format npy|csv [--
        plexus-cli export RUN_DIR --learned --format npy|csv [--to DIR] [--checkpoint FILE]
 
   --learned      what the newest checkpoint learned, for other tools: learned_W (N × N, ψ*-corrected as the Studio
-                 shows it, row = receiving neuron), latents (N × d) and clusters (N: the cluster of each neuron,
-                 found without ground truth), as .npy (float32) or .csv
+                 shows it, row = receiving neuron), latents (N × d), clusters (N: the cluster of each neuron,
+                 found without ground truth) and function_profiles (N × 128: each neuron's φ* then ψ*/upper at 64
+                 evenly spaced u in [−xnorm, xnorm], the curves the clusters are found from), as .npy (float32) or .csv
 
   --format npy   the authors' layout: x_list_0.npy (frames, N, 8), y_list_0.npy (frames, N, 1), connectivity.npy
   --format csv   activity.csv (frame, time, one column per neuron), neurons.csv (id, type, x, y),
@@ -73,7 +75,8 @@ int exportLearned(const CliArgs& args, const std::string& runDir, const std::str
     writeMatrix((out / "learned_W").string(), w, format);
     writeMatrix((out / "latents").string(), model.latents(), format);
     writeMatrix((out / "clusters").string(), labels, format);
-    std::printf("wrote %s/{learned_W, latents, clusters}.%s (%lld neurons, %d clusters)\n", out.c_str(), format.c_str(),
+    writeMatrix((out / "function_profiles").string(), functionProfiles(model, run.config, xnorm), format);
+    std::printf("wrote %s/{learned_W, latents, clusters, function_profiles}.%s (%lld neurons, %d clusters)\n", out.c_str(), format.c_str(),
                 static_cast<long long>(w.rows()),
                 clusters.empty() ? 0 : *std::max_element(clusters.begin(), clusters.end()) + 1);
     return 0;

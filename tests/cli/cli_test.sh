@@ -81,10 +81,13 @@ expect 0 "loss [0-9.e+-]+  clusters" -- "$cli" train "$work/recording" --iterati
 expect 0 "one-step      du/dt R² .* held-out frames" -- "$cli" evaluate "$work/recording" --rollout-frames 50 --no-equations
 checks=$((checks + 1))
 grep -q '"ground_truth": false' "$work/recording/metrics.json" || { failures=$((failures + 1)); echo "FAIL: recording metrics.json"; }
-expect 0 "learned_W, latents, clusters" -- "$cli" export "$work/recording" --learned --format csv
+expect 0 "learned_W, latents, clusters, function_profiles" -- "$cli" export "$work/recording" --learned --format csv
 rows=$(wc -l <"$work/recording/export/learned_W.csv")
 checks=$((checks + 1))
 [ "$rows" -eq 100 ] || { failures=$((failures + 1)); echo "FAIL: learned_W.csv has $rows rows, expected 100"; }
+checks=$((checks + 1))
+columns=$(head -1 "$work/recording/export/function_profiles.csv" | tr ',' '\n' | wc -l)
+[ "$columns" -eq 128 ] || { failures=$((failures + 1)); echo "FAIL: function_profiles.csv has $columns columns, expected 128"; }
 expect 0 "learned_W, latents, clusters" -- "$cli" export "$work/recording" --learned --format npy
 # Its second half, trained apart: how far the two agree (stability, no truth needed).
 expect 0 "100 neurons, 100 kept; 150 frames" -- "$cli" import "$work/rec/activity.csv" --format csv --frames 150: --out "$work/recording_b"

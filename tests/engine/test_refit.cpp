@@ -196,6 +196,18 @@ private Q_SLOTS:
         QVERIFY(!stepped.connectivityRefitRidges().empty()); // refit at iteration 10
         stepped.step();
         QVERIFY2(!stepped.finishTraining(), "no refit at iteration 20");
+        // connectivity_refit_until: refits at 10, none at 20 nor when training ends after it.
+        ExperimentConfig limited = periodic;
+        limited.training.connectivityRefitUntil = 15;
+        Trainer bounded(limited, tinyData(limited));
+        for (int i = 0; i < 10; ++i)
+            bounded.step();
+        QVERIFY(!bounded.connectivityRefitRidges().empty()); // refit at iteration 10
+        const Eigen::MatrixXf afterFirst = bounded.model().connectivity();
+        for (int i = 0; i < 12; ++i)
+            bounded.step();
+        QVERIFY2(!bounded.finishTraining(), "no refit after connectivity_refit_until");
+        QVERIFY((bounded.model().connectivity() - afterFirst).norm() > 0); // gradient steps went on
         checkRefitRidgeFollowsTheData();
         checkRefitFindsTheFactorOfUpdate();
         ExperimentConfig multiplicative = variant("PDE_N2");

@@ -300,7 +300,8 @@ void Trainer::Impl::refitWhenDue()
 
 bool Trainer::Impl::refitConnectivity()
 {
-    if (!refit || lastRefitIteration == iteration)
+    const std::int64_t until = config.training.connectivityRefitUntil;
+    if (!refit || lastRefitIteration == iteration || (until > 0 && iteration > until))
         return false;
     refit->apply();
     if (functionRefit) { // alternating least squares: the functions' output layers for this W, then W for them

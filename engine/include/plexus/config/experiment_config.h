@@ -97,6 +97,10 @@ struct TrainingConfig
     /// 0: never, as the paper). The prediction is linear in W, so this is the exact minimiser of the prediction loss
     /// over W, not an approximation (docs/training.md, "Connectivity refit").
     std::int64_t connectivityRefitEvery = 0;
+    /// No refit after this iteration, the one when training ends included (Plexus; 0: no limit). The refit minimises
+    /// the prediction error alone; where a sparsity penalty on W follows (supp_8's second phase), its dense
+    /// least-squares W undoes what the penalty builds (docs/training.md, "Connectivity refit").
+    std::int64_t connectivityRefitUntil = 0;
     /// With the connectivity refit: also set φ*'s and ψ*'s output layers to their least-squares values given W, then
     /// W again (Plexus; docs/training.md, "Connectivity refit").
     bool connectivityRefitFunctions = false;
