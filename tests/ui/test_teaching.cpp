@@ -198,6 +198,37 @@ private Q_SLOTS:
                  qPrintable(QString("icons: light %1, dark %2").arg(lightIcon).arg(darkIcon)));
     }
 
+    void connectivityScatterColoursTheReceiversType()
+    {
+        // One cloud per receiving neuron's true type, in the type colours of the other panels: a model that cannot
+        // tell types apart (supp_3) shows one line per receiver type (docs/reproduction.md).
+        QTemporaryDir dir;
+        StudioWindow window;
+        QVERIFY(showTrained(window, trainedRun(dir)));
+        Panel* connectivity = window.panel("connectivity");
+        connectivity->refreshNow();
+        QCOMPARE(connectivity->plots().size(), 4);
+        QList<QWidget*> plots; // in creation order: true map, learned map, scatter, R² history
+        for (QWidget* child : connectivity->findChildren<QWidget*>())
+            if (QString(child->metaObject()->className()) == "QCustomPlot")
+                plots.push_back(child);
+        QCOMPARE(plots.size(), 4);
+        QWidget* scatter = plots.at(2);
+        QCoreApplication::processEvents();
+        const QImage image = scatter->grab().toImage();
+        const auto near = [](QRgb pixel, const QColor& colour) {
+            return std::abs(qRed(pixel) - colour.red()) + std::abs(qGreen(pixel) - colour.green()) +
+                       std::abs(qBlue(pixel) - colour.blue()) < 40;
+        };
+        for (int k = 0; k < 4; ++k) {
+            int pixels = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    pixels += near(image.pixel(x, y), Theme::typeColor(k));
+            QVERIFY2(pixels >= 20, qPrintable(QString("type %1: %2 pixels of its colour").arg(k).arg(pixels)));
+        }
+    }
+
     void figuresHaveTheChosenSizeTitleAndCaptionButNoButtons()
     {
         QTemporaryDir dir;

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 #include <unordered_set>
 
@@ -216,7 +217,7 @@ bool ConnectivityPanel::redraw()
         m_trueView->replot(QCustomPlot::rpQueuedReplot);
     if (!data || !controller()->learnedConnectivity()) {
         m_learnedMap->data()->clear();
-        m_scatter->clearGraphs();
+        clearScatter();
         m_info->setText(!data ? tr("No data: press Simulate (or open a run).")
                         : m_trueBlocks.size() > 0 ? tr("True W shown; press Train to learn it.")
                                                   : tr("No true W (a recording); press Train to learn one."));
@@ -262,18 +263,23 @@ void ConnectivityPanel::drawScatter(const Eigen::MatrixXf& learned)
     const LinearFit fit = controller()->snapshot()->connectivityFit;
     m_r2 = fit.r2;
     m_slope = fit.slope;
-    m_scatter->clearGraphs();
-    QVector<double> x, y;
-    x.reserve(static_cast<int>(m_sampleRows.size()));
-    y.reserve(static_cast<int>(m_sampleRows.size()));
+    clearScatter();
+    // One cloud per receiving neuron's true type, in the type colours of the other panels: where a model cannot
+    // tell types apart (supp_3, without latents) the scatter splits into one line per receiver type.
+    const bool typed = static_cast<std::int64_t>(data->types.size()) == data->neurons();
+    std::map<int, std::pair<QVector<double>, QVector<double>>> clouds;
     for (std::size_t k = 0; k < m_sampleRows.size(); ++k) {
+        auto& [x, y] = clouds[typed ? data->types[static_cast<std::size_t>(m_sampleRows[k])] : -1];
         x.push_back(data->connectivity(m_sampleRows[k], m_sampleCols[k]));
         y.push_back(learned(m_sampleRows[k], m_sampleCols[k]));
     }
-    QCPGraph* cloud = m_scatter->addGraph();
-    cloud->setLineStyle(QCPGraph::lsNone);
-    cloud->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, ThemeManager::instance().theme().accent, 2.5));
-    cloud->setData(x, y);
+    for (auto& [type, points] : clouds) {
+        QCPGraph* cloud = m_scatter->addGraph();
+        cloud->setLineStyle(QCPGraph::lsNone);
+        const QColor colour = type >= 0 ? Theme::typeColor(type) : ThemeManager::instance().theme().accent;
+        cloud->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, 2.5));
+        cloud->setData(points.first, points.second);
+    }
     drawSelectedRow();
     m_fitLine->setVisible(true);
     m_fitLine->point1->setCoords(0, fit.intercept);
@@ -286,8 +292,8 @@ void ConnectivityPanel::drawScatter(const Eigen::MatrixXf& learned)
                         .arg(fit.r2, 0, 'f', 4)
                         .arg(fit.slope, 0, 'f', 3)
                         .arg(controller()->snapshot()->iteration));
-    m_info->setToolTip(tr("The ψ*-corrected learned W against the true W: R² %1, slope %2 (uncorrected W/g: R² %3, "
-                          "slope %4)")
+    m_info->setToolTip(tr("The ψ*-corrected learned W against the true W, coloured by the receiving neuron's type: "
+                          "R² %1, slope %2 (uncorrected W/g: R² %3, slope %4)")
                            .arg(fit.r2, 0, 'f', 4)
                            .arg(fit.slope, 0, 'f', 3)
                            .arg(raw.connectivityR2, 0, 'f', 3)
@@ -297,7 +303,7 @@ void ConnectivityPanel::drawScatter(const Eigen::MatrixXf& learned)
 void ConnectivityPanel::drawDistribution(const Eigen::MatrixXf& learned)
 {
     // How the learned weights spread: a histogram of the drawn pairs (sparsity shows as a spike at 0).
-    m_scatter->clearGraphs();
+    clearScatter();
     if (m_sampleRows.empty())
         return;
     std::vector<float> values;
@@ -320,13 +326,21 @@ void ConnectivityPanel::drawDistribution(const Eigen::MatrixXf& learned)
     m_scatter->yAxis->setRange(0, *std::max_element(y.begin(), y.end()) * 1.1);
 }
 
+void ConnectivityPanel::clearScatter()
+{
+    m_scatter->clearGraphs();
+    m_rowGraph = nullptr;
+}
+
 void ConnectivityPanel::drawSelectedRow()
 {
     const auto data = controller()->dataset();
     const auto learned = controller()->learnedConnectivity();
     if (!data || !learned || m_scatter->graphCount() == 0 || data->connectivity.rows() != data->neurons())
         return;
-    QCPGraph* row = m_scatter->graphCount() > 1 ? m_scatter->graph(1) : m_scatter->addGraph();
+    if (!m_rowGraph)
+        m_rowGraph = m_scatter->addGraph();
+    QCPGraph* row = m_rowGraph;
     row->setLineStyle(QCPGraph::lsNone);
     row->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, ThemeManager::instance().theme().selection, 5));
     QVector<double> x, y;

@@ -8,6 +8,7 @@
 #include <vector>
 
 class QCPColorMap;
+class QCPGraph;
 class QCPItemRect;
 class QCPItemStraightLine;
 class QGridLayout;
@@ -45,6 +46,7 @@ private:
     void fillMap(QCPColorMap* map, const Eigen::MatrixXf& view);
     void drawScatter(const Eigen::MatrixXf& learned);
     void drawSelectedRow();
+    void clearScatter(); ///< every graph of the scatter, the selected row's included
     void drawHistory();
     void highlight();
     void pickFrom(QCustomPlot* plot, QMouseEvent* event);
@@ -60,6 +62,7 @@ private:
     QCPItemRect* m_trueRow;
     QCPItemRect* m_learnedRow;
     QCPItemStraightLine* m_fitLine;
+    QCPGraph* m_rowGraph = nullptr; ///< the selected neuron's row, drawn over the scatter (owned by m_scatter)
     QLabel* m_info;
     Eigen::MatrixXf m_trueBlocks;
     std::int64_t m_block = 1;
