@@ -281,6 +281,7 @@ void ConnectivityPanel::drawScatter(const Eigen::MatrixXf& learned)
         cloud->setData(points.first, points.second);
     }
     drawSelectedRow();
+    m_fitLine->setPen(QPen(ThemeManager::instance().theme().foreground, 1.5)); // apart from every type's colour
     m_fitLine->setVisible(true);
     m_fitLine->point1->setCoords(0, fit.intercept);
     m_fitLine->point2->setCoords(1, fit.intercept + fit.slope);
