@@ -69,6 +69,16 @@ QString trainedRun(const QTemporaryDir& dir, const std::vector<double>& phiAxis 
     return QString::fromStdString(folder.path());
 }
 
+/// The panel's plots in creation order (QCustomPlot is only forward-declared to the tests).
+QList<QWidget*> customPlots(const QWidget* panel)
+{
+    QList<QWidget*> plots;
+    for (QWidget* child : panel->findChildren<QWidget*>())
+        if (QString(child->metaObject()->className()) == "QCustomPlot")
+            plots.push_back(child);
+    return plots;
+}
+
 /// Opens `run` in a large window and waits for its model's views.
 bool showTrained(StudioWindow& window, const QString& run)
 {
@@ -160,11 +170,9 @@ private Q_SLOTS:
         QVERIFY(showTrained(window, trainedRun(dir)));
         Panel* connectivity = window.panel("connectivity");
         connectivity->refreshNow();
-        QWidget* trueView = nullptr; // the first plot: the true W map
-        for (QWidget* child : connectivity->findChildren<QWidget*>())
-            if (!trueView && QString(child->metaObject()->className()) == "QCustomPlot")
-                trueView = child;
-        QVERIFY(trueView);
+        const QList<QWidget*> plots = customPlots(connectivity);
+        QVERIFY(!plots.isEmpty());
+        QWidget* trueView = plots.front(); // the first plot: the true W map
         // The mean brightness of the map's middle (W ≈ 0 is the gradient's centre: white, or dark grey when dark).
         const auto middleBrightness = [trueView] {
             QCoreApplication::processEvents();
@@ -207,11 +215,7 @@ private Q_SLOTS:
         QVERIFY(showTrained(window, trainedRun(dir)));
         Panel* connectivity = window.panel("connectivity");
         connectivity->refreshNow();
-        QCOMPARE(connectivity->plots().size(), 4);
-        QList<QWidget*> plots; // in creation order: true map, learned map, scatter, R² history
-        for (QWidget* child : connectivity->findChildren<QWidget*>())
-            if (QString(child->metaObject()->className()) == "QCustomPlot")
-                plots.push_back(child);
+        const QList<QWidget*> plots = customPlots(connectivity); // true map, learned map, scatter, R² history
         QCOMPARE(plots.size(), 4);
         QWidget* scatter = plots.at(2);
         QCoreApplication::processEvents();

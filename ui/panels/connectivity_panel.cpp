@@ -61,8 +61,7 @@ ConnectivityPanel::ConnectivityPanel(RunController* controller, NeuronSelection*
         rect->setPen(QPen(Qt::black, 1.5));
         rect->setVisible(false);
     }
-    m_fitLine = new QCPItemStraightLine(m_scatter);
-    m_fitLine->setPen(QPen(QColor(214, 39, 40), 1.5));
+    m_fitLine = new QCPItemStraightLine(m_scatter); // its pen follows the theme (drawScatter)
     m_history->yAxis->setRange(0, 1.02);
 
     m_grid = new QGridLayout;
