@@ -33,7 +33,7 @@ prints the paper's numbers next to the measured ones with pass/fail (docs/reprod
 and RUN_DIR/reproduction.json. Running it again on the same folder continues the training (Ctrl-C keeps what is done).
   NAME                 an experiment with a recipe (plexus-cli reproduce --list), or all of the paper's
   --recipe R           which recipe: fast (the default: minutes to an hour) or paper (the paper's own settings)
-  --budget-minutes M   stop training after M minutes (then evaluate what was learned)
+  --budget-minutes M   stop training after M minutes (then evaluate what was learned); default: the recipe's
   --iterations N       at most N iterations in total (default: the recipe's)
   --out DIR            the run folder (default runs/reproduce/NAME; with all, DIR/NAME)
   --device D           cpu or cuda (default: the config's, "auto")
@@ -51,14 +51,28 @@ struct Request
     std::vector<std::string> overrides;
 };
 
+/// " (at most N iterations, M minutes)" as far as the variant sets them.
+std::string budgetOf(const RecipeVariant& v)
+{
+    std::string parts;
+    if (v.iterations > 0)
+        parts = "at most " + std::to_string(v.iterations) + " iterations";
+    if (v.minutes > 0) {
+        char minutes[48];
+        std::snprintf(minutes, sizeof minutes, "%s%g minutes of training", parts.empty() ? "at most " : ", ", v.minutes);
+        parts += minutes;
+    }
+    return parts.empty() ? parts : " (" + parts + ")";
+}
+
 void listRecipes()
 {
     for (const std::string& name : recipeNames()) {
         const ReproductionRecipe r = loadRecipe(name);
         std::printf("%-10s %s\n", name.c_str(), r.description.c_str());
         for (const auto& [variant, v] : r.variants)
-            std::printf("           %s%s: %s\n", variant.c_str(), variant == r.defaultVariant ? " (default)" : "",
-                        v.description.c_str());
+            std::printf("           %s%s: %s%s\n", variant.c_str(), variant == r.defaultVariant ? " (default)" : "",
+                        v.description.c_str(), budgetOf(v).c_str());
     }
 }
 
@@ -131,16 +145,21 @@ int reproduceOne(const std::string& name, const Request& request, const fs::path
     std::printf("training on %s (%s): %lld of %lld iterations done\n", trainer.deviceName().c_str(),
                 trainer.stepKernel().c_str(), static_cast<long long>(trainer.iteration()),
                 static_cast<long long>(trainer.totalIterations()));
+    // The command line's time budget, else the recipe's (minutes: its training time on the 2-core machine).
+    const double budgetSeconds = request.budgetSeconds > 0 ? request.budgetSeconds : 60.0 * plan.variant.minutes;
+    if (budgetSeconds > 0)
+        std::printf("time budget: %s of training\n", formatDuration(budgetSeconds).c_str());
     std::fflush(stdout);
     ProgressLine line("it");
     const LoopResult result = runTrainingLoop(
-        trainer, LoopOptions{plan.variant.metricsEvery, plan.variant.stopAtConnectivityR2, request.budgetSeconds},
-        line);
+        trainer, LoopOptions{plan.variant.metricsEvery, plan.variant.stopAtConnectivityR2, budgetSeconds}, line);
     if (result.end == LoopEnd::Stopped) {
         std::printf("stopped at iteration %lld; checkpoint saved. The same command continues.\n",
                     static_cast<long long>(trainer.iteration()));
         return kExitStopped;
     }
+    if (result.end == LoopEnd::Budget)
+        std::printf("time budget spent: training stopped at iteration %lld\n", static_cast<long long>(trainer.iteration()));
     if (result.end == LoopEnd::Plateau)
         std::printf("W R² reached %.3f: training stopped at iteration %lld\n", plan.variant.stopAtConnectivityR2,
                     static_cast<long long>(trainer.iteration()));

@@ -132,3 +132,9 @@ expect 2 "no reproduction recipe for 'nope' \\(known: demo, demo_tiny, demo_visu
 expect 2 "fig_2 has no recipe 'slow'" -- "$cli" reproduce fig_2 --recipe slow --out "$m/never"
 check "a refused reproduce made no folder" test ! -e "$m/never"
 expect 0 "supp_7_5 .*10 000 frames" -- "$cli" reproduce --list
+expect 0 "fast \\(default\\).*at most 600000 iterations, 50 minutes of training" -- "$cli" reproduce --list
+# The recipe's time budget applies unless the command line gives one; a spent budget ends training, then evaluates.
+expect 0 "time budget: 50:00 of training" -- "$cli" reproduce fig_2 --out "$m/timed" --iterations 20 --threads 1 \
+  --set simulation.n_neurons=60 --set simulation.n_frames=600
+expect 0 "time budget spent: training stopped at iteration" -- "$cli" reproduce fig_2 --out "$m/timed" \
+  --iterations 200000 --budget-minutes 0.02 --threads 1 --set simulation.n_neurons=60 --set simulation.n_frames=600

@@ -229,6 +229,12 @@ private Q_SLOTS:
         PLEXUS_VERIFY_THROWS_WITH(parseRecipe("experiment: x\nrecipes:\n  fast:\n    iterations: many\n", "r.yaml"),
                                   InputError, "r.yaml:4", "recipes.fast.iterations", "expected a number");
         PLEXUS_VERIFY_THROWS_WITH(parseRecipe("experiment: x\n", "r.yaml"), InputError, "at least one recipe");
+        const ReproductionRecipe timed =
+            parseRecipe("experiment: x\nrecipes:\n  fast:\n    iterations: 400000\n    minutes: 50\n", "r.yaml");
+        QCOMPARE(timed.variants.at("fast").minutes, 50.0);
+        QCOMPARE(timed.variants.at("fast").iterations, std::int64_t{400000});
+        PLEXUS_VERIFY_THROWS_WITH(parseRecipe("experiment: x\nrecipes:\n  fast:\n    minutes: -5\n", "r.yaml"),
+                                  InputError, "r.yaml:4", "recipes.fast.minutes", "≥ 0");
     }
 
     void saveAndLoadRoundTrip()

@@ -275,6 +275,26 @@ private Q_SLOTS:
         QCOMPARE(finished.count(), 1); // once, not at every poll
     }
 
+    void reproductionEndsAtItsTimeBudget()
+    {
+        // The recipe's time budget (minutes of training) ends a reproduction as Finished, evaluated, with a notice.
+        ReproductionPlan plan = planReproduction("demo_tiny", "", {"simulation.n_frames=2000"});
+        plan.variant.iterations = 10000000;
+        plan.variant.minutes = 0.03; // 1.8 s
+        QSignalSpy finished(&c(), &RunController::reproductionFinished);
+        QSignalSpy notices(&c(), &RunController::noticeOccurred);
+        QString error;
+        QVERIFY2(c().reproduce(plan, m_dir.filePath("timed"), &error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QCOMPARE(c().state(), StudioState::Finished);
+        QVERIFY2(c().iteration() > 0 && c().iteration() < 10000000, qPrintable(QString::number(c().iteration())));
+        bool budgetNoticed = false;
+        for (const auto& notice : notices)
+            budgetNoticed |= notice.first().toString().startsWith("time budget reached");
+        QVERIFY(budgetNoticed);
+        QVERIFY(c().reproductionResult());
+    }
+
     void reproductionGoalWaitsForTheLastPhase()
     {
         // A two-phase schedule whose first phase outlasts the run: the W R² goal never ends it early.

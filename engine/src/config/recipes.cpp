@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace plexus {
 
@@ -48,10 +49,13 @@ RecipeVariant parseVariant(const YAML::Node& node, const std::string& source, co
     RecipeVariant v;
     v.description = valueOr<std::string>(node, "description", "", source, path);
     v.iterations = valueOr<std::int64_t>(node, "iterations", 0, source, path);
+    v.minutes = valueOr<double>(node, "minutes", 0.0, source, path);
     v.stopAtConnectivityR2 = valueOr<double>(node, "stop_at_w_r2", 0.0, source, path);
     v.metricsEvery = valueOr<std::int64_t>(node, "metrics_every", 2500, source, path);
     if (v.iterations < 0 || v.metricsEvery < 1)
         throw InputError(where(source, node, path) + ": iterations must be ≥ 0 and metrics_every ≥ 1");
+    if (!(v.minutes >= 0.0) || !std::isfinite(v.minutes))
+        throw InputError(where(source, node["minutes"], path + "minutes") + ": expected a number of minutes ≥ 0");
     if (const YAML::Node set = node["set"]) {
         if (!set.IsMap())
             throw InputError(where(source, set, path + "set") + ": expected a mapping of section.key: value");

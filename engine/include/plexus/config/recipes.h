@@ -22,6 +22,7 @@ struct RecipeVariant
 {
     std::string description;
     std::int64_t iterations = 0;       ///< 0: the preset's own n_epochs × iterations per epoch
+    double minutes = 0.0;              ///< > 0: training stops after this many minutes too (a caller's own budget wins)
     double stopAtConnectivityR2 = 0.0; ///< > 0: stop once the live W R² has reached it at 3 measurements in a row (in the last training phase)
     std::int64_t metricsEvery = 2500;  ///< iterations between measurements (and metrics.csv rows)
     std::vector<std::string> overrides; ///< "section.key=value", applied like --set
