@@ -146,7 +146,7 @@ int reproduceOne(const std::string& name, const Request& request, const fs::path
                 trainer.stepKernel().c_str(), static_cast<long long>(trainer.iteration()),
                 static_cast<long long>(trainer.totalIterations()));
     // The command line's time budget, else the recipe's (minutes: its training time on the 2-core machine).
-    const double budgetSeconds = request.budgetSeconds > 0 ? request.budgetSeconds : 60.0 * plan.variant.minutes;
+    const double budgetSeconds = request.budgetSeconds > 0 ? request.budgetSeconds : plan.budgetSeconds();
     if (budgetSeconds > 0)
         std::printf("time budget: %s of training\n", formatDuration(budgetSeconds).c_str());
     std::fflush(stdout);
@@ -159,7 +159,7 @@ int reproduceOne(const std::string& name, const Request& request, const fs::path
         return kExitStopped;
     }
     if (result.end == LoopEnd::Budget)
-        std::printf("time budget spent: training stopped at iteration %lld\n", static_cast<long long>(trainer.iteration()));
+        std::printf("time budget reached: training ended at iteration %lld\n", static_cast<long long>(trainer.iteration()));
     if (result.end == LoopEnd::Plateau)
         std::printf("W R² reached %.3f: training stopped at iteration %lld\n", plan.variant.stopAtConnectivityR2,
                     static_cast<long long>(trainer.iteration()));

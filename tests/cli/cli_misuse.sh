@@ -136,5 +136,5 @@ expect 0 "fast \\(default\\).*at most 600000 iterations, 50 minutes of training"
 # The recipe's time budget applies unless the command line gives one; a spent budget ends training, then evaluates.
 expect 0 "time budget: 50:00 of training" -- "$cli" reproduce fig_2 --out "$m/timed" --iterations 20 --threads 1 \
   --set simulation.n_neurons=60 --set simulation.n_frames=600
-expect 0 "time budget spent: training stopped at iteration" -- "$cli" reproduce fig_2 --out "$m/timed" \
+expect 0 "time budget reached: training ended at iteration" -- "$cli" reproduce fig_2 --out "$m/timed" \
   --iterations 200000 --budget-minutes 0.02 --threads 1 --set simulation.n_neurons=60 --set simulation.n_frames=600

@@ -267,7 +267,7 @@ void RunController::startSession(bool resume, bool paused)
         options.training.iterations = m_reproduction->iterations();
         options.stopAtConnectivityR2 = m_reproduction->variant.stopAtConnectivityR2;
         options.goalEvery = m_reproduction->variant.metricsEvery;
-        options.budgetSeconds = 60.0 * m_reproduction->variant.minutes;
+        options.budgetSeconds = m_reproduction->budgetSeconds();
         options.evaluateAtEnd = true;
     }
     m_session = std::make_unique<Session>(m_config, m_dataset, options);

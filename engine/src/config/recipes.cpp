@@ -54,7 +54,7 @@ RecipeVariant parseVariant(const YAML::Node& node, const std::string& source, co
     v.metricsEvery = valueOr<std::int64_t>(node, "metrics_every", 2500, source, path);
     if (v.iterations < 0 || v.metricsEvery < 1)
         throw InputError(where(source, node, path) + ": iterations must be ≥ 0 and metrics_every ≥ 1");
-    if (!(v.minutes >= 0.0) || !std::isfinite(v.minutes))
+    if (!std::isfinite(v.minutes) || v.minutes < 0.0)
         throw InputError(where(source, node["minutes"], path + "minutes") + ": expected a number of minutes ≥ 0");
     if (const YAML::Node set = node["set"]) {
         if (!set.IsMap())

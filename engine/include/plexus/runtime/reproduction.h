@@ -23,6 +23,8 @@ struct ReproductionPlan
     ExperimentConfig config;
     /// The iteration budget: the variant's, or −1 for the preset's own n_epochs × iterations per epoch.
     std::int64_t iterations() const { return variant.iterations > 0 ? variant.iterations : -1; }
+    /// The time budget of training in seconds: the variant's `minutes`, or 0 for none.
+    double budgetSeconds() const { return 60.0 * variant.minutes; }
 };
 
 /// Plans the reproduction of `experiment` with `variant` ("" → the recipe's default). Throws InputError naming the
