@@ -151,8 +151,9 @@ int reproduceOne(const std::string& name, const Request& request, const fs::path
         std::printf("time budget: %s of training\n", formatDuration(budgetSeconds).c_str());
     std::fflush(stdout);
     ProgressLine line("it");
-    const LoopResult result = runTrainingLoop(
-        trainer, LoopOptions{plan.variant.metricsEvery, plan.variant.stopAtConnectivityR2, budgetSeconds}, line);
+    LoopOptions loop{plan.variant.metricsEvery, plan.variant.stopAtConnectivityR2, budgetSeconds};
+    loop.stopSlopeSettled = plan.variant.stopSlopeSettled;
+    const LoopResult result = runTrainingLoop(trainer, loop, line);
     if (result.end == LoopEnd::Stopped) {
         std::printf("stopped at iteration %lld; checkpoint saved. The same command continues.\n",
                     static_cast<long long>(trainer.iteration()));
@@ -161,8 +162,7 @@ int reproduceOne(const std::string& name, const Request& request, const fs::path
     if (result.end == LoopEnd::Budget)
         std::printf("time budget reached: training ended at iteration %lld\n", static_cast<long long>(trainer.iteration()));
     if (result.end == LoopEnd::Plateau)
-        std::printf("W R² reached %.3f: training stopped at iteration %lld\n", plan.variant.stopAtConnectivityR2,
-                    static_cast<long long>(trainer.iteration()));
+        std::printf("%s\n", result.goalNotice.c_str());
     ProgressLine evaluating("frames");
     Progress progress = progressOn(evaluating);
     const Evaluation e = evaluate(trainer.model(), *data, config, 1000, progress);

@@ -26,7 +26,7 @@ LoopResult runTrainingLoop(Trainer& trainer, const LoopOptions& options, Progres
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
     LoopResult result;
-    ConnectivityGoal goal(options.stopAtConnectivityR2);
+    ConnectivityGoal goal(options.stopAtConnectivityR2, options.stopSlopeSettled);
     while (!trainer.finished()) {
         if (g_stopRequested) {
             result.end = LoopEnd::Stopped;
@@ -44,6 +44,7 @@ LoopResult runTrainingLoop(Trainer& trainer, const LoopOptions& options, Progres
             line.setExtra(metricsText(result.last, options.groundTruth));
             if (goal.check(trainer, result.last)) {
                 result.end = LoopEnd::Plateau;
+                result.goalNotice = goal.notice(static_cast<long long>(trainer.iteration()));
                 break;
             }
         }

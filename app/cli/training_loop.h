@@ -16,6 +16,7 @@ struct LoopOptions
     double stopAtConnectivityR2 = 0.0; ///< > 0: stop once the live W R² has reached it at 3 measurements in a row (in the last training phase)
     double budgetSeconds = 0.0;        ///< > 0: stop after this much training time (this call)
     bool groundTruth = true;           ///< false (a recording): no W R² to show
+    double stopSlopeSettled = 0.0;     ///< > 0: the plateau also needs the corrected W slope settled (ConnectivityGoal)
 };
 
 enum class LoopEnd { Finished, Plateau, Budget, Stopped };
@@ -24,6 +25,7 @@ struct LoopResult
 {
     LoopEnd end = LoopEnd::Finished;
     TrainingMetrics last; ///< the last measurement
+    std::string goalNotice; ///< LoopEnd::Plateau: what was reached (ConnectivityGoal::notice)
 };
 
 /// Trains until the trainer is finished, the plateau or the time budget is reached, or Ctrl-C; measures and records

@@ -235,6 +235,13 @@ private Q_SLOTS:
         QCOMPARE(timed.variants.at("fast").iterations, std::int64_t{400000});
         PLEXUS_VERIFY_THROWS_WITH(parseRecipe("experiment: x\nrecipes:\n  fast:\n    minutes: -5\n", "r.yaml"),
                                   InputError, "r.yaml:4", "recipes.fast.minutes", "≥ 0");
+        const ReproductionRecipe settled = parseRecipe(
+            "experiment: x\nrecipes:\n  fast:\n    stop_at_w_r2: 0.999\n    stop_slope_settled: 0.002\n", "r.yaml");
+        QCOMPARE(settled.variants.at("fast").stopSlopeSettled, 0.002);
+        QCOMPARE(timed.variants.at("fast").stopSlopeSettled, 0.0);
+        PLEXUS_VERIFY_THROWS_WITH(
+            parseRecipe("experiment: x\nrecipes:\n  fast:\n    stop_slope_settled: -1\n", "r.yaml"), InputError,
+            "r.yaml:4", "recipes.fast.stop_slope_settled", "≥ 0");
     }
 
     void saveAndLoadRoundTrip()

@@ -6,6 +6,7 @@
 #include "plexus/config/presets.h"
 #include "plexus/model/model_checks.h"
 #include "plexus/sim/simulator.h"
+#include "plexus/train/connectivity_goal.h"
 #include "plexus/train/trainer.h"
 #include "receiver_groups.h" // private to the engine (tests/engine/CMakeLists.txt adds its folder)
 #include "training_helpers.h"
@@ -20,6 +21,49 @@ class TestTraining : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { setComputeThreads(2); }
+
+    /// The recipes' stopping rule (docs/reproduction.md, "When training stops"): R² at its target three times in a
+    /// row in the last phase; with a slope tolerance, also the corrected slope settled over four checks.
+    void connectivityGoalWaitsForItsR2AndSettledSlope()
+    {
+        int slopeReads = 0;
+        auto fixed = [&slopeReads](double s) { return [&slopeReads, s] { ++slopeReads; return s; }; };
+        ConnectivityGoal r2Only(0.99);
+        QVERIFY(!r2Only.check(true, 0.995, fixed(0.9)));
+        QVERIFY(!r2Only.check(true, 0.995, fixed(0.9)));
+        QVERIFY(r2Only.check(true, 0.995, fixed(0.9)));
+        QCOMPARE(slopeReads, 0); // without a slope tolerance the slope is never measured
+        QVERIFY(r2Only.notice(300).find("W R² reached 0.990: training ended at iteration 300") == 0);
+
+        ConnectivityGoal broken(0.99);
+        QVERIFY(!broken.check(true, 0.995, fixed(1)) && !broken.check(true, 0.995, fixed(1)));
+        QVERIFY(!broken.check(true, 0.98, fixed(1)));  // below the target: the streak starts again
+        QVERIFY(!broken.check(false, 0.995, fixed(1))); // first phase of a two-phase schedule: does not count
+        QVERIFY(!broken.check(true, 0.995, fixed(1)) && !broken.check(true, 0.995, fixed(1)));
+        QVERIFY(broken.check(true, 0.995, fixed(1)));
+        QVERIFY(!ConnectivityGoal(0.0).check(true, 1.0, fixed(1))); // no target: never reached
+
+        ConnectivityGoal rising(0.99, 0.0025);
+        double slope = 0.90;
+        for (int check = 0; check < 20; ++check, slope += 0.001) // +0.004 over four checks: still rising
+            QVERIFY(!rising.check(true, 0.995, fixed(slope)));
+        slopeReads = 0;
+        int settledAt = -1;
+        for (int check = 0; check < 10 && settledAt < 0; ++check) // then flat: settled four checks later
+            if (rising.check(true, 0.995, fixed(slope)))
+                settledAt = check;
+        QCOMPARE(settledAt, 2); // |s − s four checks before| ≤ 0.0025 once two flat checks follow the rise
+        QCOMPARE(slopeReads, 3);
+        QVERIFY(rising.notice(5000).find("corrected slope settled at 0.920") != std::string::npos);
+
+        ConnectivityGoal restarted(0.99, 0.002);
+        for (int check = 0; check < 4; ++check)
+            QVERIFY(!restarted.check(true, 0.995, fixed(0.95)));
+        QVERIFY(!restarted.check(true, 0.9, fixed(0.95))); // the streak breaks: the slope history with it
+        for (int check = 0; check < 4; ++check)
+            QVERIFY(!restarted.check(true, 0.995, fixed(0.95)));
+        QVERIFY(restarted.check(true, 0.995, fixed(0.95))); // five checks of the new streak: settled
+    }
 
     void everyVariantHasShapesAndFiniteGradients()
     {
@@ -350,6 +394,10 @@ private Q_SLOTS:
         Evaluation e = evaluate(trainer.model(), *data, c, 0);
         QVERIFY2(e.connectivity.corrected.r2 >= 0.9, qPrintable(QString::number(e.connectivity.corrected.r2)));
         QVERIFY2(m.connectivityR2 >= 0.9, qPrintable(QString::number(m.connectivityR2)));
+        // The stopping rule's corrected slope is the evaluation's, to the digit (one computation, docs/method.md §D.1).
+        const LinearFit live = trainer.correctedConnectivityFit();
+        QCOMPARE(live.slope, e.connectivity.corrected.slope);
+        QCOMPARE(live.r2, e.connectivity.corrected.r2);
         // ... and its 4 neuron types, from the latents alone (evaluation clustering, docs/method.md §D.2, no ground truth).
         const QString types = QString("%1 clusters, matched accuracy %2, ARI %3")
                                   .arg(e.types.clusters)

@@ -266,6 +266,7 @@ void RunController::startSession(bool resume, bool paused)
     if (m_reproduction) {
         options.training.iterations = m_reproduction->iterations();
         options.stopAtConnectivityR2 = m_reproduction->variant.stopAtConnectivityR2;
+        options.stopSlopeSettled = m_reproduction->variant.stopSlopeSettled;
         options.goalEvery = m_reproduction->variant.metricsEvery;
         options.budgetSeconds = m_reproduction->budgetSeconds();
         options.evaluateAtEnd = true;

@@ -72,17 +72,6 @@ std::pair<double, double> normalisationRange(const ExperimentConfig& c)
     return {0.8, 1.0};
 }
 
-ConnectivityScore scoreConnectivity(const LearnedModel& model, const Dataset& d, const ExperimentConfig& c,
-                                    double xnorm)
-{
-    ConnectivityScore score;
-    const Eigen::MatrixXf learned = model.connectivity();
-    score.raw = fitLine(d.connectivity.data(), learned.data(), learned.size());
-    const Eigen::MatrixXf corrected = correctedConnectivity(learned, transferScales(model, c, xnorm));
-    score.corrected = fitLine(d.connectivity.data(), corrected.data(), corrected.size());
-    return score;
-}
-
 FunctionScore scoreFunctions(const LearnedModel& model, const Dataset& d, const ExperimentConfig& c, double xnorm)
 {
     FunctionScore score;
@@ -135,6 +124,17 @@ void writeList(std::ostringstream& out, const char* name, const std::vector<doub
 }
 
 } // namespace
+
+ConnectivityScore scoreConnectivity(const LearnedModel& model, const Dataset& d, const ExperimentConfig& c,
+                                    double xnorm)
+{
+    ConnectivityScore score;
+    const Eigen::MatrixXf learned = model.connectivity();
+    score.raw = fitLine(d.connectivity.data(), learned.data(), learned.size());
+    const Eigen::MatrixXf corrected = correctedConnectivity(learned, transferScales(model, c, xnorm));
+    score.corrected = fitLine(d.connectivity.data(), corrected.data(), corrected.size());
+    return score;
+}
 
 Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen::VectorXf& samples,
                                       const std::string& method)

@@ -51,11 +51,15 @@ RecipeVariant parseVariant(const YAML::Node& node, const std::string& source, co
     v.iterations = valueOr<std::int64_t>(node, "iterations", 0, source, path);
     v.minutes = valueOr<double>(node, "minutes", 0.0, source, path);
     v.stopAtConnectivityR2 = valueOr<double>(node, "stop_at_w_r2", 0.0, source, path);
+    v.stopSlopeSettled = valueOr<double>(node, "stop_slope_settled", 0.0, source, path);
     v.metricsEvery = valueOr<std::int64_t>(node, "metrics_every", 2500, source, path);
     if (v.iterations < 0 || v.metricsEvery < 1)
         throw InputError(where(source, node, path) + ": iterations must be ≥ 0 and metrics_every ≥ 1");
     if (!std::isfinite(v.minutes) || v.minutes < 0.0)
         throw InputError(where(source, node["minutes"], path + "minutes") + ": expected a number of minutes ≥ 0");
+    if (!std::isfinite(v.stopSlopeSettled) || v.stopSlopeSettled < 0.0)
+        throw InputError(where(source, node["stop_slope_settled"], path + "stop_slope_settled") +
+                         ": expected a change of slope ≥ 0 (e.g. 0.002)");
     if (const YAML::Node set = node["set"]) {
         if (!set.IsMap())
             throw InputError(where(source, set, path + "set") + ": expected a mapping of section.key: value");

@@ -35,7 +35,7 @@ const char* sessionStateName(SessionState state)
 
 Session::Session(ExperimentConfig config, std::shared_ptr<const Dataset> data, SessionOptions options)
     : m_config(std::move(config)), m_data(std::move(data)), m_options(std::move(options)),
-      m_goal(m_options.stopAtConnectivityR2)
+      m_goal(m_options.stopAtConnectivityR2, m_options.stopSlopeSettled)
 {
 }
 
@@ -310,12 +310,8 @@ bool Session::goalReached(const Trainer& trainer, const TrainingMetrics* measure
 {
     std::string notice;
     if (measured) {
-        if (m_goal.check(trainer, *measured)) {
-            char text[96];
-            std::snprintf(text, sizeof text, "W R² reached %.3f: training ended at iteration %lld",
-                          m_options.stopAtConnectivityR2, static_cast<long long>(trainer.iteration()));
-            notice = text;
-        }
+        if (m_goal.check(trainer, *measured))
+            notice = m_goal.notice(static_cast<long long>(trainer.iteration()));
     }
     if (notice.empty() && m_options.budgetSeconds > 0 && m_trainingSeconds >= m_options.budgetSeconds)
         notice = "time budget reached: training ended at iteration " + std::to_string(trainer.iteration());

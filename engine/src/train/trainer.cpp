@@ -417,6 +417,13 @@ std::vector<double> Trainer::connectivityRefitRidges() const
 }
 LossTerms Trainer::lastLoss() const { return m_impl->lossTerms(); }
 TrainingMetrics Trainer::measure() { return m_impl->measure(); }
+LinearFit Trainer::correctedConnectivityFit() const
+{
+    const Impl& impl = *m_impl;
+    if (impl.data->connectivity.size() != impl.learned->connectivity().size())
+        return {};
+    return scoreConnectivity(*impl.learned, *impl.data, impl.config, impl.xnorm).corrected;
+}
 void Trainer::recordMetrics(const TrainingMetrics& metrics) { m_impl->recordMetrics(metrics); }
 void Trainer::saveCheckpoint() { m_impl->saveCheckpoint("iteration"); }
 const LearnedModel& Trainer::model() const { return *m_impl->learned; }

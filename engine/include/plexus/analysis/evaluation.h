@@ -102,6 +102,11 @@ Eigen::VectorXf trueTransferScales(const Dataset& data, const ExperimentConfig& 
 /// W*_ij · upper_j / g; with no scales (empty `upper`), W* / g.
 Eigen::MatrixXf correctedConnectivity(const Eigen::MatrixXf& learned, const Eigen::VectorXf& upper);
 
+/// W's recovery (docs/method.md §D.1): the learned W against the true one, raw and ψ*-corrected. The one computation
+/// of evaluation and of a recipe's stopping rule (ConnectivityGoal).
+ConnectivityScore scoreConnectivity(const LearnedModel& model, const Dataset& data, const ExperimentConfig& config,
+                                    double xnorm);
+
 /// The neuron types of a trained model, found without ground truth from what each neuron does: the function
 /// profiles (functionProfiles) clustered with the number of types chosen from the data (clusterProfiles). The one
 /// method of evaluation, the Studio and the epoch-end clustering step. Labels [N].

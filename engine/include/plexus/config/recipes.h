@@ -24,6 +24,7 @@ struct RecipeVariant
     std::int64_t iterations = 0;       ///< 0: the preset's own n_epochs × iterations per epoch
     double minutes = 0.0;              ///< > 0: training stops after this many minutes too (a caller's own budget wins)
     double stopAtConnectivityR2 = 0.0; ///< > 0: stop once the live W R² has reached it at 3 measurements in a row (in the last training phase)
+    double stopSlopeSettled = 0.0;     ///< > 0: and once the corrected W slope has changed by at most this over 4 measurements (ConnectivityGoal)
     std::int64_t metricsEvery = 2500;  ///< iterations between measurements (and metrics.csv rows)
     std::vector<std::string> overrides; ///< "section.key=value", applied like --set
 };

@@ -81,6 +81,7 @@ struct SessionOptions
     std::int64_t rolloutFrames = 400; ///< roll-out length computed at pauses and at the end (0: none)
     /// Goals that end training early, as Finished (a reproduction recipe's, docs/reproduction.md):
     double stopAtConnectivityR2 = 0.0; ///< > 0: once the live W R² reaches it 3 times in a row in the last phase
+    double stopSlopeSettled = 0.0;     ///< > 0: and once the corrected W slope has settled (ConnectivityGoal)
     std::int64_t goalEvery = 2500;     ///< iterations between those W R² checks
     double budgetSeconds = 0.0;        ///< > 0: once this much training time has passed (pauses not counted)
     /// Evaluate the model (as `plexus-cli evaluate`, roll-out of evaluationRolloutFrames) when training finishes,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plexus/analysis/linear_fit.h"
 #include "plexus/config/experiment_config.h"
 #include "plexus/data/dataset.h"
 #include "plexus/model/learned_model.h"
@@ -153,6 +154,9 @@ public:
     std::vector<std::pair<std::string, double>> learningRates() const;
     /// Metrics now (computes the live W R²); nothing is written.
     TrainingMetrics measure();
+    /// The ψ*-corrected W against the true W (docs/method.md §D.1), as the evaluation computes it; a fit of zeros
+    /// without a true W. Costs one ψ* evaluation per neuron on the normalisation range.
+    LinearFit correctedConnectivityFit() const;
     /// Appends a metrics row to runDir/metrics.csv (nothing without a run folder).
     void recordMetrics(const TrainingMetrics& metrics);
     /// Writes a checkpoint (model, optimiser, iteration, random state) atomically into runDir/checkpoints/.
