@@ -420,7 +420,7 @@ TrainingMetrics Trainer::measure() { return m_impl->measure(); }
 LinearFit Trainer::correctedConnectivityFit() const
 {
     const Impl& impl = *m_impl;
-    if (impl.data->connectivity.size() != impl.learned->connectivity().size())
+    if (impl.data->connectivity.rows() != impl.data->neurons()) // no true W (a recording)
         return {};
     return scoreConnectivity(*impl.learned, *impl.data, impl.config, impl.xnorm).corrected;
 }
