@@ -42,8 +42,11 @@ public:
             m_slopes.clear();
             return false;
         }
-        if (m_slopeSettled > 0)
+        if (m_slopeSettled > 0) {
             m_slopes.push_back(correctedSlope());
+            if (m_slopes.size() > kSlopeWindow + 1) // only the window's ends are compared
+                m_slopes.erase(m_slopes.begin());
+        }
         if (m_streak < kStreak)
             return false;
         return m_slopeSettled <= 0 || (m_slopes.size() > kSlopeWindow && slopeChange() <= m_slopeSettled);
@@ -71,7 +74,7 @@ private:
     double m_target;
     double m_slopeSettled;
     int m_streak = 0;
-    std::vector<double> m_slopes; ///< corrected slopes at the checks of the current streak
+    std::vector<double> m_slopes; ///< corrected slopes at the last kSlopeWindow + 1 checks of the current streak
 };
 
 } // namespace plexus
