@@ -292,6 +292,8 @@ std::vector<ConfigField> buildSchema()
                      nonNegativeInt()),
         sectionField(tr, t, "connectivity_refit_functions", &T::connectivityRefitFunctions, kUsed, kTrain,
                      "With the W refit: also refit φ*'s and ψ*'s output layers by least squares, then W (Plexus)"),
+        sectionField(tr, t, "connectivity_refit_L1", &T::connectivityRefitL1, kUsed, kTrain,
+                     "While L1(W) is on, the W refit is sparse: least squares plus a validated L1 penalty (Plexus)"),
         sectionField(tr, t, "training_single_type", &T::trainingSingleType, kUsed, kTrain,
                      "Fixed identical latents (no embedding)"),
         sectionField(tr, t, "learn_external_input", &T::learnExternalInput, kUsed, kTrain, "Learn Ω* (SIREN)"),

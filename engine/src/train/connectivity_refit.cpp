@@ -1,11 +1,13 @@
 #include "connectivity_refit.h"
 
+#include "lasso_rows.h"
 #include "model/receiver_groups.h"
 
 #include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace plexus {
@@ -208,31 +210,74 @@ void ConnectivityRefit::scaleUpdateFunction(double factor)
     output->bias.mul_(factor);
 }
 
-void ConnectivityRefit::apply()
+std::vector<torch::Tensor> ConnectivityRefit::sparseRows(const torch::Tensor& gram, const torch::Tensor& cross,
+                                                         const torch::Tensor& index, std::size_t levels)
 {
-    torch::NoGradGuard noGrad;
-    const int64_t n = m_data->neurons();
-    const std::vector<Receivers> sets = receiverSets();
-    const torch::Tensor update = m_model->updateFunctionOf(gridOfRanges(), m_model->latent.detach())
-                                     .to(torch::kCPU).contiguous();
-    const int64_t stride = (m_frames + kMostFrames - 1) / kMostFrames;
-    const int64_t used = (m_frames + stride - 1) / stride;
-    std::vector<torch::Tensor> indices;
-    std::vector<Sums> early, late; // the two halves of the frames
-    for (const auto& set : sets) {
-        const auto m = static_cast<int64_t>(set.rows.size());
-        for (auto* half : {&early, &late})
-            half->push_back({torch::zeros({n, n}, torch::kDouble), torch::zeros({n, m}, torch::kDouble),
-                             torch::zeros({n, m}, torch::kDouble)});
-        indices.push_back(torch::tensor(set.rows, torch::kLong));
+    const int64_t n = gram.size(0), m = cross.size(1);
+    const Eigen::MatrixXd g = Eigen::Map<const Eigen::MatrixXd>(gram.contiguous().data_ptr<double>(), n, n); // symmetric
+    using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const auto crossContiguous = cross.contiguous();
+    const Eigen::Map<const RowMajor> c(crossContiguous.data_ptr<double>(), n, m);
+    const auto receivers = index.contiguous();
+    const int64_t* own = receivers.data_ptr<int64_t>();
+    const std::vector<double> path(std::begin(kPenalties), std::begin(kPenalties) + levels);
+    std::vector<torch::Tensor> rows;
+    for (std::size_t l = 0; l < levels; ++l)
+        rows.push_back(torch::zeros({n, m}, torch::kDouble));
+    const LassoRows lasso(g);
+    at::parallel_for(0, m, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t column = begin; column < end; ++column) {
+            const Eigen::MatrixXd solutions = lasso.solve(c.col(column), own[column], path);
+            for (std::size_t l = 0; l < levels; ++l) {
+                double* out = rows[l].data_ptr<double>();
+                for (int64_t k = 0; k < n; ++k)
+                    out[k * m + column] = solutions(k, static_cast<Eigen::Index>(l));
+            }
+        }
+    });
+    return rows;
+}
+
+std::size_t ConnectivityRefit::choosePenalty(const Sums& first, const Sums& second, const torch::Tensor& index)
+{
+    // The same time-blocked two-fold validation as the ridge's, over the penalty path.
+    constexpr std::size_t levels = std::size(kPenalties);
+    std::vector<double> error(levels, 0.0);
+    for (const auto* fit : {&first, &second}) {
+        const Sums& test = fit == &first ? second : first;
+        const auto rows = sparseRows(fit->gram, fit->cross, index, levels);
+        for (std::size_t l = 0; l < levels; ++l)
+            error[l] += ((rows[l] * torch::mm(test.gram, rows[l])).sum() - 2.0 * (rows[l] * test.cross).sum()).item<double>();
     }
-    accumulate(sets, indices, update, 0, used / 2, stride, early);
-    accumulate(sets, indices, update, used / 2, used, stride, late);
+    return static_cast<std::size_t>(std::min_element(error.begin(), error.end()) - error.begin());
+}
+
+torch::Tensor ConnectivityRefit::sparseConnectivity(const std::vector<Receivers>& sets,
+                                                    const std::vector<torch::Tensor>& indices,
+                                                    const std::vector<Sums>& early, const std::vector<Sums>& late)
+{
+    const int64_t n = m_data->neurons();
+    auto w = torch::zeros({n, n}, torch::kDouble);
+    m_penalties.clear();
+    for (std::size_t k = 0; k < sets.size(); ++k) {
+        const std::size_t level = choosePenalty(early[k], late[k], indices[k]);
+        m_penalties.push_back(kPenalties[level]);
+        const auto rows = sparseRows(early[k].gram + late[k].gram, early[k].cross + late[k].cross, indices[k], level + 1);
+        w.index_copy_(0, indices[k], rows.back().t());
+    }
+    m_updateScale = 1.0;
+    return w;
+}
+
+torch::Tensor ConnectivityRefit::denseConnectivity(const std::vector<Receivers>& sets,
+                                                   const std::vector<torch::Tensor>& indices,
+                                                   const std::vector<Sums>& early, const std::vector<Sums>& late)
+{
+    const int64_t n = m_data->neurons();
     // Per set, the rows for the residual (φ* as it is) and for φ* itself: W(b) = W_r − b·W_f fits du/dt − (1 + b)·φ*.
     // The squared error at the optimum rows is rᵀr − wᵀXᵀr, quadratic in b: E(b) = const − 2bB + b²C.
     std::vector<torch::Tensor> residualRows, updateRows;
     double linear = 0.0, quadratic = 0.0;
-    m_ridges.clear();
     for (std::size_t k = 0; k < sets.size(); ++k) {
         const double ridge = chooseRidge(early[k], late[k], indices[k]);
         m_ridges.push_back(ridge);
@@ -252,9 +297,35 @@ void ConnectivityRefit::apply()
     auto w = torch::zeros({n, n}, torch::kDouble);
     for (std::size_t k = 0; k < sets.size(); ++k)
         w.index_copy_(0, indices[k], (residualRows[k] - shift * updateRows[k]).t());
+    m_updateScale = 1.0 + shift;
+    return w;
+}
+
+void ConnectivityRefit::apply(bool sparse)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t n = m_data->neurons();
+    const std::vector<Receivers> sets = receiverSets();
+    const torch::Tensor update = m_model->updateFunctionOf(gridOfRanges(), m_model->latent.detach())
+                                     .to(torch::kCPU).contiguous();
+    const int64_t stride = (m_frames + kMostFrames - 1) / kMostFrames;
+    const int64_t used = (m_frames + stride - 1) / stride;
+    std::vector<torch::Tensor> indices;
+    std::vector<Sums> early, late; // the two halves of the frames
+    for (const auto& set : sets) {
+        const auto m = static_cast<int64_t>(set.rows.size());
+        for (auto* half : {&early, &late})
+            half->push_back({torch::zeros({n, n}, torch::kDouble), torch::zeros({n, m}, torch::kDouble),
+                             torch::zeros({n, m}, torch::kDouble)});
+        indices.push_back(torch::tensor(set.rows, torch::kLong));
+    }
+    accumulate(sets, indices, update, 0, used / 2, stride, early);
+    accumulate(sets, indices, update, used / 2, used, stride, late);
+    m_ridges.clear();
+    m_penalties.clear();
+    const auto w = sparse ? sparseConnectivity(sets, indices, early, late) : denseConnectivity(sets, indices, early, late);
     m_model->connectivity.copy_(w.to(torch::kFloat).to(m_model->connectivity.device()));
     m_model->connectivity.fill_diagonal_(0.0);
-    m_updateScale = 1.0 + shift;
     scaleUpdateFunction(m_updateScale);
 }
 

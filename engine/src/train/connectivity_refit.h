@@ -31,15 +31,20 @@ public:
     /// low-rank W is not a free matrix.
     static std::string unsupportedReason(const AssemblyModelImpl& model);
 
-    /// Sets W and φ*'s common factor (in place, without gradient).
-    void apply();
-    /// The relative ridge λ each receiver set's last refit chose (docs/training.md).
+    /// Sets W and φ*'s common factor (in place, without gradient). `sparse`: W's rows minimise the squared error plus
+    /// an L1 penalty instead of a ridge, and φ* is left as it is (docs/training.md, "Sparse refit").
+    void apply(bool sparse = false);
+    /// The relative ridge λ each receiver set's last refit chose (docs/training.md); empty after a sparse one.
     const std::vector<double>& ridges() const { return m_ridges; }
+    /// The relative L1 penalty (× max_k |Xᵀr|_k, per row) each receiver set's last sparse refit chose.
+    const std::vector<double>& penalties() const { return m_penalties; }
     /// The factor the last refit applied to φ* (1 when it left φ* as it was).
     double updateScale() const { return m_updateScale; }
 
     /// The relative ridges λ (× mean(diag G)) the validation chooses from.
     static constexpr double kRidges[] = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1};
+    /// The relative L1 penalties the sparse refit's validation chooses from, largest first (a path).
+    static constexpr double kPenalties[] = {0.3, 0.1, 0.03, 0.01, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5};
 
 private:
     /// Receivers sharing one ψ*: their rows of W and the table [kGridPoints, N] of ψ* on each sender's range.
@@ -73,6 +78,16 @@ private:
                                    double ridge);
     /// The relative ridge of kRidges whose rows, fitted on one half of the frames, predict the other best.
     static double chooseRidge(const Sums& first, const Sums& second, const torch::Tensor& index);
+    /// W's rows `index` (as columns [N, m]) under the first `levels` penalties of kPenalties, one tensor per level.
+    static std::vector<torch::Tensor> sparseRows(const torch::Tensor& gram, const torch::Tensor& cross,
+                                                 const torch::Tensor& index, std::size_t levels);
+    /// The index in kPenalties whose rows, fitted on one half of the frames, predict the other best.
+    static std::size_t choosePenalty(const Sums& first, const Sums& second, const torch::Tensor& index);
+    /// W [N, N] from the sums of the two halves: ridge rows and φ*'s common factor, or sparse rows.
+    torch::Tensor denseConnectivity(const std::vector<Receivers>& sets, const std::vector<torch::Tensor>& indices,
+                                    const std::vector<Sums>& early, const std::vector<Sums>& late);
+    torch::Tensor sparseConnectivity(const std::vector<Receivers>& sets, const std::vector<torch::Tensor>& indices,
+                                     const std::vector<Sums>& early, const std::vector<Sums>& late);
     /// Scales φ*'s output layer by `factor`.
     void scaleUpdateFunction(double factor);
 
@@ -82,7 +97,7 @@ private:
     std::shared_ptr<const Dataset> m_data;
     int64_t m_frames;
     std::vector<float> m_low, m_step; // per neuron: activity minimum and grid spacing
-    std::vector<double> m_ridges;
+    std::vector<double> m_ridges, m_penalties;
     double m_updateScale = 1.0;
 };
 

@@ -303,10 +303,11 @@ bool Trainer::Impl::refitConnectivity()
     const std::int64_t until = config.training.connectivityRefitUntil;
     if (!refit || lastRefitIteration == iteration || (until > 0 && iteration > until))
         return false;
-    refit->apply();
+    const bool sparse = config.training.connectivityRefitL1 && coeffL1 > 0;
+    refit->apply(sparse);
     if (functionRefit) { // alternating least squares: the functions' output layers for this W, then W for them
         functionRefit->apply();
-        refit->apply();
+        refit->apply(sparse);
         optimizer->resetMoments("updateFunction");
         optimizer->resetMoments("transferFunction");
     }
@@ -414,6 +415,10 @@ bool Trainer::finishTraining() { return m_impl->refitConnectivity(); }
 std::vector<double> Trainer::connectivityRefitRidges() const
 {
     return m_impl->refit ? m_impl->refit->ridges() : std::vector<double>{};
+}
+std::vector<double> Trainer::connectivityRefitPenalties() const
+{
+    return m_impl->refit ? m_impl->refit->penalties() : std::vector<double>{};
 }
 LossTerms Trainer::lastLoss() const { return m_impl->lossTerms(); }
 TrainingMetrics Trainer::measure() { return m_impl->measure(); }

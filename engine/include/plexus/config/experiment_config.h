@@ -104,6 +104,10 @@ struct TrainingConfig
     /// With the connectivity refit: also set φ*'s and ψ*'s output layers to their least-squares values given W, then
     /// W again (Plexus; docs/training.md, "Connectivity refit").
     bool connectivityRefitFunctions = false;
+    /// While the L1 penalty on W is on: the refit's rows minimise the squared error plus an L1 penalty (its weight
+    /// chosen by validation) instead of a ridge, so the refit W is sparse like the one the penalty builds (Plexus;
+    /// docs/training.md, "Sparse refit").
+    bool connectivityRefitL1 = false;
     bool trainingSingleType = false;
     bool learnExternalInput = false;
     /// PDE_N5: ψ*(u_j, a_i, a_j) is trained with the receivers grouped by latent, at most this many groups, each

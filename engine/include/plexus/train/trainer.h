@@ -143,6 +143,9 @@ public:
     /// The relative ridge λ (× mean(diag G)) the last connectivity refit chose by validation, per receiver set (one
     /// unless PDE_N5); empty before the first refit (docs/training.md, "Connectivity refit").
     std::vector<double> connectivityRefitRidges() const;
+    /// The relative L1 penalty the last sparse refit chose, per receiver set; empty unless the last refit was sparse
+    /// (training.connectivity_refit_L1 with the L1 phase on; docs/training.md, "Sparse refit").
+    std::vector<double> connectivityRefitPenalties() const;
     /// The last iteration's loss, term by term.
     LossTerms lastLoss() const;
     /// The loss the model has now on the given frames, term by term (no learning step).
