@@ -167,10 +167,17 @@ private Q_SLOTS:
             const auto [gram, cross] = sparseRowSums(frames, 40, 0.3, truth);
             const std::vector<double> levels = {1.0, 0.3, 0.1, 0.03, 0.01, 0.001};
             const std::int64_t excluded = 4; // one of the true entries: the others must make up for it
-            const Eigen::MatrixXd w = LassoRows(gram).solve(cross, excluded, levels);
-            double largest = 0.0;
-            for (Eigen::Index k = 0; k < cross.size(); ++k)
-                largest = k == excluded ? largest : std::max(largest, std::abs(cross[k]));
+            const double largest = LassoRows::largestPenalty(cross, excluded);
+            const LassoRows lasso(gram);
+            Eigen::MatrixXd w(cross.size(), static_cast<Eigen::Index>(levels.size()));
+            Eigen::VectorXd path; // warm started down the levels
+            for (std::size_t l = 0; l < levels.size(); ++l) {
+                double left = 1.0;
+                for (int calls = 0; calls < 100 && left > LassoRows::kTolerance; ++calls)
+                    left = lasso.solve(cross, excluded, levels[l] * largest, path);
+                QVERIFY2(left <= LassoRows::kTolerance, qPrintable(QString("level %1: %2 λ left").arg(levels[l]).arg(left)));
+                w.col(static_cast<Eigen::Index>(l)) = path;
+            }
             QVERIFY(w.col(0).isZero());
             for (std::size_t l = 0; l < levels.size(); ++l) {
                 const Eigen::VectorXd wl = w.col(static_cast<Eigen::Index>(l));
@@ -194,8 +201,10 @@ private Q_SLOTS:
         // Enough frames, little noise: the small penalties give the true row back, nothing off its support.
         Eigen::VectorXd truth;
         const auto [gram, cross] = sparseRowSums(400, 60, 0.01, truth);
-        const Eigen::MatrixXd w = LassoRows(gram).solve(cross, -1, {0.3, 0.03, 0.003});
-        const Eigen::VectorXd found = w.col(2);
+        const LassoRows lasso(gram);
+        Eigen::VectorXd found;
+        for (double level : {0.3, 0.03, 0.003})
+            QVERIFY(lasso.solve(cross, -1, level * LassoRows::largestPenalty(cross, -1), found) <= LassoRows::kTolerance);
         QVERIFY2((found - truth).norm() < 0.02 * truth.norm(), qPrintable(QString("off by %1").arg((found - truth).norm())));
         for (Eigen::Index k = 0; k < truth.size(); ++k)
             if (truth[k] == 0.0)
@@ -210,7 +219,7 @@ private Q_SLOTS:
         // (LassoRows, itself checked by the optimality conditions above), with some entries at 0. Before the L1 phase the refit is the least-squares one.
         for (const char* model : {"PDE_N2", "PDE_N4"}) {
             ExperimentConfig c = variant(model);
-            c.simulation.nFrames = 200;
+            c.simulation.nFrames = 1000;
             c.training.batchSize = 4;
             c.training.connectivityRefitEvery = 1000;
             c.training.coeffWL1 = 1e-5;
@@ -227,6 +236,7 @@ private Q_SLOTS:
             const Eigen::Index n = data->neurons();
             const auto [x, r] = rowProblems(trainer.model(), *data, trainingFrames(*data, c) - 6);
             Eigen::Index zeros = 0;
+            double meanExcess = 0.0;
             for (Eigen::Index i = 0; i < n; ++i) {
                 QCOMPARE(refit(i, i), 0.0);
                 const Eigen::MatrixXd& xi = x[static_cast<std::size_t>(i)];
@@ -236,15 +246,21 @@ private Q_SLOTS:
                 auto objective = [&](const Eigen::VectorXd& w) {
                     return 0.5 * (xi * w - r.col(i)).squaredNorm() + penalty * w.lpNorm<1>();
                 };
-                const Eigen::VectorXd own = LassoRows(gram).solve(cross, i, {levels[0]}).col(0);
+                Eigen::VectorXd own;
+                for (int calls = 0; calls < 100 && LassoRows(gram).solve(cross, i, penalty, own) > LassoRows::kTolerance;)
+                    ++calls;
                 const Eigen::VectorXd row = refit.row(i).transpose();
-                // The least value up to φ*'s and ψ*'s interpolation from 1 024-point tables and W stored in float (this
-                // tiny untrained model's rows are badly conditioned: weights ~100, so the interpolation shows).
+                // The least value up to φ*'s and ψ*'s interpolation from 1 024-point tables, W stored in float and the
+                // refit's bound on sweeps (LassoRows::kMostSweeps): this tiny untrained model's rows are badly
+                // conditioned (weights ~100), where coordinate descent converges slowly. Every row within 5 % of
+                // ½‖r‖², 1 % on average.
                 const double excess = (objective(row) - objective(own)) / (0.5 * r.col(i).squaredNorm());
-                QVERIFY2(excess <= 3e-3, qPrintable(QString("%1, row %2: %3 above the least").arg(model).arg(i).arg(excess)));
+                QVERIFY2(excess <= 5e-2, qPrintable(QString("%1, row %2: %3 above the least").arg(model).arg(i).arg(excess)));
+                meanExcess += excess / static_cast<double>(n);
                 zeros += (row.array() == 0.0).count() - 1;
             }
             QVERIFY2(zeros > 0, model);
+            QVERIFY2(meanExcess <= 1e-2, qPrintable(QString("%1: rows %2 above the least on average").arg(model).arg(meanExcess)));
         }
         ExperimentConfig twoPhase = variant("PDE_N2");
         twoPhase.training.connectivityRefitEvery = 1000;

@@ -7,6 +7,8 @@
 
 #include <torch/torch.h>
 
+#include <Eigen/Core>
+
 #include <memory>
 #include <string>
 
@@ -78,11 +80,21 @@ private:
                                    double ridge);
     /// The relative ridge of kRidges whose rows, fitted on one half of the frames, predict the other best.
     static double chooseRidge(const Sums& first, const Sums& second, const torch::Tensor& index);
-    /// W's rows `index` (as columns [N, m]) under the first `levels` penalties of kPenalties, one tensor per level.
-    static std::vector<torch::Tensor> sparseRows(const torch::Tensor& gram, const torch::Tensor& cross,
-                                                 const torch::Tensor& index, std::size_t levels);
-    /// The index in kPenalties whose rows, fitted on one half of the frames, predict the other best.
-    static std::size_t choosePenalty(const Sums& first, const Sums& second, const torch::Tensor& index);
+    /// One receiver set's sparse rows for one set of sums, walked down kPenalties with warm starts.
+    struct SparsePath
+    {
+        Eigen::MatrixXd gram, cross; // G [N, N], Xᵀr [N, m]
+        std::vector<Eigen::VectorXd> rows; // m rows of W (as vectors over the senders)
+        std::vector<double> largest;       // per row: the smallest λ whose row is 0
+    };
+    static SparsePath sparsePath(const torch::Tensor& gram, const torch::Tensor& cross, const torch::Tensor& index);
+    /// Every row of `path` solved for the relative penalty `level` from where it is.
+    static void advance(SparsePath& path, const torch::Tensor& index, double level);
+    static torch::Tensor rowsOf(const SparsePath& path); ///< [N, m] double, column c: row index[c] of W
+    /// The index in kPenalties whose rows, fitted on one half of the frames, predict the other best (the path stops
+    /// at the first level that predicts worse than the one before); `start`: the halves' mean rows at that level.
+    static std::size_t choosePenalty(const Sums& first, const Sums& second, const torch::Tensor& index,
+                                     std::vector<Eigen::VectorXd>& start);
     /// W [N, N] from the sums of the two halves: ridge rows and φ*'s common factor, or sparse rows.
     torch::Tensor denseConnectivity(const std::vector<Receivers>& sets, const std::vector<torch::Tensor>& indices,
                                     const std::vector<Sums>& early, const std::vector<Sums>& late);

@@ -58,38 +58,48 @@ double LassoRows::violation(const Eigen::VectorXd& cross, int64_t excluded, doub
     return largest;
 }
 
-Eigen::MatrixXd LassoRows::solve(const Eigen::VectorXd& cross, int64_t excluded, const std::vector<double>& levels) const
+double LassoRows::largestPenalty(const Eigen::VectorXd& cross, int64_t excluded)
+{
+    double largest = 0.0;
+    for (int64_t k = 0; k < cross.size(); ++k)
+        if (k != excluded)
+            largest = std::max(largest, std::fabs(cross[k]));
+    return largest;
+}
+
+double LassoRows::solve(const Eigen::VectorXd& cross, int64_t excluded, double penalty, Eigen::VectorXd& w) const
 {
     const int64_t n = m_gram.rows();
-    Eigen::MatrixXd solutions = Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(levels.size()));
-    double largestCross = 0.0;
-    for (int64_t k = 0; k < n; ++k)
-        if (k != excluded)
-            largestCross = std::max(largestCross, std::fabs(cross[k]));
-    if (largestCross == 0.0)
-        return solutions;
-    Eigen::VectorXd w = Eigen::VectorXd::Zero(n), gradient = Eigen::VectorXd::Zero(n);
+    if (w.size() != n)
+        w = Eigen::VectorXd::Zero(n);
+    if (excluded >= 0)
+        w[excluded] = 0.0;
     std::vector<int64_t> active;
-    for (std::size_t l = 0; l < levels.size(); ++l) {
-        const double penalty = levels[l] * largestCross, settled = kSettled * penalty;
-        for (int sweeps = 0; sweeps < kMostSweeps;) {
+    for (int64_t k = 0; k < n; ++k)
+        if (w[k] != 0.0)
+            active.push_back(k);
+    Eigen::VectorXd gradient = Eigen::VectorXd::Zero(n); // G w
+    for (int64_t k : active)
+        gradient += m_gram.col(k) * w[k];
+    if (penalty <= 0.0)
+        return 0.0; // the refit never asks for it: λ = 0 is the least-squares problem
+    const double settled = kSettled * penalty;
+    double left = violation(cross, excluded, penalty, w, gradient);
+    for (int sweeps = 0; sweeps < kMostSweeps && left > kTolerance * penalty;) {
+        while (!active.empty() && sweeps < kMostSweeps) {
             ++sweeps;
-            sweep(cross, excluded, penalty, nullptr, w, gradient);
-            if (violation(cross, excluded, penalty, w, gradient) <= kTolerance * penalty)
-                break; // every entry meets the optimality conditions
-            active.clear();
-            for (int64_t k = 0; k < n; ++k)
-                if (w[k] != 0.0)
-                    active.push_back(k);
-            while (sweeps < kMostSweeps) {
-                ++sweeps;
-                if (sweep(cross, excluded, penalty, &active, w, gradient) <= settled)
-                    break;
-            }
+            if (sweep(cross, excluded, penalty, &active, w, gradient) <= settled)
+                break;
         }
-        solutions.col(static_cast<Eigen::Index>(l)) = w;
+        ++sweeps;
+        sweep(cross, excluded, penalty, nullptr, w, gradient);
+        left = violation(cross, excluded, penalty, w, gradient);
+        active.clear();
+        for (int64_t k = 0; k < n; ++k)
+            if (w[k] != 0.0)
+                active.push_back(k);
     }
-    return solutions;
+    return left / penalty;
 }
 
 } // namespace plexus
