@@ -282,7 +282,6 @@ torch::Tensor ConnectivityRefit::sparseConnectivity(const std::vector<Receivers>
 {
     const int64_t n = m_data->neurons();
     auto w = torch::zeros({n, n}, torch::kDouble);
-    m_penalties.clear();
     for (std::size_t k = 0; k < sets.size(); ++k) {
         std::vector<Eigen::VectorXd> start;
         const std::size_t level = choosePenalty(early[k], late[k], indices[k], start);

@@ -74,18 +74,20 @@ double LassoRows::solve(const Eigen::VectorXd& cross, int64_t excluded, double p
         w = Eigen::VectorXd::Zero(n);
     if (excluded >= 0)
         w[excluded] = 0.0;
-    std::vector<int64_t> active;
-    for (int64_t k = 0; k < n; ++k)
-        if (w[k] != 0.0)
-            active.push_back(k);
-    Eigen::VectorXd gradient = Eigen::VectorXd::Zero(n); // G w
-    for (int64_t k : active)
-        gradient += m_gram.col(k) * w[k];
     if (penalty <= 0.0)
         return 0.0; // the refit never asks for it: λ = 0 is the least-squares problem
+    Eigen::VectorXd gradient = Eigen::VectorXd::Zero(n); // G w
+    for (int64_t k = 0; k < n; ++k)
+        if (w[k] != 0.0)
+            gradient += m_gram.col(k) * w[k];
     const double settled = kSettled * penalty;
     double left = violation(cross, excluded, penalty, w, gradient);
+    std::vector<int64_t> active;
     for (int sweeps = 0; sweeps < kMostSweeps && left > kTolerance * penalty;) {
+        active.clear();
+        for (int64_t k = 0; k < n; ++k)
+            if (w[k] != 0.0)
+                active.push_back(k);
         while (!active.empty() && sweeps < kMostSweeps) {
             ++sweeps;
             if (sweep(cross, excluded, penalty, &active, w, gradient) <= settled)
@@ -94,10 +96,6 @@ double LassoRows::solve(const Eigen::VectorXd& cross, int64_t excluded, double p
         ++sweeps;
         sweep(cross, excluded, penalty, nullptr, w, gradient);
         left = violation(cross, excluded, penalty, w, gradient);
-        active.clear();
-        for (int64_t k = 0; k < n; ++k)
-            if (w[k] != 0.0)
-                active.push_back(k);
     }
     return left / penalty;
 }
