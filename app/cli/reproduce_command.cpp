@@ -139,6 +139,7 @@ int reproduceOne(const std::string& name, const Request& request, const fs::path
     options.device = request.device;
     options.iterations = request.iterations > 0 ? request.iterations : plan.iterations();
     options.runDir = runDir.string();
+    options.stopRequested = [] { return g_stopRequested.load(); };
     Trainer trainer(config, data, options);
     if (folder.hasCheckpoint())
         std::printf("continuing from %s\n", trainer.resume().checkpoint.c_str());

@@ -92,6 +92,7 @@ TrainingOptions trainingOptions(const CliArgs& args, const fs::path& runDir)
     options.iterations = args.positiveIntValue("iterations", -1);
     options.checkpointInterval = args.positiveIntValue("checkpoint-every", -1);
     options.runDir = runDir.string();
+    options.stopRequested = [] { return g_stopRequested.load(); };
     return options;
 }
 

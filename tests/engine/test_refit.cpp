@@ -273,6 +273,43 @@ private Q_SLOTS:
         QVERIFY(!first.connectivityRefitRidges().empty());
     }
 
+    void aStopAbandonsTheRefit()
+    {
+        // TrainingOptions::stopRequested is polled inside a refit (minutes at N = 1000): a stop asked for while it
+        // works leaves W and φ* as they were and finishTraining says nothing changed; without one the same refit
+        // changes W. Dense and sparse refits; the stop comes at the first poll and after a few.
+        for (bool sparse : {false, true}) {
+            for (int pollsBeforeStop : {0, 2}) {
+                ExperimentConfig c = variant("PDE_N2");
+                c.simulation.nFrames = 1000;
+                c.training.batchSize = 4;
+                c.training.connectivityRefitEvery = 1000; // not reached by the steps below
+                c.training.coeffWL1 = sparse ? 1e-5 : 0.0;
+                c.training.connectivityRefitL1 = sparse;
+                auto data = tinyData(c);
+                auto polls = std::make_shared<int>(0);
+                TrainingOptions stopping;
+                stopping.stopRequested = [polls, pollsBeforeStop] { return (*polls)++ >= pollsBeforeStop; };
+                Trainer stopped(c, data, stopping), going(c, data);
+                for (int i = 0; i < 10; ++i) {
+                    stopped.step();
+                    going.step();
+                }
+                const Eigen::MatrixXf before = stopped.model().connectivity();
+                const Eigen::VectorXf samples = Eigen::VectorXf::LinSpaced(16, -2.0f, 2.0f);
+                const Eigen::MatrixXf updateBefore = stopped.model().updateCurves(samples);
+                QCOMPARE(going.model().connectivity(), before); // the same training up to here
+                const QString which = QString("sparse %1, stop after %2 polls").arg(sparse).arg(pollsBeforeStop);
+                QVERIFY2(!stopped.finishTraining(), qPrintable(which));
+                QVERIFY2(*polls > pollsBeforeStop, qPrintable(which));
+                QVERIFY2(stopped.model().connectivity() == before, qPrintable(which));
+                QVERIFY2(stopped.model().updateCurves(samples) == updateBefore, qPrintable(which));
+                QVERIFY2(going.finishTraining(), qPrintable(which));
+                QVERIFY2((going.model().connectivity() - before).cwiseAbs().maxCoeff() > 1e-3f, qPrintable(which));
+            }
+        }
+    }
+
     void connectivityRefitIsTheLeastSquaresW()
     {
         // training.connectivity_refit_every: W set to the minimiser of the squared prediction error (plus the ridge)

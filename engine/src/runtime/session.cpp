@@ -167,7 +167,9 @@ void Session::setState(SessionState state)
 void Session::run()
 {
     try {
-        Trainer trainer(m_config, m_data, m_options.training);
+        TrainingOptions options = m_options.training;
+        options.stopRequested = [this] { return stopRequested(); }; // a Stop also ends a refit under way
+        Trainer trainer(m_config, m_data, options);
         m_xnorm = trainer.activityScale();
         {
             std::lock_guard lock(m_mutex);

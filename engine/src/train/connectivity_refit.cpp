@@ -42,8 +42,10 @@ std::string ConnectivityRefit::unsupportedReason(const AssemblyModelImpl& model)
     return "";
 }
 
-ConnectivityRefit::ConnectivityRefit(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t frames)
-    : m_model(std::move(model)), m_data(std::move(data)), m_frames(std::max<int64_t>(1, frames))
+ConnectivityRefit::ConnectivityRefit(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t frames,
+                                     std::function<bool()> stopRequested)
+    : m_model(std::move(model)), m_data(std::move(data)), m_frames(std::max<int64_t>(1, frames)),
+      m_stopRequested(std::move(stopRequested))
 {
     const int64_t n = m_data->neurons();
     m_low.assign(static_cast<std::size_t>(n), 0.0f);
@@ -184,6 +186,7 @@ void ConnectivityRefit::accumulate(const std::vector<Receivers>& sets, const std
     auto residuals = torch::empty({kChunkRows, n}, torch::kDouble);
     auto updates = torch::empty({kChunkRows, n}, torch::kDouble);
     for (int64_t first = begin; first < end; first += kChunkRows) {
+        checkStop();
         const int64_t rows = std::min(kChunkRows, end - first);
         fillResiduals(update, first * stride, rows, stride, residuals, updates);
         for (std::size_t k = 0; k < sets.size(); ++k) {
@@ -226,17 +229,20 @@ ConnectivityRefit::SparsePath ConnectivityRefit::sparsePath(const torch::Tensor&
     return path;
 }
 
-void ConnectivityRefit::advance(SparsePath& path, const torch::Tensor& index, double level)
+void ConnectivityRefit::advance(SparsePath& path, const torch::Tensor& index, double level) const
 {
     const LassoRows lasso(path.gram);
     const int64_t* own = index.data_ptr<int64_t>();
     at::parallel_for(0, static_cast<int64_t>(path.rows.size()), 1, [&](int64_t begin, int64_t end) {
         for (int64_t column = begin; column < end; ++column) {
+            if (m_stopRequested && m_stopRequested())
+                return; // the rest of this thread's rows: the refit is abandoned below
             const auto c = static_cast<std::size_t>(column);
             if (path.largest[c] > 0.0)
                 lasso.solve(path.cross.col(column), own[column], level * path.largest[c], path.rows[c]);
         }
     });
+    checkStop();
 }
 
 torch::Tensor ConnectivityRefit::rowsOf(const SparsePath& path)
@@ -251,7 +257,7 @@ torch::Tensor ConnectivityRefit::rowsOf(const SparsePath& path)
 }
 
 std::size_t ConnectivityRefit::choosePenalty(const Sums& first, const Sums& second, const torch::Tensor& index,
-                                             std::vector<Eigen::VectorXd>& start)
+                                             std::vector<Eigen::VectorXd>& start) const
 {
     // The ridge's time-blocked two-fold validation, walked down the penalties (warm started) until a level predicts
     // worse than the one before: the small penalties of a badly conditioned G are the slow ones, and the ones the
@@ -305,6 +311,7 @@ torch::Tensor ConnectivityRefit::denseConnectivity(const std::vector<Receivers>&
     std::vector<torch::Tensor> residualRows, updateRows;
     double linear = 0.0, quadratic = 0.0;
     for (std::size_t k = 0; k < sets.size(); ++k) {
+        checkStop();
         const double ridge = chooseRidge(early[k], late[k], indices[k]);
         m_ridges.push_back(ridge);
         const int64_t m = indices[k].size(0);
@@ -327,9 +334,31 @@ torch::Tensor ConnectivityRefit::denseConnectivity(const std::vector<Receivers>&
     return w;
 }
 
-void ConnectivityRefit::apply(bool sparse)
+void ConnectivityRefit::checkStop() const
 {
-    torch::NoGradGuard noGrad;
+    if (m_stopRequested && m_stopRequested())
+        throw Abandoned{};
+}
+
+bool ConnectivityRefit::apply(bool sparse)
+{
+    try {
+        torch::NoGradGuard noGrad;
+        const auto w = solve(sparse);
+        m_model->connectivity.copy_(w.to(torch::kFloat).to(m_model->connectivity.device()));
+        m_model->connectivity.fill_diagonal_(0.0);
+        scaleUpdateFunction(m_updateScale);
+        return true;
+    } catch (const Abandoned&) {
+        m_ridges.clear();
+        m_penalties.clear();
+        m_updateScale = 1.0;
+        return false;
+    }
+}
+
+torch::Tensor ConnectivityRefit::solve(bool sparse)
+{
     const int64_t n = m_data->neurons();
     const std::vector<Receivers> sets = receiverSets();
     const torch::Tensor update = m_model->updateFunctionOf(gridOfRanges(), m_model->latent.detach())
@@ -349,10 +378,7 @@ void ConnectivityRefit::apply(bool sparse)
     accumulate(sets, indices, update, used / 2, used, stride, late);
     m_ridges.clear();
     m_penalties.clear();
-    const auto w = sparse ? sparseConnectivity(sets, indices, early, late) : denseConnectivity(sets, indices, early, late);
-    m_model->connectivity.copy_(w.to(torch::kFloat).to(m_model->connectivity.device()));
-    m_model->connectivity.fill_diagonal_(0.0);
-    scaleUpdateFunction(m_updateScale);
+    return sparse ? sparseConnectivity(sets, indices, early, late) : denseConnectivity(sets, indices, early, late);
 }
 
 } // namespace plexus

@@ -9,6 +9,7 @@
 
 #include <Eigen/Core>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,15 +28,18 @@ class ConnectivityRefit
 {
 public:
     /// The frames 0 … `frames` − 1 of `data` are used (the training frames).
-    ConnectivityRefit(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t frames);
+    /// `stopRequested` (may be empty) is polled between pieces of work: true abandons the refit.
+    ConnectivityRefit(AssemblyModel model, std::shared_ptr<const Dataset> data, int64_t frames,
+                      std::function<bool()> stopRequested = {});
 
     /// Why the refit cannot serve this model ("" when it can): a multiplicative input scales each row's features, a
     /// low-rank W is not a free matrix.
     static std::string unsupportedReason(const AssemblyModelImpl& model);
 
     /// Sets W and φ*'s common factor (in place, without gradient). `sparse`: W's rows minimise the squared error plus
-    /// an L1 penalty instead of a ridge, and φ* is left as it is (docs/training.md, "Sparse refit").
-    void apply(bool sparse = false);
+    /// an L1 penalty instead of a ridge, and φ* is left as it is (docs/training.md, "Sparse refit"). Returns false,
+    /// the model untouched, when a stop was asked for while it worked.
+    bool apply(bool sparse = false);
     /// The relative ridge λ each receiver set's last refit chose (docs/training.md); empty after a sparse one.
     const std::vector<double>& ridges() const { return m_ridges; }
     /// The relative L1 penalty (× max_k |Xᵀr|_k, per row) each receiver set's last sparse refit chose.
@@ -55,6 +59,8 @@ private:
         std::vector<int64_t> rows;
         torch::Tensor transfer;
     };
+    /// W [N, N] (double) for the current φ*, ψ* and latents; sets the ridges or penalties and φ*'s factor.
+    torch::Tensor solve(bool sparse);
     std::vector<Receivers> receiverSets();
     /// ψ* tabulated on each sender's activity range with `receiver` [d] as the receiver's latent (undefined: none).
     torch::Tensor transferTable(const torch::Tensor& receiver);
@@ -88,18 +94,22 @@ private:
         std::vector<double> largest;       // per row: the smallest λ whose row is 0
     };
     static SparsePath sparsePath(const torch::Tensor& gram, const torch::Tensor& cross, const torch::Tensor& index);
-    /// Every row of `path` solved for the relative penalty `level` from where it is.
-    static void advance(SparsePath& path, const torch::Tensor& index, double level);
+    /// Every row of `path` solved for the relative penalty `level` from where it is (rows not begun when a stop is
+    /// asked for are left; the caller then abandons the refit).
+    void advance(SparsePath& path, const torch::Tensor& index, double level) const;
     static torch::Tensor rowsOf(const SparsePath& path); ///< [N, m] double, column c: row index[c] of W
     /// The index in kPenalties whose rows, fitted on one half of the frames, predict the other best (the path stops
     /// at the first level that predicts worse than the one before); `start`: the halves' mean rows at that level.
-    static std::size_t choosePenalty(const Sums& first, const Sums& second, const torch::Tensor& index,
-                                     std::vector<Eigen::VectorXd>& start);
+    std::size_t choosePenalty(const Sums& first, const Sums& second, const torch::Tensor& index,
+                              std::vector<Eigen::VectorXd>& start) const;
     /// W [N, N] from the sums of the two halves: ridge rows and φ*'s common factor, or sparse rows.
     torch::Tensor denseConnectivity(const std::vector<Receivers>& sets, const std::vector<torch::Tensor>& indices,
                                     const std::vector<Sums>& early, const std::vector<Sums>& late);
     torch::Tensor sparseConnectivity(const std::vector<Receivers>& sets, const std::vector<torch::Tensor>& indices,
                                      const std::vector<Sums>& early, const std::vector<Sums>& late);
+    /// Throws Abandoned when a stop has been asked for.
+    void checkStop() const;
+    struct Abandoned {};
     /// Scales φ*'s output layer by `factor`.
     void scaleUpdateFunction(double factor);
 
@@ -108,6 +118,7 @@ private:
     AssemblyModel m_model;
     std::shared_ptr<const Dataset> m_data;
     int64_t m_frames;
+    std::function<bool()> m_stopRequested;
     std::vector<float> m_low, m_step; // per neuron: activity minimum and grid spacing
     std::vector<double> m_ridges, m_penalties;
     double m_updateScale = 1.0;

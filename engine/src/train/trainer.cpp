@@ -108,7 +108,7 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
         const std::string why = ConnectivityRefit::unsupportedReason(*model);
         if (!why.empty())
             throw InputError("training.connectivity_refit_every: not available for this model (" + why + ")");
-        refit = std::make_unique<ConnectivityRefit>(model, data, drawnFrames());
+        refit = std::make_unique<ConnectivityRefit>(model, data, drawnFrames(), options.stopRequested);
         if (t.connectivityRefitFunctions) {
             const std::string whyNot = FunctionRefit::unsupportedReason(*model);
             if (!whyNot.empty())
@@ -304,10 +304,11 @@ bool Trainer::Impl::refitConnectivity()
     if (!refit || lastRefitIteration == iteration || (until > 0 && iteration > until))
         return false;
     const bool sparse = config.training.connectivityRefitL1 && coeffL1 > 0;
-    refit->apply(sparse);
+    if (!refit->apply(sparse))
+        return false; // a stop was asked for: the model as it was
     if (functionRefit) { // alternating least squares: the functions' output layers for this W, then W for them
         functionRefit->apply();
-        refit->apply(sparse);
+        refit->apply(sparse); // abandoned on a stop: the first solve's W, the functions fitted to it
         optimizer->resetMoments("updateFunction");
         optimizer->resetMoments("transferFunction");
     }

@@ -7,6 +7,7 @@
 #include "plexus/util/errors.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -52,6 +53,9 @@ struct TrainingOptions
     std::int64_t checkpointInterval = -1; ///< iterations between checkpoints; −1: ⌊iterations per epoch / 20⌋
     std::string runDir;                  ///< checkpoints/ and metrics.csv go here ("" → nothing written)
     bool cpuKernels = true;              ///< hand-written CPU step where the model allows it (false: autograd always)
+    /// Polled during the long work inside a step (the connectivity refit, up to minutes): true abandons that work,
+    /// leaving the model as it was, so a Stop is answered within about a second.
+    std::function<bool()> stopRequested;
 };
 
 /// The loss of one iteration, term by term (docs/method.md §C.3), each already multiplied by its coefficient.
