@@ -173,6 +173,10 @@ int reproduceOne(const std::string& name, const Request& request, const fs::path
         recordReproduction(plan, e, static_cast<int>(data->typeParameters.rows()), folder, seconds, trainer.iteration(),
                            trainer.deviceName());
     printTable(reproduction);
+    if (e.connectivity.hasPerfectRecovery && e.connectivity.perfectRecovery.r2 < 0.999)
+        std::printf("  (an exact recovery would score W R² %.4f, slope %.4f under this ψ normalisation: "
+                    "docs/method.md §D.1)\n",
+                    e.connectivity.perfectRecovery.r2, e.connectivity.perfectRecovery.slope);
     std::printf("wrote %s and %s\n", folder.evaluationPath().c_str(), folder.reproductionPath().c_str());
     return 0;
 }

@@ -8,7 +8,9 @@
 #include "lasso_rows.h"
 
 #include <Eigen/Cholesky>
+#include <QTemporaryDir>
 
+#include <fstream>
 #include <limits>
 
 using namespace plexus;
@@ -308,6 +310,54 @@ private Q_SLOTS:
                 QVERIFY2((going.model().connectivity() - before).cwiseAbs().maxCoeff() > 1e-3f, qPrintable(which));
             }
         }
+    }
+
+    void refitsAreRecorded()
+    {
+        // Each refit appends a row to refits.csv (docs/formats.md): iteration, kind, seconds, φ*'s factor and the
+        // validation's choice per receiver set; an abandoned refit (a stop) writes none, and a resume drops the rows
+        // after its checkpoint.
+        QTemporaryDir dir;
+        ExperimentConfig c = variant("PDE_N2");
+        c.simulation.nFrames = 200;
+        c.training.batchSize = 4;
+        c.training.connectivityRefitEvery = 5;
+        auto data = tinyData(c);
+        TrainingOptions options;
+        options.runDir = dir.path().toStdString();
+        options.checkpointInterval = 1000;
+        {
+            Trainer trainer(c, data, options);
+            for (int i = 0; i < 5; ++i)
+                trainer.step();
+            trainer.saveCheckpoint();
+            for (int i = 0; i < 5; ++i)
+                trainer.step();
+        }
+        auto rows = [&] {
+            std::ifstream in(dir.filePath("refits.csv").toStdString());
+            std::vector<std::string> lines;
+            for (std::string line; std::getline(in, line);)
+                lines.push_back(line);
+            return lines;
+        };
+        std::vector<std::string> lines = rows();
+        QCOMPARE(lines.size(), std::size_t(3));
+        QCOMPARE(lines[0], std::string("iteration,kind,seconds,update_factor,chosen"));
+        QVERIFY2(lines[1].rfind("5,ridge,", 0) == 0, lines[1].c_str());
+        QVERIFY2(lines[2].rfind("10,ridge,", 0) == 0, lines[2].c_str());
+        const double ridge = std::stod(lines[2].substr(lines[2].rfind(',') + 1));
+        QVERIFY2(ridge >= 1e-6 && ridge <= 0.1, lines[2].c_str()); // one of the validation's relative ridges
+        Trainer resumed(c, data, options);
+        resumed.resume(); // the checkpoint at 5
+        QCOMPARE(resumed.iteration(), std::int64_t(5));
+        QCOMPARE(rows().size(), std::size_t(2));
+        options.stopRequested = [] { return true; };
+        Trainer stopped(c, data, options);
+        stopped.resume();
+        for (int i = 0; i < 5; ++i)
+            stopped.step(); // the refit at 10 is abandoned
+        QCOMPARE(rows().size(), std::size_t(2));
     }
 
     void connectivityRefitIsTheLeastSquaresW()

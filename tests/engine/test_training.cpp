@@ -228,6 +228,60 @@ private Q_SLOTS:
                                   "expected 40 × 2");
     }
 
+    void pdeN5EdgesAreCorrectedByTheirOwnTransfer()
+    {
+        // PDE_N5's ψ* takes the receiver: LearnedModel::transferCurvesInto gives ψ*(u, ā, a_j) for a receiver latent ā
+        // as the model's messages use it (read off the model: the derivative at receiver i with W = e_ij, minus φ*),
+        // and correctedConnectivityPerEdge scales W*_ij by the statistic of that very ψ* (docs/method.md §D.1).
+        // For PDE_N4 it is the paper's correction.
+        ExperimentConfig c = variant("PDE_N5");
+        c.simulation.nNeurons = 40;
+        c.training.batchSize = 4;
+        c.plotting.normMethod = "max";
+        auto data = tinyData(c);
+        Trainer trainer(c, data);
+        for (int i = 0; i < 10; ++i)
+            trainer.step();
+        trainer.setLatents(Eigen::MatrixXf::Random(40, c.graphModel.embeddingDim)); // eight receiver groups
+        const LearnedModel& model = trainer.model();
+        const LearnedModel::ReceiverInputs inputs = model.receiverInputs();
+        QCOMPARE(inputs.of.size(), std::size_t(40));
+        QCOMPARE(inputs.latents.rows(), Eigen::Index(8));
+        const double xnorm = trainer.activityScale();
+        const Eigen::VectorXf samples = Eigen::VectorXf::LinSpaced(kNormalisationSamples, 0.8f * xnorm, xnorm);
+        const Eigen::MatrixXf latents = model.latents(), learned = model.connectivity();
+        const auto none = model.restructured(latents, Eigen::MatrixXf::Zero(40, 40));
+        const Eigen::MatrixXf perEdge = correctedConnectivityPerEdge(model, c, xnorm);
+        const Eigen::MatrixXf paper = correctedConnectivity(learned, transferScales(model, c, xnorm));
+        double largestGap = 0.0;
+        for (auto [i, j] : {std::pair{0, 1}, {5, 17}, {22, 3}, {39, 38}, {12, 30}}) {
+            Eigen::MatrixXf w = Eigen::MatrixXf::Zero(40, 40);
+            w(i, j) = 1.0f;
+            const auto edge = model.restructured(latents, w);
+            const Eigen::MatrixXf into =
+                model.transferCurvesInto(samples, inputs.latents.row(inputs.of[static_cast<std::size_t>(i)]).transpose());
+            float upper = 0.0f;
+            for (Eigen::Index s = 0; s < samples.size(); ++s) {
+                Eigen::VectorXf u = Eigen::VectorXf::Zero(40);
+                u(j) = samples(s);
+                const float psi = edge->derivative(u, Eigen::VectorXf::Zero(40))(i) - none->derivative(u, Eigen::VectorXf::Zero(40))(i);
+                QVERIFY2(std::fabs(psi - into(j, s)) <= 1e-4f * std::max(1.0f, std::fabs(psi)),
+                         qPrintable(QString("edge %1 ← %2: %3 vs %4").arg(i).arg(j).arg(psi).arg(into(j, s))));
+                upper = std::max(upper, std::fabs(psi));
+            }
+            const float expected = learned(i, j) * upper / kConnectivityGain;
+            QVERIFY2(std::fabs(perEdge(i, j) - expected) <= 1e-4f * std::max(1e-3f, std::fabs(expected)),
+                     qPrintable(QString("edge %1 ← %2: %3 vs %4").arg(i).arg(j).arg(perEdge(i, j)).arg(expected)));
+            largestGap = std::max(largestGap, static_cast<double>(std::fabs(perEdge(i, j) - paper(i, j))));
+        }
+        QVERIFY(largestGap > 0.0); // the sender's own ψ* into itself is another curve
+        ExperimentConfig n4 = variant("PDE_N4");
+        Trainer other(n4, tinyData(n4));
+        QVERIFY(other.model().receiverInputs().of.empty());
+        QCOMPARE(correctedConnectivityPerEdge(other.model(), n4, 3.0),
+                 correctedConnectivity(other.model().connectivity(), transferScales(other.model(), n4, 3.0)));
+    }
+
     void lossTermsMatchHandComputedValues()
     {
         ExperimentConfig c = variant("PDE_N2");

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <sstream>
 
 namespace plexus {
@@ -26,6 +27,9 @@ Eigen::VectorXf linspace(double low, double high, int count)
 {
     return Eigen::VectorXf::LinSpaced(count, static_cast<float>(low), static_cast<float>(high));
 }
+
+/// ψ* of every sender at some samples: [N, R] (into all receivers alike, or into one receiver latent for PDE_N5).
+using TransferAt = std::function<Eigen::MatrixXf(const Eigen::VectorXf&)>;
 
 double medianOf(std::vector<double> values)
 {
@@ -145,11 +149,13 @@ Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen
     return upper;
 }
 
-Eigen::MatrixXf extrapolatedTransferCurves(const LearnedModel& model, const Eigen::VectorXf& range, double xnorm)
+namespace {
+
+Eigen::MatrixXf extrapolated(const TransferAt& transferAt, const Eigen::VectorXf& range, double xnorm)
 {
     const Eigen::VectorXf seen = linspace(-xnorm, xnorm, kSaturatingFitSamples);
-    const Eigen::MatrixXf learned = model.transferCurves(seen);
-    const Eigen::MatrixXf beyond = model.transferCurves(range);
+    const Eigen::MatrixXf learned = transferAt(seen);
+    const Eigen::MatrixXf beyond = transferAt(range);
     Eigen::MatrixXf curves(learned.rows(), range.size());
     const Eigen::ArrayXd x = seen.cast<double>().array(), far = range.cast<double>().array();
     for (Eigen::Index n = 0; n < learned.rows(); ++n) {
@@ -162,29 +168,72 @@ Eigen::MatrixXf extrapolatedTransferCurves(const LearnedModel& model, const Eige
     return curves;
 }
 
-Eigen::VectorXf transferScales(const LearnedModel& model, const ExperimentConfig& c, double xnorm, int samples)
+Eigen::VectorXf scalesOf(const TransferAt& transferAt, const ExperimentConfig& c, double xnorm, int samples)
 {
     auto [start, stop] = normalisationRange(c);
     const Eigen::VectorXf r = linspace(start * xnorm, stop * xnorm, samples);
     if (start > 1.0) // beyond the activity the model was trained on (docs/method.md §D.1)
-        return transferNormalisation(extrapolatedTransferCurves(model, r, xnorm), r, c.plotting.normMethod);
-    return transferNormalisation(model.transferCurves(r), r, c.plotting.normMethod);
+        return transferNormalisation(extrapolated(transferAt, r, xnorm), r, c.plotting.normMethod);
+    return transferNormalisation(transferAt(r), r, c.plotting.normMethod);
+}
+
+} // namespace
+
+Eigen::MatrixXf extrapolatedTransferCurves(const LearnedModel& model, const Eigen::VectorXf& range, double xnorm)
+{
+    return extrapolated([&model](const Eigen::VectorXf& r) { return model.transferCurves(r); }, range, xnorm);
+}
+
+Eigen::VectorXf transferScales(const LearnedModel& model, const ExperimentConfig& c, double xnorm, int samples)
+{
+    return scalesOf([&model](const Eigen::VectorXf& r) { return model.transferCurves(r); }, c, xnorm, samples);
 }
 
 Eigen::VectorXf trueTransferScales(const Dataset& d, const ExperimentConfig& c, double xnorm)
 {
-    auto [start, stop] = normalisationRange(c);
-    const Eigen::VectorXf r = linspace(start * xnorm, stop * xnorm, kNormalisationSamples);
-    Eigen::VectorXf upper(d.typeParameters.rows());
-    for (Eigen::Index k = 0; k < d.typeParameters.rows(); ++k) {
-        const Eigen::ArrayXf psi =
-            trueTransferFunction(d.signalModel, d.typeParameters.row(k), r.cast<double>().array()).cast<float>();
-        upper(k) = statistic(psi, r.array(), c.plotting.normMethod);
+    const TransferAt truth = [&d](const Eigen::VectorXf& r) { // each type's true ψ (into itself, PDE_N5): [K, R]
+        Eigen::MatrixXf curves(d.typeParameters.rows(), r.size());
+        for (Eigen::Index k = 0; k < curves.rows(); ++k)
+            curves.row(k) = trueTransferFunction(d.signalModel, d.typeParameters.row(k), r.cast<double>().array())
+                                .cast<float>().matrix().transpose();
+        return curves;
+    };
+    Eigen::VectorXf upper = scalesOf(truth, c, xnorm, kNormalisationSamples);
+    for (Eigen::Index k = 0; k < upper.size(); ++k)
         if (!std::isfinite(upper(k)) || std::fabs(upper(k)) < 1e-6f)
             upper(k) = 1.0f; // a flat ψ: shown as it is
-    }
     return upper;
 }
+
+LinearFit perfectRecoveryFit(const Dataset& d, const ExperimentConfig& c, double xnorm)
+{
+    const Eigen::VectorXf ofType = trueTransferScales(d, c, xnorm);
+    Eigen::VectorXf upper(d.neurons());
+    for (Eigen::Index n = 0; n < upper.size(); ++n)
+        upper(n) = ofType(d.types[static_cast<std::size_t>(n)]);
+    const Eigen::MatrixXf perfect = correctedConnectivity(kConnectivityGain * d.connectivity, upper);
+    return fitLine(d.connectivity.data(), perfect.data(), perfect.size());
+}
+
+Eigen::MatrixXf correctedConnectivityPerEdge(const LearnedModel& model, const ExperimentConfig& c, double xnorm)
+{
+    const LearnedModel::ReceiverInputs receivers = model.receiverInputs();
+    const Eigen::MatrixXf learned = model.connectivity();
+    if (receivers.of.empty())
+        return correctedConnectivity(learned, transferScales(model, c, xnorm));
+    std::vector<Eigen::VectorXf> upper; // per receiver latent: upper_kj of every sender j
+    for (Eigen::Index k = 0; k < receivers.latents.rows(); ++k) {
+        const Eigen::VectorXf latent = receivers.latents.row(k).transpose();
+        upper.push_back(scalesOf([&](const Eigen::VectorXf& r) { return model.transferCurvesInto(r, latent); }, c, xnorm,
+                                 kNormalisationSamples));
+    }
+    Eigen::MatrixXf corrected(learned.rows(), learned.cols());
+    for (Eigen::Index i = 0; i < learned.rows(); ++i)
+        corrected.row(i) = learned.row(i).cwiseProduct(upper[static_cast<std::size_t>(receivers.of[i])].transpose()) /
+                           kConnectivityGain;
+    return corrected;
+}
+
 
 Eigen::MatrixXf correctedConnectivity(const Eigen::MatrixXf& learned, const Eigen::VectorXf& upper)
 {
@@ -204,8 +253,18 @@ Evaluation evaluate(const LearnedModel& model, const Dataset& d, const Experimen
     Evaluation e;
     e.xnorm = activityScale(d);
     progress.update("connectivity", 0, 4);
-    if (d.connectivity.rows() == d.neurons())
+    if (d.connectivity.rows() == d.neurons()) {
         e.connectivity = scoreConnectivity(model, d, c, e.xnorm);
+        if (d.typeParameters.rows() > 0) {
+            e.connectivity.perfectRecovery = perfectRecoveryFit(d, c, e.xnorm);
+            e.connectivity.hasPerfectRecovery = true;
+        }
+        if (!model.receiverInputs().of.empty()) {
+            const Eigen::MatrixXf perEdge = correctedConnectivityPerEdge(model, c, e.xnorm);
+            e.connectivity.correctedPerEdge = fitLine(d.connectivity.data(), perEdge.data(), perEdge.size());
+            e.connectivity.hasPerEdge = true;
+        }
+    }
     progress.update("types", 1, 4);
     const std::vector<std::int32_t> clusters = recoverTypes(model, c, e.xnorm);
     e.types = scoreTypes(d.types, clusters);
@@ -261,6 +320,14 @@ std::string evaluationToJson(const Evaluation& e)
     writeFit(out, "raw", e.connectivity.raw);
     out << ", ";
     writeFit(out, "corrected", e.connectivity.corrected);
+    if (e.connectivity.hasPerEdge) {
+        out << ", ";
+        writeFit(out, "corrected_per_edge", e.connectivity.correctedPerEdge);
+    }
+    if (e.connectivity.hasPerfectRecovery) {
+        out << ", ";
+        writeFit(out, "corrected_if_perfect", e.connectivity.perfectRecovery);
+    }
     out << "},\n  \"types\": {\"clusters\": " << e.types.clusters << ", \"accuracy_median_label\": "
         << e.types.accuracyMedianLabel << ", \"accuracy_matched\": " << e.types.accuracyMatched
         << ", \"adjusted_rand\": " << e.types.adjustedRand << ", \"method\": \"function profiles\"},\n"

@@ -60,6 +60,12 @@ std::string evaluationText(const Evaluation& e)
     }
     appendf(out, "connectivity  raw R² %.4f slope %.4f | corrected R² %.4f slope %.4f\n", e.connectivity.raw.r2,
                 e.connectivity.raw.slope, e.connectivity.corrected.r2, e.connectivity.corrected.slope);
+    if (e.connectivity.hasPerfectRecovery)
+        appendf(out, "              an exact recovery would score (same ψ normalisation): R² %.4f slope %.4f\n",
+                e.connectivity.perfectRecovery.r2, e.connectivity.perfectRecovery.slope);
+    if (e.connectivity.hasPerEdge)
+        appendf(out, "              each edge by its own ψ* (receiver and sender): R² %.4f slope %.4f\n",
+                e.connectivity.correctedPerEdge.r2, e.connectivity.correctedPerEdge.slope);
     appendf(out, "types         %d clusters, accuracy %.3f (median label) %.3f (matched), ARI %.3f  (function profiles)\n",
                 e.types.clusters, e.types.accuracyMedianLabel, e.types.accuracyMatched, e.types.adjustedRand);
     appendf(out, "              %d clusters, accuracy %.3f (median label) %.3f (matched), ARI %.3f  (latents alone, the paper's)\n",

@@ -86,8 +86,6 @@ public:
     int64_t frames() const { return m_frames; }
     /// PDE_N5: the most receiver groups training uses (training.receiver_groups).
     int64_t receiverGroups() const { return m_receiverGroups; }
-
-private:
     /// PDE_N5: the receivers' distinct latents [K, d] and which one each neuron has [N] (long).
     struct ReceiverLatents
     {
@@ -97,6 +95,8 @@ private:
     /// The ReceiverGroups of the latents: each group's mean latent (differentiable: a group's gradient is shared
     /// equally by its members) and every neuron's group.
     ReceiverLatents receiverGroupLatents() const;
+
+private:
     /// forwardPerReceiverLatent with the distinct latents already known.
     torch::Tensor forwardByReceiverLatent(const torch::Tensor& u, const torch::Tensor& external,
                                           const torch::Tensor& receivers, const torch::Tensor& of);

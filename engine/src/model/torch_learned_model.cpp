@@ -70,6 +70,31 @@ Eigen::MatrixXf TorchLearnedModel::transferCurves(const Eigen::VectorXf& samples
     return toEigen(curves(r, false, neurons));
 }
 
+LearnedModel::ReceiverInputs TorchLearnedModel::receiverInputs() const
+{
+    if (m_model->transferInputs() != TransferInputs::ActivitySenderReceiver)
+        return {};
+    torch::NoGradGuard noGrad;
+    const auto groups = m_model->receiverGroupLatents();
+    ReceiverInputs inputs;
+    inputs.latents = toEigen(groups.distinct);
+    auto of = groups.of.to(torch::kCPU, torch::kInt).contiguous();
+    inputs.of.assign(of.data_ptr<int32_t>(), of.data_ptr<int32_t>() + of.numel());
+    return inputs;
+}
+
+Eigen::MatrixXf TorchLearnedModel::transferCurvesInto(const Eigen::VectorXf& samples,
+                                                      const Eigen::VectorXf& receiver) const
+{
+    if (m_model->transferInputs() != TransferInputs::ActivitySenderReceiver)
+        return transferCurves(samples);
+    torch::NoGradGuard noGrad;
+    const int64_t n = m_model->neurons(), r = samples.size();
+    auto u = torch::from_blob(const_cast<float*>(samples.data()), {r, 1}, torch::kFloat).to(m_device).expand({r, n});
+    auto a = torch::from_blob(const_cast<float*>(receiver.data()), {receiver.size()}, torch::kFloat).to(m_device);
+    return toEigen(m_model->transferToReceiver(u, a, m_model->latent).t()); // [R, N] → [N, R]
+}
+
 Eigen::MatrixXf TorchLearnedModel::stimulusAmplitude(const std::vector<std::int64_t>& frames) const
 {
     torch::NoGradGuard noGrad;

@@ -20,6 +20,8 @@ public:
     Eigen::MatrixXf updateCurves(const Eigen::VectorXf& samples, const std::vector<std::int64_t>& neurons = {}) const override;
     Eigen::MatrixXf transferCurves(const Eigen::VectorXf& samples,
                                    const std::vector<std::int64_t>& neurons = {}) const override;
+    ReceiverInputs receiverInputs() const override;
+    Eigen::MatrixXf transferCurvesInto(const Eigen::VectorXf& samples, const Eigen::VectorXf& receiver) const override;
     Eigen::VectorXf derivative(const Eigen::VectorXf& u, const Eigen::VectorXf& external) const override;
     bool hasStimulusField() const override { return m_model->hasStimulusField(); }
     Eigen::MatrixXf stimulusAmplitude(const std::vector<std::int64_t>& frames) const override;

@@ -45,6 +45,7 @@ std::string RunFolder::configPath() const { return (fs::path(m_path) / "config.y
 std::string RunFolder::datasetPath() const { return (fs::path(m_path) / "dataset.h5").string(); }
 std::string RunFolder::checkpointsPath() const { return (fs::path(m_path) / "checkpoints").string(); }
 std::string RunFolder::metricsPath() const { return (fs::path(m_path) / "metrics.csv").string(); }
+std::string RunFolder::refitsPath() const { return (fs::path(m_path) / "refits.csv").string(); }
 std::string RunFolder::evaluationPath() const { return (fs::path(m_path) / "metrics.json").string(); }
 std::string RunFolder::reproductionPath() const { return (fs::path(m_path) / "reproduction.json").string(); }
 std::string RunFolder::layoutPath() const { return (fs::path(m_path) / "layout.dat").string(); }
@@ -79,7 +80,7 @@ std::vector<std::string> RunFolder::checkpoints() const
 
 std::string RunFolder::archiveTraining() const
 {
-    const char* names[] = {"checkpoints", "metrics.csv", "metrics.json", "reproduction.json"};
+    const char* names[] = {"checkpoints", "metrics.csv", "refits.csv", "metrics.json", "reproduction.json"};
     if (std::none_of(std::begin(names), std::end(names), [this](const char* n) { return fs::exists(fs::path(m_path) / n); }))
         return "";
     fs::path aside = fs::path(m_path) / ("previous-" + localTimeText("%Y%m%d-%H%M%S"));

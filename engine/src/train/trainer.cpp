@@ -11,6 +11,7 @@
 #include "plexus/util/errors.h"
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -304,6 +305,7 @@ bool Trainer::Impl::refitConnectivity()
     if (!refit || lastRefitIteration == iteration || (until > 0 && iteration > until))
         return false;
     const bool sparse = config.training.connectivityRefitL1 && coeffL1 > 0;
+    const auto start = std::chrono::steady_clock::now();
     if (!refit->apply(sparse))
         return false; // a stop was asked for: the model as it was
     if (functionRefit) { // alternating least squares: the functions' output layers for this W, then W for them
@@ -314,7 +316,27 @@ bool Trainer::Impl::refitConnectivity()
     }
     optimizer->resetMoments("connectivity"); // W's moments belong to the W it replaced
     lastRefitIteration = iteration;
+    recordRefit(sparse, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return true;
+}
+
+void Trainer::Impl::recordRefit(bool sparse, double seconds)
+{
+    if (options.runDir.empty())
+        return;
+    fs::create_directories(options.runDir);
+    const fs::path path = RunFolder(options.runDir).refitsPath();
+    const bool fresh = !fs::exists(path);
+    std::ofstream out(path, std::ios::app);
+    if (!out)
+        throw InputError("cannot write " + path.string());
+    if (fresh)
+        out << "iteration,kind,seconds,update_factor,chosen\n";
+    out << iteration << ',' << (sparse ? "lasso" : "ridge") << ',' << seconds << ',' << refit->updateScale() << ',';
+    const std::vector<double>& chosen = sparse ? refit->penalties() : refit->ridges();
+    for (std::size_t k = 0; k < chosen.size(); ++k)
+        out << (k ? ";" : "") << chosen[k]; // one per receiver set
+    out << '\n';
 }
 
 void Trainer::Impl::diverged(const std::string& what)

@@ -281,9 +281,8 @@ std::string Trainer::Impl::setAsideAfterHealthy()
     return moved;
 }
 
-void Trainer::Impl::trimMetricsAfter(int64_t last)
+void Trainer::Impl::trimRowsAfter(const std::string& path, int64_t last)
 {
-    const std::string path = RunFolder(options.runDir).metricsPath();
     if (options.runDir.empty() || !fs::exists(path))
         return;
     const std::string text = readTextFile(path);
@@ -334,7 +333,10 @@ ResumeResult Trainer::resume()
                          "checkpoints/damaged/: " + result.skipped.front() + "); start over with --restart");
     // Outside the loop: a bad metrics.csv is named as such, never taken for a damaged checkpoint. The rows after the
     // checkpoint belong to a lost future.
-    m_impl->trimMetricsAfter(result.checkpoint.empty() ? std::numeric_limits<int64_t>::max() : m_impl->iteration);
+    const int64_t last = result.checkpoint.empty() ? std::numeric_limits<int64_t>::max() : m_impl->iteration;
+    const RunFolder folder(m_impl->options.runDir);
+    m_impl->trimRowsAfter(folder.metricsPath(), last);
+    m_impl->trimRowsAfter(folder.refitsPath(), last);
     return result;
 }
 

@@ -67,7 +67,9 @@ struct Trainer::Impl
     std::string setAsideAfterHealthy();
     /// Throws DivergedError, after setting aside the checkpoints taken during the blow-up.
     [[noreturn]] void diverged(const std::string& what);
-    void trimMetricsAfter(int64_t iteration);
+    /// Drops the rows of a run-folder CSV (metrics.csv, refits.csv) after `iteration` (the header stays): they belong
+    /// to a training the resumed checkpoint does not hold.
+    void trimRowsAfter(const std::string& path, int64_t iteration);
 
     ExperimentConfig config;
     std::shared_ptr<const Dataset> data;
@@ -83,6 +85,8 @@ struct Trainer::Impl
     void refitWhenDue();
     /// Refits W now (unless it was refit at this iteration); false without a refit.
     bool refitConnectivity();
+    /// Appends what the refit just made chose, and how long it took, to runDir/refits.csv.
+    void recordRefit(bool sparse, double seconds);
     int64_t lastRefitIteration = -1;
     std::string stepKernel;                   ///< which step runs, and why not the CPU kernels
     int optimizerThreads = 0;                 ///< Adam's threads: the CPU step's with it, else LibTorch's (0)

@@ -21,6 +21,14 @@ struct ConnectivityScore
 {
     LinearFit raw;
     LinearFit corrected;
+    /// Models whose ψ* takes the receiver (PDE_N5): each edge corrected by its own ψ* (correctedConnectivityPerEdge),
+    /// a Plexus measure beside the paper's, set by evaluate(); hasPerEdge false elsewhere, where both are the same.
+    bool hasPerEdge = false;
+    LinearFit correctedPerEdge;
+    /// What an exact recovery (the true W and ψ, the learned W carrying the gain g) scores under the same ψ
+    /// normalisation (perfectRecoveryFit), set by evaluate() where the data have true parameters.
+    bool hasPerfectRecovery = false;
+    LinearFit perfectRecovery;
 };
 
 /// Function recovery per true type: median over the type's neurons of the R² of the learned curve against the
@@ -95,12 +103,27 @@ Eigen::VectorXf transferNormalisation(const Eigen::MatrixXf& curves, const Eigen
 Eigen::VectorXf transferScales(const LearnedModel& model, const ExperimentConfig& config, double xnorm,
                                int samples = kNormalisationSamples);
 
-/// The same statistic of each true type's ψ [K] (1 where ψ is flat there), to draw ψ/upper next to ψ*/upper*.
+/// The same statistic of each true type's ψ [K] (1 where ψ is flat there), to draw ψ/upper next to ψ*/upper*: the
+/// same range and, beyond the data, the same saturating fit on [−xnorm, xnorm] as the learned ψ* gets, so both are
+/// normalised alike (PDE_N5's true ψ never levels off: read directly at [10, 20]·xnorm it is negative).
 Eigen::VectorXf trueTransferScales(const Dataset& data, const ExperimentConfig& config, double xnorm);
 
 /// The learned W made comparable with the true W (docs/method.md §D.1): column j scaled by upper_j / g, i.e.
 /// W*_ij · upper_j / g; with no scales (empty `upper`), W* / g.
 Eigen::MatrixXf correctedConnectivity(const Eigen::MatrixXf& learned, const Eigen::VectorXf& upper);
+
+/// The corrected W's fit for an exact recovery (docs/method.md §D.1): the true W with column j scaled by the same
+/// statistic of the true ψ of sender j (into itself for PDE_N5) that the learned ψ* gets — the same range and, beyond
+/// the data, the same saturating fit. R² 1 wherever that statistic is one number for every sender (PDE_N2, and
+/// PDE_N4 whose ψ levels off at 1); below 1 where the true ψ does not level off (PDE_N5's −u·ln(w_j)/50 term), so the
+/// normalisation itself reads the senders' types differently.
+LinearFit perfectRecoveryFit(const Dataset& data, const ExperimentConfig& config, double xnorm);
+
+/// The ψ*-corrected W with each edge's own ψ* (Plexus, docs/method.md §D.1): W*_ij · upper_ij / g, upper_ij the
+/// statistic of ψ*(·, ā_i, a_j), the ψ* that edge i ← j uses (ā_i: receiver i's latent as the model's messages take
+/// it). The paper's correctedConnectivity takes the sender's ψ* into itself, ψ*(·, a_j, a_j), for every receiver. The
+/// same as that for models whose ψ* does not take the receiver.
+Eigen::MatrixXf correctedConnectivityPerEdge(const LearnedModel& model, const ExperimentConfig& config, double xnorm);
 
 /// W's recovery (docs/method.md §D.1): the learned W against the true one, raw and ψ*-corrected. The one computation
 /// of evaluation and of a recipe's stopping rule (ConnectivityGoal).

@@ -28,6 +28,21 @@ public:
     /// ψ* of the given neurons (empty: all) as senders (PDE_N5: with themselves as receivers): [neurons, R].
     virtual Eigen::MatrixXf transferCurves(const Eigen::VectorXf& samples,
                                            const std::vector<std::int64_t>& neurons = {}) const = 0;
+    /// Models whose ψ* takes the receiver (PDE_N5): the latents receivers enter ψ* with as the model computes its
+    /// messages (each receiver group's mean, docs/training.md) [K, d], and each neuron's row among them [N]. Empty
+    /// when ψ* does not depend on the receiver.
+    struct ReceiverInputs
+    {
+        Eigen::MatrixXf latents;
+        std::vector<std::int32_t> of;
+    };
+    virtual ReceiverInputs receiverInputs() const { return {}; }
+    /// ψ*(r, ā, a_j) of every sender j into a receiver whose ψ* input is the latent ā [d]: [N, R] (transferCurves
+    /// when ψ* does not depend on the receiver).
+    virtual Eigen::MatrixXf transferCurvesInto(const Eigen::VectorXf& samples, const Eigen::VectorXf& receiver) const
+    {
+        return transferCurves(samples);
+    }
     /// Whether the model learned a stimulus field Ω* (docs/method.md §B.5).
     virtual bool hasStimulusField() const { return false; }
     /// |SIREN| = √Ω* of the receiving neurons at the given frames: [frames, receivers].

@@ -18,6 +18,7 @@ public:
     std::string datasetPath() const;     ///< dataset.h5
     std::string checkpointsPath() const; ///< checkpoints/
     std::string metricsPath() const;     ///< metrics.csv: one row per measured iteration
+    std::string refitsPath() const;      ///< refits.csv: one row per connectivity refit (what its validation chose)
     std::string evaluationPath() const;  ///< metrics.json: the last `evaluate`
     std::string reproductionPath() const; ///< reproduction.json: the last `reproduce` (paper against measured)
     std::string layoutPath() const;      ///< layout.dat: the Studio's panel layout
