@@ -234,7 +234,6 @@ Eigen::MatrixXf correctedConnectivityPerEdge(const LearnedModel& model, const Ex
     return corrected;
 }
 
-
 Eigen::MatrixXf correctedConnectivity(const Eigen::MatrixXf& learned, const Eigen::VectorXf& upper)
 {
     if (upper.size() != learned.cols())
