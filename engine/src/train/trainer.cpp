@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 
 namespace plexus {
 
@@ -324,19 +325,24 @@ void Trainer::Impl::recordRefit(bool sparse, double seconds)
 {
     if (options.runDir.empty())
         return;
+    std::ostringstream row;
+    row << iteration << ',' << (sparse ? "lasso" : "ridge") << ',' << seconds << ',' << refit->updateScale() << ',';
+    const std::vector<double>& chosen = sparse ? refit->penalties() : refit->ridges();
+    for (std::size_t k = 0; k < chosen.size(); ++k)
+        row << (k ? ";" : "") << chosen[k]; // one per receiver set
+    appendRow(RunFolder(options.runDir).refitsPath(), "iteration,kind,seconds,update_factor,chosen", row.str());
+}
+
+void Trainer::Impl::appendRow(const std::string& path, const std::string& header, const std::string& row) const
+{
     fs::create_directories(options.runDir);
-    const fs::path path = RunFolder(options.runDir).refitsPath();
     const bool fresh = !fs::exists(path);
     std::ofstream out(path, std::ios::app);
     if (!out)
-        throw InputError("cannot write " + path.string());
+        throw InputError("cannot write " + path);
     if (fresh)
-        out << "iteration,kind,seconds,update_factor,chosen\n";
-    out << iteration << ',' << (sparse ? "lasso" : "ridge") << ',' << seconds << ',' << refit->updateScale() << ',';
-    const std::vector<double>& chosen = sparse ? refit->penalties() : refit->ridges();
-    for (std::size_t k = 0; k < chosen.size(); ++k)
-        out << (k ? ";" : "") << chosen[k]; // one per receiver set
-    out << '\n';
+        out << header << '\n';
+    out << row << '\n';
 }
 
 void Trainer::Impl::diverged(const std::string& what)
@@ -402,17 +408,8 @@ LossTerms Trainer::Impl::lossTerms() const
 
 void Trainer::Impl::recordMetrics(const TrainingMetrics& m)
 {
-    if (options.runDir.empty())
-        return;
-    fs::create_directories(options.runDir);
-    const fs::path path = RunFolder(options.runDir).metricsPath();
-    const bool fresh = !fs::exists(path);
-    std::ofstream out(path, std::ios::app);
-    if (!out)
-        throw InputError("cannot write " + path.string());
-    if (fresh)
-        out << metricsHeader(m) << '\n';
-    out << metricsRow(m) << '\n';
+    if (!options.runDir.empty())
+        appendRow(RunFolder(options.runDir).metricsPath(), metricsHeader(m), metricsRow(m));
 }
 
 // ---------------- Trainer (public) ----------------

@@ -87,6 +87,8 @@ struct Trainer::Impl
     bool refitConnectivity();
     /// Appends what the refit just made chose, and how long it took, to runDir/refits.csv.
     void recordRefit(bool sparse, double seconds);
+    /// Appends `row` to a run-folder CSV, writing `header` first when the file is new.
+    void appendRow(const std::string& path, const std::string& header, const std::string& row) const;
     int64_t lastRefitIteration = -1;
     std::string stepKernel;                   ///< which step runs, and why not the CPU kernels
     int optimizerThreads = 0;                 ///< Adam's threads: the CPU step's with it, else LibTorch's (0)
