@@ -328,6 +328,9 @@ private Q_SLOTS:
         QCOMPARE(c->snapshot()->iteration, controller()->snapshot()->iteration);
         QCOMPARE(c->snapshot()->latents.rows(), 100);
         QTRY_VERIFY(redrawsWithData(reopened.panel("connectivity")) > 0);
+        // The Training panel's header gives the last measured loss, not the restored snapshot's empty one.
+        QTRY_VERIFY_WITH_TIMEOUT(labelText(reopened.panel("training")).contains(", loss "), 30000);
+        QVERIFY2(!labelText(reopened.panel("training")).contains(", loss 0\n"), qPrintable(labelText(reopened.panel("training"))));
 
         QVERIFY(!reopened.openRun(m_dir.filePath("nowhere"))); // a clear refusal, window still usable
         QCOMPARE(c->runDir(), QDir(runDir()).absolutePath());

@@ -62,15 +62,17 @@ bool TrainingPanel::redraw()
     m_loss->clearGraphs();
     m_rates->clearGraphs();
     for (const Term& term : terms()) {
+        // A term that is zero at some rows (switched off by the schedule) breaks its line there (NaN): on the log
+        // axis a zero cannot be drawn, and joining the rows around it would draw values that were never measured.
         QVector<double> x, y;
+        bool any = false;
         for (const TrainingMetrics& m : history) {
             const double v = term.value(m);
-            if (v > 0) {
-                x.push_back(static_cast<double>(m.iteration));
-                y.push_back(v);
-            }
+            any |= v > 0;
+            x.push_back(static_cast<double>(m.iteration));
+            y.push_back(v > 0 ? v : qQNaN());
         }
-        if (x.isEmpty())
+        if (!any)
             continue;
         QCPGraph* graph = m_loss->addGraph();
         graph->setData(x, y, true);
@@ -94,19 +96,31 @@ bool TrainingPanel::redraw()
         const QCPRange r = axis->range();
         axis->setRange(r.lower / 2, r.upper * 2);
     }
-    // The header follows the newest measurement: a snapshot (also after a single Step), else the last row.
+    m_info->setText(headerText(history));
+    m_loss->replot(QCustomPlot::rpQueuedReplot);
+    m_rates->replot(QCustomPlot::rpQueuedReplot);
+    return !history.empty();
+}
+
+QString TrainingPanel::headerText(const std::vector<TrainingMetrics>& history) const
+{
+    // The newest measurement: a snapshot newer than the last row (after a single Step), else the last row. The loss
+    // is the newest one measured: a run reopened from its checkpoint has a snapshot without one (the last row has it).
     const auto snapshot = controller()->snapshot();
     const TrainingMetrics* now = snapshot && (history.empty() || snapshot->metrics.iteration >= history.back().iteration)
                                      ? &snapshot->metrics
                                      : (history.empty() ? nullptr : &history.back());
-    m_info->setText(!now ? tr("Loss terms appear when training starts.")
-                         : tr("iteration %1, epoch %2, loss %3")
-                               .arg(now->iteration)
-                               .arg(now->epoch)
-                               .arg(now->loss.total, 0, 'g', 4));
-    m_loss->replot(QCustomPlot::rpQueuedReplot);
-    m_rates->replot(QCustomPlot::rpQueuedReplot);
-    return !history.empty();
+    if (!now)
+        return tr("Loss terms appear when training starts.");
+    const QString where = tr("iteration %1, epoch %2").arg(now->iteration).arg(now->epoch);
+    if (now->loss.total > 0)
+        return where + tr(", loss %1").arg(now->loss.total, 0, 'g', 4);
+    if (!history.empty() && history.back().loss.total > 0)
+        return where + (history.back().iteration == now->iteration
+                            ? tr(", loss %1").arg(history.back().loss.total, 0, 'g', 4)
+                            : tr(", loss %1 at iteration %2").arg(history.back().loss.total, 0, 'g', 4)
+                                  .arg(history.back().iteration));
+    return where;
 }
 
 void TrainingPanel::drawRates(const std::vector<TrainingMetrics>& history)

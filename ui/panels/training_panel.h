@@ -27,6 +27,7 @@ protected:
 
 private:
     void drawRates(const std::vector<TrainingMetrics>& history);
+    QString headerText(const std::vector<TrainingMetrics>& history) const;
 
     QCustomPlot* m_loss;
     QCustomPlot* m_rates;
