@@ -167,6 +167,14 @@ private Q_SLOTS:
         const QString svgText = QString::fromUtf8(svgFile.readAll());
         const QString first = QString::fromStdString(controller()->snapshot()->equations->front().search.best()->expression.readable("u"));
         QVERIFY2(svgText.contains(first.left(4).toHtmlEscaped()) || svgText.contains(first.left(4)), qPrintable(first));
+        // In a narrow window the in-plot formulas are cut with "…" to their plot's width instead of running off it.
+        m_window->resize(900, 700);
+        QTest::qWait(200); // the layouts follow
+        panel->refreshNow();
+        QTest::qWait(200); // its queued replot
+        QVERIFY(panel->plotFormulasFit());
+        m_window->resize(1400, 900);
+        QTest::qWait(200);
     }
 
     void linkedSelectionFromALatentClick()

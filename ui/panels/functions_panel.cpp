@@ -7,6 +7,7 @@
 #include "plexus/analysis/evaluation.h"
 #include "plexus/sim/true_functions.h"
 
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
@@ -20,6 +21,26 @@
 
 namespace plexus::ui {
 
+namespace {
+
+/// The property holding an in-plot formula's whole text.
+constexpr const char* kFullFormula = "plexusFullFormula";
+
+/// The in-plot formulas cut to the plot's width with "…" (the whole formulas are listed under the plots), again after
+/// every layout: a narrow panel shows the start of each formula rather than one clipped at the plot's edge.
+void fitFormulasToPlot(QCustomPlot* plot)
+{
+    const int room = std::max(24, static_cast<int>(plot->axisRect()->width() * 0.96) - 8); // 2 % inset, padding
+    for (int i = 0; i < plot->itemCount(); ++i) {
+        auto* item = qobject_cast<QCPItemText*>(plot->item(i));
+        if (!item || !item->property(kFullFormula).isValid())
+            continue;
+        item->setText(QFontMetrics(item->font()).elidedText(item->property(kFullFormula).toString(), Qt::ElideRight, room));
+    }
+}
+
+} // namespace
+
 FunctionsPanel::FunctionsPanel(RunController* controller, NeuronSelection* selection, QWidget* parent)
     : Panel("functions", tr("Functions"), controller, selection, parent)
 {
@@ -30,6 +51,8 @@ FunctionsPanel::FunctionsPanel(RunController* controller, NeuronSelection* selec
     row->addWidget(m_update);
     row->addWidget(m_transfer);
     body()->addLayout(row, 1);
+    for (QCustomPlot* plot : {m_update, m_transfer}) // drawn after the layout, before the curves are painted
+        connect(plot, &QCustomPlot::afterLayout, plot, [plot] { fitFormulasToPlot(plot); });
     m_formulas = new QLabel(this);
     m_formulas->setObjectName("formulas");
     m_formulas->setWordWrap(true);
@@ -263,7 +286,8 @@ void FunctionsPanel::drawEquations(const Snapshot* snapshot)
         item->position->setType(QCPItemPosition::ptAxisRectRatio);
         item->position->setCoords(0.02, 0.03 + 0.075 * placed[k]++);
         item->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-        item->setText(QString::fromStdString(best->expression.readable("u")));
+        item->setProperty(kFullFormula, QString::fromStdString(best->expression.readable("u")));
+        item->setText(item->property(kFullFormula).toString());
         item->setColor(color.darker(115));
         QColor backdrop = ThemeManager::instance().theme().background;
         backdrop.setAlpha(200); // readable over the curves of its own colour
@@ -276,6 +300,18 @@ void FunctionsPanel::drawEquations(const Snapshot* snapshot)
                              : tr("Formulas of iteration %1 (training has moved on; new ones at the next pause):")
                                    .arg(snapshot->equationsIteration);
     m_formulas->setText(when + "<br>" + lines.join("<br>"));
+}
+
+bool FunctionsPanel::plotFormulasFit() const
+{
+    for (QCustomPlot* plot : {m_update, m_transfer})
+        for (int i = 0; i < plot->itemCount(); ++i) {
+            auto* item = qobject_cast<QCPItemText*>(plot->item(i));
+            if (item && item->property(kFullFormula).isValid() &&
+                QFontMetrics(item->font()).horizontalAdvance(item->text()) > plot->axisRect()->width())
+                return false;
+        }
+    return true;
 }
 
 QString FunctionsPanel::equationsText() const

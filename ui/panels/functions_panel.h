@@ -26,6 +26,8 @@ class FunctionsPanel : public Panel
 public:
     FunctionsPanel(RunController* controller, NeuronSelection* selection, QWidget* parent = nullptr);
     QList<QCustomPlot*> plots() const override { return {m_update, m_transfer}; }
+    /// Whether every formula drawn into the plots fits its plot's width, as last laid out (for the ui tests).
+    bool plotFormulasFit() const;
     /// The panel's caption and the learned formulas, all of them (the panel scrolls them).
     QString figureCaption() const override;
     QString csvText() const override;
