@@ -65,10 +65,11 @@ bool TrainingPanel::redraw()
         // A term that is zero at some rows (switched off by the schedule) breaks its line there (NaN): on the log
         // axis a zero cannot be drawn, and joining the rows around it would draw values that were never measured.
         QVector<double> x, y;
-        bool any = false;
+        bool any = false, gaps = false;
         for (const TrainingMetrics& m : history) {
             const double v = term.value(m);
             any |= v > 0;
+            gaps |= !(v > 0);
             x.push_back(static_cast<double>(m.iteration));
             y.push_back(v > 0 ? v : qQNaN());
         }
@@ -80,6 +81,8 @@ bool TrainingPanel::redraw()
         if (color == QColor(30, 30, 30))
             color = ThemeManager::instance().theme().foreground;
         graph->setPen(QPen(color, 1.5));
+        if (gaps) // a value between two gaps has no line to draw: a dot shows it
+            graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
         graph->setName(term.name);
     }
     drawRates(history);
