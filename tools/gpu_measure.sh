@@ -6,7 +6,7 @@
 # folder that comes back), or runs/gpu_measure here.
 #
 # On the device machine, from the project root, with .dev/ carried (.dev/debs from ../shared/gpu/fetch-debs.sh and
-# .dev/build-on-gpu.sh, docs/benchmarks.md "On a GPU"):
+# .dev/build-on-gpu.sh; docs/benchmarks.md, "GPU"):
 #     bash tools/gpu_measure.sh [MINUTES_OF_FIG_3_TRAINING]        (default 4)
 # Here, to check the script itself on the CPU (no build, tiny sizes):
 #     PLEXUS_CLI=build/app/plexus-cli PLEXUS_DEVICE=cpu PLEXUS_BENCH_ITERATIONS=5 tools/gpu_measure.sh 0.1

@@ -28,15 +28,21 @@ constexpr const char* kFullFormula = "plexusFullFormula";
 
 /// The in-plot formulas cut to the plot's width with "…" (the whole formulas are listed under the plots), again after
 /// every layout: a narrow panel shows the start of each formula rather than one clipped at the plot's edge.
+/// The formulas drawn into `plot` (not its "… more below" note).
+QList<QCPItemText*> formulaItems(const QCustomPlot* plot)
+{
+    QList<QCPItemText*> items;
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPItemText*>(plot->item(i)); item && item->property(kFullFormula).isValid())
+            items << item;
+    return items;
+}
+
 void fitFormulasToPlot(QCustomPlot* plot)
 {
     const int room = std::max(24, static_cast<int>(plot->axisRect()->width() * 0.96) - 8); // 2 % inset, padding
-    for (int i = 0; i < plot->itemCount(); ++i) {
-        auto* item = qobject_cast<QCPItemText*>(plot->item(i));
-        if (!item || !item->property(kFullFormula).isValid())
-            continue;
+    for (QCPItemText* item : formulaItems(plot))
         item->setText(QFontMetrics(item->font()).elidedText(item->property(kFullFormula).toString(), Qt::ElideRight, room));
-    }
 }
 
 } // namespace
@@ -305,12 +311,9 @@ void FunctionsPanel::drawEquations(const Snapshot* snapshot)
 bool FunctionsPanel::plotFormulasFit() const
 {
     for (QCustomPlot* plot : {m_update, m_transfer})
-        for (int i = 0; i < plot->itemCount(); ++i) {
-            auto* item = qobject_cast<QCPItemText*>(plot->item(i));
-            if (item && item->property(kFullFormula).isValid() &&
-                QFontMetrics(item->font()).horizontalAdvance(item->text()) > plot->axisRect()->width())
+        for (QCPItemText* item : formulaItems(plot))
+            if (QFontMetrics(item->font()).horizontalAdvance(item->text()) > plot->axisRect()->width())
                 return false;
-        }
     return true;
 }
 

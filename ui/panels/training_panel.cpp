@@ -107,8 +107,9 @@ bool TrainingPanel::redraw()
 
 QString TrainingPanel::headerText(const std::vector<TrainingMetrics>& history) const
 {
-    // The newest measurement: a snapshot newer than the last row (after a single Step), else the last row. The loss
-    // is the newest one measured: a run reopened from its checkpoint has a snapshot without one (the last row has it).
+    // The newest measurement: a snapshot at or after the last row (it also follows a single Step), else the last row.
+    // The loss is the newest one measured: a run reopened from its checkpoint has a snapshot without one, so the last
+    // row's is shown.
     const auto snapshot = controller()->snapshot();
     const TrainingMetrics* now = snapshot && (history.empty() || snapshot->metrics.iteration >= history.back().iteration)
                                      ? &snapshot->metrics
