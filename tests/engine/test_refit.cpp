@@ -1,15 +1,18 @@
 // The connectivity refit and the functions' refit (docs/training.md, "Connectivity refit"): W is the least-squares
 // W given φ* and ψ* for every model variant, the ridge follows the data, φ*'s common factor is found, and the
 // alternation W → functions → W lowers the error further.
+#include "plexus/config/config_loader.h"
 #include "plexus/sim/rng.h"
 #include "plexus/train/trainer.h"
 #include "training_helpers.h"
 
 #include "lasso_rows.h"
+#include "refit_schedule.h"
 
 #include <Eigen/Cholesky>
 #include <QTemporaryDir>
 
+#include <cmath>
 #include <fstream>
 #include <limits>
 
@@ -358,6 +361,59 @@ private Q_SLOTS:
         for (int i = 0; i < 5; ++i)
             stopped.step(); // the refit at 10 is abandoned
         QCOMPARE(rows().size(), std::size_t(2));
+    }
+
+    void refitShareSetsTheInterval()
+    {
+        // training.connectivity_refit_share: after the first refit (at connectivity_refit_every) the next comes once
+        // the steps since took (1 − s)/s times the last refit's time; the iteration no longer matters.
+        RefitSchedule shared(10, 0.25);
+        QVERIFY(!shared.due(5, 100.0));
+        QVERIFY(shared.due(10, 0.0)); // the first: at the iteration count
+        shared.refitted(3.0);
+        QCOMPARE(shared.stepSecondsBetween(), 9.0); // 3 s × 0.75 / 0.25
+        QVERIFY(!shared.due(20, 8.9));
+        QVERIFY(shared.due(13, 9.0));
+        shared.refitted(0.5); // a faster refit: a shorter interval
+        QVERIFY(shared.due(14, 1.5));
+        QVERIFY(!shared.due(14, 1.4));
+        RefitSchedule counted(10, 0.0); // without a share: every 10 iterations whatever the time
+        counted.refitted(3.0);
+        QVERIFY(std::isinf(counted.stepSecondsBetween()));
+        QVERIFY(counted.due(20, 0.0));
+        QVERIFY(!counted.due(21, 1e6));
+        // In training: the first refit at 5, then once the steps since took a quarter of the refit's time (s = 0.8).
+        // A refit of these tiny sizes (≈ 0.1 s: its 1 024-point function tables) takes as long as hundreds of steps,
+        // so the second comes far later than at 10, where the iteration count alone would put it.
+        QTemporaryDir dir;
+        ExperimentConfig c = variant("PDE_N2");
+        c.simulation.nFrames = 200;
+        c.training.batchSize = 4;
+        c.training.connectivityRefitEvery = 5;
+        c.training.connectivityRefitShare = 0.8;
+        TrainingOptions options;
+        options.runDir = dir.path().toStdString();
+        options.checkpointInterval = 100000;
+        Trainer trainer(c, tinyData(c), options);
+        auto rows = [&] {
+            std::ifstream in(dir.filePath("refits.csv").toStdString());
+            std::vector<std::string> lines;
+            for (std::string line; std::getline(in, line);)
+                if (line.rfind("iteration", 0) != 0)
+                    lines.push_back(line);
+            return lines;
+        };
+        for (int i = 0; i < 20000 && rows().size() < 3; ++i)
+            trainer.step();
+        const std::vector<std::string> lines = rows();
+        QVERIFY2(lines.size() == 3, qPrintable(QString("%1 refits in 20 000 steps").arg(lines.size())));
+        QVERIFY2(lines[0].rfind("5,ridge,", 0) == 0, lines[0].c_str());
+        const long second = std::stol(lines[1]);
+        QVERIFY2(second > 10, lines[1].c_str());
+        // The config key is checked: a share of 1 (refits only) is refused with the key named.
+        ExperimentConfig wrong = c;
+        PLEXUS_VERIFY_THROWS_WITH(applyConfigOverride(wrong, "training.connectivity_refit_share=1", ""), InputError,
+                                  "training.connectivity_refit_share", "[0, 1)");
     }
 
     void connectivityRefitIsTheLeastSquaresW()

@@ -92,6 +92,13 @@ Check fraction(bool allowZero)
         return ok ? std::string() : std::string(allowZero ? "a number in [0, 1]" : "a number in (0, 1]");
     };
 }
+Check fractionBelowOne()
+{
+    return [](const ConfigValue& v) {
+        double x = std::get<double>(v);
+        return std::isfinite(x) && x >= 0 && x < 1 ? std::string() : std::string("a number in [0, 1)");
+    };
+}
 Check heldOutFraction()
 {
     return [](const ConfigValue& v) {
@@ -287,6 +294,10 @@ std::vector<ConfigField> buildSchema()
         sectionField(tr, t, "connectivity_refit_every", &T::connectivityRefitEvery, kUsed, kTrain,
                      "Iterations between least-squares refits of W given φ*, ψ* (Plexus; 0: never, the paper)",
                      nonNegativeInt()),
+        sectionField(tr, t, "connectivity_refit_share", &T::connectivityRefitShare, kUsed, kTrain,
+                     "Share of the time W refits may take; the interval follows it (Plexus; 0: every "
+                     "connectivity_refit_every iterations)",
+                     fractionBelowOne()),
         sectionField(tr, t, "connectivity_refit_until", &T::connectivityRefitUntil, kUsed, kTrain,
                      "No W refit after this iteration, the end of training included (Plexus; 0: no limit)",
                      nonNegativeInt()),

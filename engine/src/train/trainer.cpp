@@ -111,6 +111,7 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
         if (!why.empty())
             throw InputError("training.connectivity_refit_every: not available for this model (" + why + ")");
         refit = std::make_unique<ConnectivityRefit>(model, data, drawnFrames(), options.stopRequested);
+        refitSchedule = RefitSchedule(t.connectivityRefitEvery, t.connectivityRefitShare);
         if (t.connectivityRefitFunctions) {
             const std::string whyNot = FunctionRefit::unsupportedReason(*model);
             if (!whyNot.empty())
@@ -269,6 +270,7 @@ torch::Tensor Trainer::Impl::autogradLossAndGradients(const torch::Tensor& frame
 
 double Trainer::Impl::step()
 {
+    const auto stepStart = std::chrono::steady_clock::now();
     auto terms = lossAndGradients(sampleFrames(batchSize()));
     const double value = terms[0].item<double>();
     if (!std::isfinite(value))
@@ -286,6 +288,7 @@ double Trainer::Impl::step()
     optimizer->step();
     lastTerms = terms;
     ++iteration;
+    stepSecondsSinceRefit += std::chrono::duration<double>(std::chrono::steady_clock::now() - stepStart).count();
     refitWhenDue();
     if (iteration % iterationsPerEpoch == 0)
         finishEpoch(iteration / iterationsPerEpoch - 1); // saves the epoch checkpoint
@@ -296,7 +299,7 @@ double Trainer::Impl::step()
 
 void Trainer::Impl::refitWhenDue()
 {
-    if (refit && iteration % config.training.connectivityRefitEvery == 0)
+    if (refit && refitSchedule.due(iteration, stepSecondsSinceRefit))
         refitConnectivity();
 }
 
@@ -317,7 +320,10 @@ bool Trainer::Impl::refitConnectivity()
     }
     optimizer->resetMoments("connectivity"); // W's moments belong to the W it replaced
     lastRefitIteration = iteration;
-    recordRefit(sparse, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    refitSchedule.refitted(seconds);
+    stepSecondsSinceRefit = 0.0;
+    recordRefit(sparse, seconds);
     return true;
 }
 

@@ -4,6 +4,7 @@
 #include "model/assembly_model.h"
 #include "connectivity_refit.h"
 #include "function_refit.h"
+#include "refit_schedule.h"
 #include "cpu_training_step.h"
 #include "fused_adam.h"
 #include "model/torch_learned_model.h"
@@ -90,6 +91,8 @@ struct Trainer::Impl
     /// Appends `row` to a run-folder CSV, writing `header` first when the file is new.
     void appendRow(const std::string& path, const std::string& header, const std::string& row) const;
     int64_t lastRefitIteration = -1;
+    RefitSchedule refitSchedule{1, 0.0};  ///< when the next refit is due (training.connectivity_refit_every, _share)
+    double stepSecondsSinceRefit = 0.0;    ///< the time the steps since the last refit (or the start) took
     std::string stepKernel;                   ///< which step runs, and why not the CPU kernels
     int optimizerThreads = 0;                 ///< Adam's threads: the CPU step's with it, else LibTorch's (0)
     Rng rng{0};

@@ -97,6 +97,10 @@ struct TrainingConfig
     /// 0: never, as the paper). The prediction is linear in W, so this is the exact minimiser of the prediction loss
     /// over W, not an approximation (docs/training.md, "Connectivity refit").
     std::int64_t connectivityRefitEvery = 0;
+    /// With the connectivity refit: the share of the time the refits may take, in [0, 1) (Plexus; 0: every
+    /// connectivityRefitEvery iterations). With s > 0 the next refit comes once the steps since the last one took
+    /// (1 − s)/s times that refit's time, the first at connectivityRefitEvery iterations (docs/training.md).
+    double connectivityRefitShare = 0.0;
     /// No refit after this iteration, the one when training ends included (Plexus; 0: no limit). The refit minimises
     /// the prediction error alone; where a sparsity penalty on W follows (supp_8's second phase), its dense
     /// least-squares W undoes what the penalty builds (docs/training.md, "Connectivity refit").
