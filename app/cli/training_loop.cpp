@@ -4,6 +4,7 @@
 
 #include "plexus/train/connectivity_goal.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -20,6 +21,22 @@ std::string metricsText(const TrainingMetrics& m, bool groundTruth)
                   m.connectivitySlope, m.clusters);
     return text;
 }
+
+namespace {
+
+/// How much of the training is done: of its iterations, or of its time budget where that ends it first.
+double fractionDone(const Trainer& trainer, const LoopOptions& options, std::chrono::steady_clock::time_point start)
+{
+    const double total = static_cast<double>(std::max<std::int64_t>(1, trainer.totalIterations()));
+    double fraction = static_cast<double>(trainer.iteration()) / total;
+    if (options.budgetSeconds > 0) {
+        const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        fraction = std::max(fraction, spent / options.budgetSeconds);
+    }
+    return fraction;
+}
+
+} // namespace
 
 LoopResult runTrainingLoop(Trainer& trainer, const LoopOptions& options, ProgressLine& line)
 {
@@ -48,7 +65,7 @@ LoopResult runTrainingLoop(Trainer& trainer, const LoopOptions& options, Progres
                 break;
             }
         }
-        line("training", trainer.iteration(), trainer.totalIterations());
+        line("training", trainer.iteration(), trainer.totalIterations(), fractionDone(trainer, options, start));
     }
     const bool refit = result.end != LoopEnd::Stopped && trainer.finishTraining();
     if (refit || result.last.iteration != trainer.iteration()) {
