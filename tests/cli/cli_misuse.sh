@@ -138,3 +138,6 @@ expect 0 "time budget: 50:00 of training" -- "$cli" reproduce fig_2 --out "$m/ti
   --set simulation.n_neurons=60 --set simulation.n_frames=600
 expect 0 "time budget reached: training ended at iteration" -- "$cli" reproduce fig_2 --out "$m/timed" \
   --iterations 200000 --budget-minutes 0.02 --threads 1 --set simulation.n_neurons=60 --set simulation.n_frames=600
+# Its progress is the share of the budget spent (not of the 200 000 iterations, which it never nears).
+expect 0 "training +[5-9][0-9]\\.[0-9] %" -- "$cli" reproduce fig_2 --out "$m/timed2" \
+  --iterations 200000 --budget-minutes 0.02 --threads 1 --set simulation.n_neurons=60 --set simulation.n_frames=600
