@@ -410,6 +410,11 @@ private Q_SLOTS:
         QVERIFY2(lines[0].rfind("5,ridge,", 0) == 0, lines[0].c_str());
         const long second = std::stol(lines[1]);
         QVERIFY2(second > 10, lines[1].c_str());
+        // A share without refits is refused, not ignored.
+        ExperimentConfig alone = c;
+        alone.training.connectivityRefitEvery = 0;
+        PLEXUS_VERIFY_THROWS_WITH(Trainer(alone, tinyData(alone)), InputError, "training.connectivity_refit_share",
+                                  "connectivity_refit_every > 0");
         // The config key is checked: a share of 1 (refits only) is refused with the key named.
         ExperimentConfig wrong = c;
         PLEXUS_VERIFY_THROWS_WITH(applyConfigOverride(wrong, "training.connectivity_refit_share=1", ""), InputError,

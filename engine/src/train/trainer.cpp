@@ -106,6 +106,9 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
         stepKernel = "autograd (" + reason + ")";
     }
     rebuildOptimizer(startRates());
+    if (t.connectivityRefitShare > 0 && t.connectivityRefitEvery <= 0)
+        throw InputError("training.connectivity_refit_share: needs training.connectivity_refit_every > 0 (the first "
+                         "refit's iteration); without it W is never refit");
     if (t.connectivityRefitEvery > 0) {
         const std::string why = ConnectivityRefit::unsupportedReason(*model);
         if (!why.empty())
