@@ -26,8 +26,6 @@ namespace {
 /// The property holding an in-plot formula's whole text.
 constexpr const char* kFullFormula = "plexusFullFormula";
 
-/// The in-plot formulas cut to the plot's width with "…" (the whole formulas are listed under the plots), again after
-/// every layout: a narrow panel shows the start of each formula rather than one clipped at the plot's edge.
 /// The formulas drawn into `plot` (not its "… more below" note).
 QList<QCPItemText*> formulaItems(const QCustomPlot* plot)
 {
@@ -38,6 +36,8 @@ QList<QCPItemText*> formulaItems(const QCustomPlot* plot)
     return items;
 }
 
+/// The in-plot formulas cut to the plot's width with "…" (the whole formulas are listed under the plots), again after
+/// every layout: a narrow panel shows the start of each formula rather than one clipped at the plot's edge.
 void fitFormulasToPlot(QCustomPlot* plot)
 {
     const int room = std::max(24, static_cast<int>(plot->axisRect()->width() * 0.96) - 8); // 2 % inset, padding
