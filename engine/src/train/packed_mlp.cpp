@@ -157,6 +157,8 @@ void PackedMlp::backward(const float* dOut, const float* u, int64_t group, int64
         const int64_t rows = std::min(kChunk, last - n);
         const int64_t row = group * m_neurons + n;
         const float* d = dOut + (n - first);
+        if (std::all_of(d, d + rows, [](float x) { return x == 0.0f; }))
+            continue; // adds nothing: the monotonicity term's rows wherever ψ* already rises
         // dh holds ∂/∂(pre-activation) of layer l's output at each step.
         dense::lastLayerBackward(d, activation(m_layers - 2, row), m_last.data(), dh, g.last.data(), rows, w,
                                  m_activation);

@@ -49,7 +49,8 @@ public:
     void forward(const float* u, int64_t group, int64_t first, int64_t last, float* out, int64_t variant = 0);
     /// Accumulates the gradients of those rows for output gradients dOut (u as given to forward). With
     /// `detachedFeatures` the rows' features count as constants: the weights learn from them, the features do not
-    /// (the monotonicity term's inputs, docs/method.md §C.3).
+    /// (the monotonicity term's inputs, docs/method.md §C.3). Rows whose output gradient is zero add nothing, so runs
+    /// of them are skipped (mostly the monotonicity term's, which is zero wherever ψ* already rises).
     void backward(const float* dOut, const float* u, int64_t group, int64_t first, int64_t last, Gradients& g,
                   std::vector<float>& scratch, bool detachedFeatures = false, int64_t variant = 0);
     /// After every backward of neurons [first, last): their feature gradients (featureGrad [neurons × features],
