@@ -1,5 +1,7 @@
 #include "panels/training_panel.h"
 
+#include "panels/loss_series.h"
+
 #include "plots/plot_style.h"
 #include "studio/run_controller.h"
 
@@ -9,30 +11,9 @@
 #include <QLabel>
 #include <QTextStream>
 
-#include <functional>
-
 namespace plexus::ui {
 
 namespace {
-
-struct Term
-{
-    const char* name;
-    std::function<double(const TrainingMetrics&)> value;
-    QColor color;
-};
-
-const std::vector<Term>& terms()
-{
-    static const std::vector<Term> kTerms = {
-        {"total", [](const TrainingMetrics& m) { return m.loss.total; }, QColor(30, 30, 30)},
-        {"prediction", [](const TrainingMetrics& m) { return m.loss.prediction; }, QColor(31, 119, 180)},
-        {"φ*(0) = 0", [](const TrainingMetrics& m) { return m.loss.updateAtZero; }, QColor(255, 127, 14)},
-        {"monotonicity", [](const TrainingMetrics& m) { return m.loss.monotonicity; }, QColor(44, 160, 44)},
-        {"L1(W)", [](const TrainingMetrics& m) { return m.loss.sparsity; }, QColor(214, 39, 40)},
-    };
-    return kTerms;
-}
 
 void useLogScale(QCPAxis* axis)
 {
@@ -61,29 +42,14 @@ bool TrainingPanel::redraw()
     const auto& history = controller()->history();
     m_loss->clearGraphs();
     m_rates->clearGraphs();
-    for (const Term& term : terms()) {
-        // A term that is zero at some rows (switched off by the schedule) breaks its line there (NaN): on the log
-        // axis a zero cannot be drawn, and joining the rows around it would draw values that were never measured.
-        QVector<double> x, y;
-        bool any = false, gaps = false;
-        for (const TrainingMetrics& m : history) {
-            const double v = term.value(m);
-            any |= v > 0;
-            gaps |= !(v > 0);
-            x.push_back(static_cast<double>(m.iteration));
-            y.push_back(v > 0 ? v : qQNaN());
-        }
-        if (!any)
-            continue;
+    for (const LossSeries& series : lossSeries(history)) {
         QCPGraph* graph = m_loss->addGraph();
-        graph->setData(x, y, true);
-        QColor color = term.color;
-        if (color == QColor(30, 30, 30))
-            color = ThemeManager::instance().theme().foreground;
+        graph->setData(series.x, series.y, true);
+        const QColor color = series.color.isValid() ? series.color : ThemeManager::instance().theme().foreground;
         graph->setPen(QPen(color, 1.5));
-        if (gaps) // a value between two gaps has no line to draw: a dot shows it
+        if (series.gaps) // a value between two gaps has no line to draw: a dot shows it
             graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
-        graph->setName(term.name);
+        graph->setName(series.name);
     }
     drawRates(history);
     const QString empty = !controller()->dataset() ? tr("No data: press Simulate")
