@@ -181,6 +181,22 @@ private Q_SLOTS:
         }
     }
 
+    void pdeN5MemoryIsCountedPerReceiverGroup()
+    {
+        // ψ* runs once per sender and receiver group (+ the monotonicity term's two rows) on every device: supp_14's
+        // size (N = 1000, B = 8, ψ* and φ* 64 × 3) needs well under a gigabyte for its batch, not the ≈ 184 GB of a
+        // per-edge ψ* that refused it on a GPU.
+        ExperimentConfig c = variant("PDE_N5");
+        c.training.batchSize = 8;
+        c.training.receiverGroups = 8;
+        c.graphModel.hiddenDim = c.graphModel.hiddenDimUpdate = 64;
+        c.graphModel.nLayers = c.graphModel.nLayersUpdate = 3;
+        const TrainingMemory m = estimateTrainingMemory(c, 1000);
+        QCOMPARE(m.activations, 12.0 * 8 * 1000 * (64 * 3 * (8 + 2) + 64 * 3));
+        c.training.receiverGroups = 4;
+        QCOMPARE(estimateTrainingMemory(c, 1000).activations, 12.0 * 8 * 1000 * (64 * 3 * (4 + 2) + 64 * 3));
+    }
+
     void receiverGroupsFollowTheLatentsClumps()
     {
         // Four clumps of latents (spread 1e-3 inside each): four groups, not the eight allowed, each one clump.

@@ -76,9 +76,7 @@ Trainer::Impl::Impl(const ExperimentConfig& c, std::shared_ptr<const Dataset> d,
     device = chooseDevice(options.device.empty() ? config.training.device : options.device);
     config.simulation.externalInputMode = data->inputMode; // the data say how their input entered
     torch::manual_seed(static_cast<uint64_t>(config.training.seed));
-    // PDE_N5 on the CPU step evaluates ψ* per receiver group, not per edge (docs/training.md).
-    checkTrainingMemory(config, data->neurons(), device.is_cpu() && options.cpuKernels && dense::available() &&
-                                                     !config.training.lowRankFactorization);
+    checkTrainingMemory(config, data->neurons());
     identity = modelIdentity(config, *data);
     model = AssemblyModel(config, data->neurons(), data->stimulusReceivers(), data->frames() - 1);
     model->to(device);

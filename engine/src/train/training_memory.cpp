@@ -26,9 +26,9 @@ std::string gigabytes(double bytes)
 } // namespace
 
 /// Refuses a model that cannot fit, naming the keys to reduce (docs/training.md, "Memory").
-void checkTrainingMemory(const ExperimentConfig& config, std::int64_t neurons, bool groupedReceivers)
+void checkTrainingMemory(const ExperimentConfig& config, std::int64_t neurons)
 {
-    const TrainingMemory m = estimateTrainingMemory(config, neurons, groupedReceivers);
+    const TrainingMemory m = estimateTrainingMemory(config, neurons);
     const std::int64_t available = availableMemoryBytes();
     if (available <= 0 || m.total() <= 0.8 * static_cast<double>(available))
         return;
@@ -40,7 +40,7 @@ void checkTrainingMemory(const ExperimentConfig& config, std::int64_t neurons, b
                                                     : "graph_model.hidden_dim, graph_model.n_layers or their _update twins"));
 }
 
-TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64_t neurons, bool groupedReceivers)
+TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64_t neurons)
 {
     const auto& g = config.graphModel;
     const double n = static_cast<double>(neurons), d = static_cast<double>(g.embeddingDim);
@@ -58,8 +58,10 @@ TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64
     m.parameters = 16.0 * weights;
     // Per sample and neuron: every hidden layer of ψ* and φ* kept for the backward pass, with its gradient (×3).
     double transfer = static_cast<double>(g.hiddenDim) * static_cast<double>(g.nLayers);
-    if (g.signalModelName == "PDE_N5") // ψ*(u_j, a_i, a_j) per edge, or per receiver group (+ the two monotonicity rows)
-        transfer *= groupedReceivers ? static_cast<double>(std::max<std::int64_t>(1, config.training.receiverGroups) + 2) : n;
+    // PDE_N5: ψ*(u_j, ā_k, a_j) once per sender and receiver group, on the CPU step and with autograd alike (docs/training.md,
+    // "PDE_N5"), and the monotonicity term's two rows.
+    if (g.signalModelName == "PDE_N5")
+        transfer *= static_cast<double>(std::max<std::int64_t>(1, config.training.receiverGroups) + 2);
     const double perNeuron = transfer + static_cast<double>(g.hiddenDimUpdate) * static_cast<double>(g.nLayersUpdate);
     m.activations = 12.0 * batch * n * perNeuron;
     return m;

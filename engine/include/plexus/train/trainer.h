@@ -109,9 +109,7 @@ struct TrainingMemory
     double activations = 0;  ///< one batch through φ* and ψ*, kept for the backward pass
     double total() const { return connectivity + parameters + activations; }
 };
-/// `groupedReceivers`: PDE_N5 trained by the CPU step (ψ* once per sender and receiver group, not per edge).
-TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64_t neurons,
-                                      bool groupedReceivers = false);
+TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64_t neurons);
 
 /// The frames training draws from: all but the last training.held_out_fraction of them (at least 8).
 std::int64_t trainingFrames(const Dataset& data, const ExperimentConfig& config);
