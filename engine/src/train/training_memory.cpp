@@ -58,8 +58,8 @@ TrainingMemory estimateTrainingMemory(const ExperimentConfig& config, std::int64
     m.parameters = 16.0 * weights;
     // Per sample and neuron: every hidden layer of ψ* and φ* kept for the backward pass, with its gradient (×3).
     double transfer = static_cast<double>(g.hiddenDim) * static_cast<double>(g.nLayers);
-    // PDE_N5: ψ*(u_j, ā_k, a_j) once per sender and receiver group, on the CPU step and with autograd alike (docs/training.md,
-    // "PDE_N5"), and the monotonicity term's two rows.
+    // PDE_N5: ψ*(u_j, ā_k, a_j) once per sender and receiver group, on the CPU step and with autograd alike
+    // (docs/training.md, "PDE_N5"), and the monotonicity term's two rows.
     if (g.signalModelName == "PDE_N5")
         transfer *= static_cast<double>(std::max<std::int64_t>(1, config.training.receiverGroups) + 2);
     const double perNeuron = transfer + static_cast<double>(g.hiddenDimUpdate) * static_cast<double>(g.nLayersUpdate);
